@@ -1,0 +1,99 @@
+# netswap: top-level build and test entry points.
+#
+#   make            build netswap.ko for KDIR (running kernel, else newest headers)
+#   make modules    build for every Debian kernel under test, W=1, warnings fatal
+#   make deps       install everything the build and tests need (Debian packages)
+#   make test       deps, builds, sparse, unit tests, fuzzers, VM tests; summary
+#   make bench      benchmarks (not part of make test)
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+RESULTS := $(BUILD)/results
+export RESULTS
+
+KVERS ?= $(shell $(TOP)/tests/vm/kernels.sh 2>/dev/null)
+NEWEST_HDRS := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build/Makefile),/lib/modules/$(shell uname -r)/build,$(NEWEST_HDRS))
+
+KSRC := Kbuild $(shell find kernel configfs -name '*.[ch]')
+
+.PHONY: all module modules sparse deps test unit fuzz vm-test bench stress clean summary check-warnings
+
+all: module
+
+# One copied source tree per kernel, so both builds can coexist and
+# `make clean` of one never deletes the other's module.
+define build_tree
+	rm -rf $(1)/src && mkdir -p $(1)/src && cp -r Kbuild kernel configfs $(1)/src/
+endef
+
+module:
+	$(call build_tree,$(BUILD)/default)
+	$(MAKE) -C $(KDIR) M=$(BUILD)/default/src W=1 modules
+	cp $(BUILD)/default/src/netswap.ko $(BUILD)/default/
+
+# build/<kver>/netswap.ko for each kernel; any compiler warning fails.
+modules:
+	@mkdir -p $(RESULTS)
+	@rc=0; for v in $(KVERS); do \
+		d=$(BUILD)/$$v; rm -rf $$d/src; mkdir -p $$d/src; \
+		cp -r Kbuild kernel configfs $$d/src/; \
+		if $(MAKE) -C /usr/src/linux-headers-$$v M=$$d/src W=1 modules > $$d/build.log 2>&1 \
+		   && ! grep -q 'warning:' $$d/build.log; then \
+			cp $$d/src/netswap.ko $$d/netswap.ko; \
+			echo "PASS build W=1 $$v" | tee -a $(RESULTS)/build.txt; \
+		else \
+			grep -E 'warning:|error:' $$d/build.log | head -20; \
+			echo "FAIL build W=1 $$v" | tee -a $(RESULTS)/build.txt; rc=1; \
+		fi; \
+	done; exit $$rc
+
+# sparse over every kernel source file (C=2: check all, built or not).
+sparse:
+	@mkdir -p $(RESULTS)
+	@rc=0; for v in $(KVERS); do \
+		d=$(BUILD)/sparse-$$v; rm -rf $$d; mkdir -p $$d; \
+		cp -r Kbuild kernel configfs $$d/; \
+		$(MAKE) -C /usr/src/linux-headers-$$v M=$$d C=2 modules > $$d/sparse.log 2>&1; \
+		if grep -E '^[^ ]*\.[ch]:[0-9]+:[0-9]+: (warning|error):' $$d/sparse.log | grep -v '/usr/src/' ; then \
+			echo "FAIL sparse $$v" | tee -a $(RESULTS)/build.txt; rc=1; \
+		else echo "PASS sparse $$v" | tee -a $(RESULTS)/build.txt; fi; \
+	done; exit $$rc
+
+deps:
+	tests/deps.sh
+
+unit:
+	$(MAKE) -C tests/unit check RESULTS=$(RESULTS)
+
+fuzz:
+	$(MAKE) -C tests/fuzz run RESULTS=$(RESULTS) FUZZ_SECONDS=$${FUZZ_SECONDS:-10}
+
+vm-test:
+	tests/vm/run.sh
+
+# The test command. Every suite appends PASS/FAIL lines under build/results;
+# the last line is the summary over all of them.
+test: deps
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	-@$(MAKE) --no-print-directory modules
+	-@$(MAKE) --no-print-directory sparse
+	-@$(MAKE) --no-print-directory unit
+	-@$(MAKE) --no-print-directory fuzz
+	-@$(MAKE) --no-print-directory vm-test
+	@tests/summary.sh $(RESULTS)
+
+summary:
+	@tests/summary.sh $(RESULTS)
+
+bench:
+	tests/bench/run.sh
+
+stress:
+	NETSWAP_VM_TESTS='s-*' tests/vm/run.sh
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C tests/unit clean
+	-$(MAKE) -C tests/fuzz clean

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netswap core: the blk-mq swap disk.
+ *
+ * queue_rq never sleeps and never allocates: the request and its transport
+ * state (the PDU, cmd_size bytes) were preallocated with the tag set, and
+ * the queue depth bounds what can be in flight.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/idr.h>
+#include "netswap.h"
+#include "../compat.h"
+
+static int netswap_major;
+static DEFINE_IDA(netswap_index_ida);
+
+static const struct block_device_operations netswap_fops = {
+	.owner	= THIS_MODULE,
+};
+
+static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
+				     const struct blk_mq_queue_data *bd)
+{
+	struct netswap_dev *nd = hctx->queue->queuedata;
+	struct request *rq = bd->rq;
+
+	switch (netswap_get_state(nd)) {
+	case NETSWAP_UP:
+		break;
+	case NETSWAP_CONNECTING:
+	case NETSWAP_RECOVERING:
+		/* The queue is being quiesced; it reruns after recovery. */
+		return BLK_STS_RESOURCE;
+	default:
+		return BLK_STS_IOERR;
+	}
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+	case REQ_OP_FLUSH:
+		break;
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+
+	blk_mq_start_request(rq);
+	return nd->ops->queue_rq(nd, rq);
+}
+
+static void netswap_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct netswap_dev *nd = hctx->queue->queuedata;
+
+	if (nd->ops->commit_rqs)
+		nd->ops->commit_rqs(nd);
+}
+
+static enum blk_eh_timer_return netswap_timeout(struct request *rq)
+{
+	struct netswap_dev *nd = rq->q->queuedata;
+
+	atomic64_inc(&nd->stats.timeouts);
+	if (netswap_get_state(nd) == NETSWAP_UP) {
+		nd_warn_rl(nd, "request tag %d timed out after %u ms\n",
+			   rq->tag, nd->cfg.io_timeout_ms);
+		netswap_error(nd, "I/O timeout");
+	}
+	/* Recovery requeues or fails it. */
+	return BLK_EH_RESET_TIMER;
+}
+
+static int netswap_init_request(struct blk_mq_tag_set *set, struct request *rq,
+				unsigned int hctx_idx, unsigned int numa_node)
+{
+	struct netswap_dev *nd = set->driver_data;
+
+	return nd->ops->init_request ? nd->ops->init_request(nd, rq) : 0;
+}
+
+static const struct blk_mq_ops netswap_mq_ops = {
+	.queue_rq	= netswap_queue_rq,
+	.commit_rqs	= netswap_commit_rqs,
+	.timeout	= netswap_timeout,
+	.init_request	= netswap_init_request,
+};
+
+/**
+ * netswap_complete_rq() - account and end a request
+ * @nd:		target
+ * @rq:		request, started
+ * @status:	result
+ */
+void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
+			 blk_status_t status)
+{
+	unsigned int bytes = blk_rq_bytes(rq);
+
+	if (status) {
+		atomic64_inc(&nd->stats.errors);
+	} else if (req_op(rq) == REQ_OP_READ) {
+		atomic64_inc(&nd->stats.reads);
+		atomic64_add(bytes, &nd->stats.read_bytes);
+	} else if (req_op(rq) == REQ_OP_WRITE) {
+		atomic64_inc(&nd->stats.writes);
+		atomic64_add(bytes, &nd->stats.write_bytes);
+	} else {
+		atomic64_inc(&nd->stats.flushes);
+	}
+	blk_mq_end_request(rq, status);
+}
+
+static bool netswap_requeue_one(struct request *rq, void *data)
+{
+	struct netswap_dev *nd = data;
+
+	atomic64_inc(&nd->stats.retries);
+	blk_mq_requeue_request(rq, false);
+	return true;
+}
+
+/* Put every started request back on the requeue list (queue quiesced). */
+void netswap_blk_requeue_all(struct netswap_dev *nd)
+{
+	blk_mq_tagset_busy_iter(&nd->tag_set, netswap_requeue_one, nd);
+}
+
+static bool netswap_fail_one(struct request *rq, void *data)
+{
+	struct netswap_dev *nd = data;
+
+	netswap_complete_rq(nd, rq, BLK_STS_IOERR);
+	return true;
+}
+
+void netswap_blk_fail_all(struct netswap_dev *nd)
+{
+	blk_mq_tagset_busy_iter(&nd->tag_set, netswap_fail_one, nd);
+}
+
+bool netswap_blk_busy(struct netswap_dev *nd)
+{
+	return nd->disk && disk_openers(nd->disk) > 0;
+}
+
+/**
+ * netswap_blk_add() - allocate the tag set and add /dev/netswapN
+ * @nd: target whose transport reported capacity and block size
+ */
+int netswap_blk_add(struct netswap_dev *nd)
+{
+	struct ns_disk_limits lim = {
+		.logical_block_size	= nd->block_size,
+		.physical_block_size	= max_t(u32, nd->block_size, 4096),
+		.max_hw_sectors		= nd->max_io_bytes >> SECTOR_SHIFT,
+		.max_segments		= nd->max_io_bytes / PAGE_SIZE + 1,
+		.max_segment_size	= UINT_MAX,
+		.stable_writes		= nd->cfg.data_digest,
+		.write_cache		= true,
+	};
+	struct blk_mq_tag_set *set = &nd->tag_set;
+	struct gendisk *disk;
+	int ret;
+
+	ret = ida_alloc(&netswap_index_ida, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	nd->index = ret;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &netswap_mq_ops;
+	set->nr_hw_queues = 1;
+	set->queue_depth = nd->cfg.queue_depth;
+	set->numa_node = NUMA_NO_NODE;
+	set->cmd_size = nd->ops->cmd_size;
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->driver_data = nd;
+	set->timeout = msecs_to_jiffies(nd->cfg.io_timeout_ms);
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret)
+		goto out_ida;
+
+	disk = ns_alloc_disk(set, &lim, nd);
+	if (IS_ERR(disk)) {
+		ret = PTR_ERR(disk);
+		goto out_tags;
+	}
+	disk->major = netswap_major;
+	disk->first_minor = nd->index;
+	disk->minors = 1;
+	disk->flags |= GENHD_FL_NO_PART;
+	disk->fops = &netswap_fops;
+	disk->private_data = nd;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "netswap%d", nd->index);
+	set_capacity(disk, nd->capacity >> SECTOR_SHIFT);
+	nd->disk = disk;
+	nd->quiesced = false;
+
+	ret = add_disk(disk);
+	if (ret)
+		goto out_disk;
+	return 0;
+
+out_disk:
+	nd->disk = NULL;
+	put_disk(disk);
+out_tags:
+	blk_mq_free_tag_set(set);
+out_ida:
+	ida_free(&netswap_index_ida, nd->index);
+	nd->index = -1;
+	return ret;
+}
+
+/*
+ * Remove the disk. The state is DISABLED and the transport disconnected:
+ * fail whatever is still started, let requeued requests drain through
+ * queue_rq (which fails them), then delete.
+ */
+void netswap_blk_remove(struct netswap_dev *nd)
+{
+	struct gendisk *disk = nd->disk;
+
+	if (!disk)
+		return;
+	netswap_blk_fail_all(nd);
+	if (nd->quiesced) {
+		nd->quiesced = false;
+		blk_mq_unquiesce_queue(disk->queue);
+	}
+	blk_mq_kick_requeue_list(disk->queue);
+	del_gendisk(disk);
+	put_disk(disk);
+	blk_mq_free_tag_set(&nd->tag_set);
+	ida_free(&netswap_index_ida, nd->index);
+	nd->index = -1;
+	nd->disk = NULL;
+}
+
+int netswap_blk_init(void)
+{
+	netswap_major = register_blkdev(0, "netswap");
+	return netswap_major < 0 ? netswap_major : 0;
+}
+
+void netswap_blk_exit(void)
+{
+	unregister_blkdev(netswap_major, "netswap");
+	ida_destroy(&netswap_index_ida);
+}

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netswap core: target lifecycle, the state machine and connection recovery.
+ *
+ * Recovery runs entirely in the kernel, on WQ_MEM_RECLAIM workers under
+ * PF_MEMALLOC: quiesce the queue, drop the connection, put every started
+ * request back on the requeue list, reconnect with backoff, unquiesce.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sched/mm.h>
+#include <linux/inet.h>
+#include "netswap.h"
+
+struct workqueue_struct *netswap_wq;
+
+static const char * const netswap_state_names[NETSWAP_NR_STATES] = {
+	[NETSWAP_DISABLED]	= "disabled",
+	[NETSWAP_CONNECTING]	= "connecting",
+	[NETSWAP_UP]		= "up",
+	[NETSWAP_RECOVERING]	= "recovering",
+	[NETSWAP_FAILED]	= "failed",
+};
+
+/* Legal transitions: allowed[old] is a mask of new states. */
+static const u8 netswap_transitions[NETSWAP_NR_STATES] = {
+	[NETSWAP_DISABLED]	= BIT(NETSWAP_CONNECTING),
+	[NETSWAP_CONNECTING]	= BIT(NETSWAP_UP) | BIT(NETSWAP_DISABLED),
+	[NETSWAP_UP]		= BIT(NETSWAP_RECOVERING) | BIT(NETSWAP_DISABLED),
+	[NETSWAP_RECOVERING]	= BIT(NETSWAP_UP) | BIT(NETSWAP_FAILED) |
+				  BIT(NETSWAP_DISABLED),
+	[NETSWAP_FAILED]	= BIT(NETSWAP_UP) | BIT(NETSWAP_DISABLED),
+};
+
+const char *netswap_state_name(enum netswap_state s)
+{
+	if (s >= NETSWAP_NR_STATES)
+		return "unknown";
+	return netswap_state_names[s];
+}
+
+enum netswap_state netswap_get_state(struct netswap_dev *nd)
+{
+	return READ_ONCE(nd->state);
+}
+
+/**
+ * netswap_change_state() - move the target to @new if the table allows it
+ * @nd:		target
+ * @new:	wanted state
+ * @reason:	short text for the log (and, later, the event)
+ *
+ * Return: true if the state changed.
+ */
+bool netswap_change_state(struct netswap_dev *nd, enum netswap_state new,
+			  const char *reason)
+{
+	enum netswap_state old;
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	old = nd->state;
+	ok = netswap_transitions[old] & BIT(new);
+	if (ok)
+		WRITE_ONCE(nd->state, new);
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+
+	if (ok)
+		pr_info_ratelimited("%s: %s -> %s (%s)\n", nd->name,
+				    netswap_state_name(old),
+				    netswap_state_name(new), reason);
+	return ok;
+}
+
+void netswap_set_error(struct netswap_dev *nd, const char *fmt, ...)
+{
+	unsigned long flags;
+	va_list args;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	va_start(args, fmt);
+	vsnprintf(nd->last_error, sizeof(nd->last_error), fmt, args);
+	va_end(args);
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+}
+
+void netswap_clear_error(struct netswap_dev *nd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	nd->last_error[0] = '\0';
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+}
+
+/**
+ * netswap_error() - a transport lost its connection or a request timed out
+ * @nd:		target
+ * @reason:	what happened, for the log and last_error
+ *
+ * Safe from any context. Starts recovery once; later calls while recovery
+ * runs are ignored.
+ */
+void netswap_error(struct netswap_dev *nd, const char *reason)
+{
+	if (!netswap_change_state(nd, NETSWAP_RECOVERING, reason))
+		return;
+	netswap_set_error(nd, "connection lost: %s", reason);
+	queue_work(netswap_wq, &nd->err_work);
+}
+
+static void netswap_quiesce(struct netswap_dev *nd)
+{
+	if (!nd->quiesced) {
+		blk_mq_quiesce_queue(nd->disk->queue);
+		nd->quiesced = true;
+	}
+}
+
+static void netswap_unquiesce(struct netswap_dev *nd)
+{
+	if (nd->quiesced) {
+		nd->quiesced = false;
+		blk_mq_unquiesce_queue(nd->disk->queue);
+	}
+	blk_mq_kick_requeue_list(nd->disk->queue);
+}
+
+static void netswap_err_work(struct work_struct *work)
+{
+	struct netswap_dev *nd = container_of(work, struct netswap_dev,
+					      err_work);
+	unsigned int noreclaim = memalloc_noreclaim_save();
+
+	atomic64_inc(&nd->stats.recoveries);
+	nd->recovery_start = jiffies;
+	netswap_quiesce(nd);
+	nd->ops->disconnect(nd);
+	netswap_blk_requeue_all(nd);
+	nd->reconnect_delay = nd->cfg.reconnect_delay_ms;
+	queue_delayed_work(netswap_wq, &nd->reconnect_work,
+			   msecs_to_jiffies(nd->reconnect_delay));
+	memalloc_noreclaim_restore(noreclaim);
+}
+
+static void netswap_reconnect_work(struct work_struct *work)
+{
+	struct netswap_dev *nd = container_of(to_delayed_work(work),
+					      struct netswap_dev,
+					      reconnect_work);
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	enum netswap_state state = netswap_get_state(nd);
+	u32 limit_s = nd->cfg.recovery_timeout_s;
+	int ret;
+
+	if (state != NETSWAP_RECOVERING && state != NETSWAP_FAILED)
+		goto out;
+
+	ret = nd->ops->connect(nd);
+	if (!ret) {
+		if (!netswap_change_state(nd, NETSWAP_UP, "reconnected")) {
+			nd->ops->disconnect(nd);
+			goto out;
+		}
+		atomic64_inc(&nd->stats.reconnects);
+		nd_info(nd, "connection re-established after %u ms\n",
+			jiffies_to_msecs(jiffies - nd->recovery_start));
+		netswap_unquiesce(nd);
+		goto out;
+	}
+
+	if (state == NETSWAP_RECOVERING && limit_s &&
+	    time_after(jiffies, nd->recovery_start + limit_s * HZ)) {
+		if (netswap_change_state(nd, NETSWAP_FAILED,
+					 "recovery timeout expired")) {
+			nd_err(nd, "no connection for %u s, failing I/O\n",
+			       limit_s);
+			/* queue_rq now fails everything that reaches it */
+			netswap_unquiesce(nd);
+		}
+	}
+
+	nd->reconnect_delay = min_t(unsigned int, nd->reconnect_delay * 2,
+				    max_t(unsigned int,
+					  nd->cfg.reconnect_delay_ms,
+					  NETSWAP_RECONNECT_MAX_DELAY));
+	queue_delayed_work(netswap_wq, &nd->reconnect_work,
+			   msecs_to_jiffies(nd->reconnect_delay));
+out:
+	memalloc_noreclaim_restore(noreclaim);
+}
+
+const struct netswap_transport_ops *
+netswap_transport_ops(enum netswap_transport_type t)
+{
+	switch (t) {
+	case NETSWAP_TRANSPORT_ISCSI:
+		return &netswap_iscsi_ops;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Memory the I/O path can need from the emergency reserve with every tag in
+ * flight: each request's payload once in socket buffers (sent data waiting
+ * for its ACK, or received data waiting to be copied), plus per-PDU skb
+ * overhead, plus a fixed amount for control traffic.
+ */
+u32 netswap_reserve_kb(const struct netswap_dev *nd)
+{
+	u32 per_rq_kb = nd->max_io_bytes / 1024 + 4;
+
+	if (!nd->max_io_bytes)
+		per_rq_kb = NETSWAP_MAX_IO_BYTES / 1024 + 4;
+	return nd->cfg.queue_depth * per_rq_kb + 256;
+}
+
+struct netswap_dev *netswap_dev_create(const char *name)
+{
+	struct netswap_dev *nd;
+
+	nd = kzalloc(sizeof(*nd), GFP_KERNEL);
+	if (!nd)
+		return NULL;
+	strscpy(nd->name, name, sizeof(nd->name));
+	mutex_init(&nd->lock);
+	spin_lock_init(&nd->state_lock);
+	nd->state = NETSWAP_DISABLED;
+	nd->index = -1;
+	nd->cfg.queue_depth = NETSWAP_QD_DEFAULT;
+	nd->cfg.io_timeout_ms = NETSWAP_IO_TIMEOUT_DEFAULT;
+	nd->cfg.reconnect_delay_ms = NETSWAP_RECONNECT_DEFAULT;
+	INIT_WORK(&nd->err_work, netswap_err_work);
+	INIT_DELAYED_WORK(&nd->reconnect_work, netswap_reconnect_work);
+	return nd;
+}
+
+void netswap_dev_destroy(struct netswap_dev *nd)
+{
+	memzero_explicit(nd->cfg.auth_secret, sizeof(nd->cfg.auth_secret));
+	kfree(nd);
+}
+
+static void netswap_set_port(struct netswap_dev *nd)
+{
+	u16 port = nd->cfg.port ? nd->cfg.port : nd->ops->default_port;
+
+	if (nd->cfg.addr.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&nd->cfg.addr)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)&nd->cfg.addr)->sin_port = htons(port);
+}
+
+/**
+ * netswap_enable() - connect, log in and add the disk
+ * @nd: target, nd->lock held
+ *
+ * Return: 0, or -errno with last_error saying why. On failure nothing is
+ * left behind and enable can be retried.
+ */
+int netswap_enable(struct netswap_dev *nd)
+{
+	const struct netswap_transport_ops *ops;
+	int ret;
+
+	lockdep_assert_held(&nd->lock);
+	if (nd->enabled)
+		return 0;
+
+	ops = netswap_transport_ops(nd->cfg.transport);
+	if (!ops) {
+		netswap_set_error(nd, "transport is not set (iscsi)");
+		return -EINVAL;
+	}
+	if (!nd->cfg.addr_set) {
+		netswap_set_error(nd, "address is not set");
+		return -EINVAL;
+	}
+	nd->ops = ops;
+	ret = ops->validate(nd);
+	if (ret)
+		return ret;
+	netswap_set_port(nd);
+
+	ret = ops->alloc(nd);
+	if (ret) {
+		netswap_set_error(nd, "out of memory allocating the transport");
+		return ret;
+	}
+	if (!netswap_change_state(nd, NETSWAP_CONNECTING, "enabled")) {
+		ret = -EBUSY;
+		goto out_free;
+	}
+	netswap_clear_error(nd);
+	memset(&nd->stats, 0, sizeof(nd->stats));
+
+	ret = ops->connect(nd);
+	if (ret)
+		goto out_state;
+
+	ret = netswap_blk_add(nd);
+	if (ret) {
+		netswap_set_error(nd, "cannot add the block device (%d)", ret);
+		goto out_disconnect;
+	}
+	if (!netswap_change_state(nd, NETSWAP_UP, "logged in")) {
+		ret = -EIO;
+		goto out_blk;
+	}
+	nd->enabled = true;
+	nd_info(nd, "%s is up: %llu bytes, %u-byte blocks, queue depth %u\n",
+		nd->disk->disk_name, nd->capacity, nd->block_size,
+		nd->cfg.queue_depth);
+	return 0;
+
+out_blk:
+	netswap_blk_remove(nd);
+out_disconnect:
+	ops->logout(nd);
+	ops->disconnect(nd);
+out_state:
+	netswap_change_state(nd, NETSWAP_DISABLED, "enable failed");
+out_free:
+	ops->free(nd);
+	return ret;
+}
+
+/**
+ * netswap_disable() - log out, remove the disk, free the transport
+ * @nd: target, nd->lock held
+ *
+ * Return: 0, or -EBUSY while the disk is open (swapon, mounted, ...).
+ */
+int netswap_disable(struct netswap_dev *nd)
+{
+	enum netswap_state prev;
+
+	lockdep_assert_held(&nd->lock);
+	if (!nd->enabled)
+		return 0;
+	if (netswap_blk_busy(nd)) {
+		netswap_set_error(nd, "%s is in use (swapoff first)",
+				  nd->disk->disk_name);
+		return -EBUSY;
+	}
+
+	prev = netswap_get_state(nd);
+	netswap_change_state(nd, NETSWAP_DISABLED, "disabled");
+	cancel_work_sync(&nd->err_work);
+	cancel_delayed_work_sync(&nd->reconnect_work);
+	if (prev == NETSWAP_UP)
+		nd->ops->logout(nd);
+	nd->ops->disconnect(nd);
+	netswap_blk_remove(nd);
+	nd->ops->free(nd);
+	nd->enabled = false;
+	return 0;
+}
+
+static int __init netswap_init(void)
+{
+	int ret;
+
+	netswap_wq = alloc_workqueue("netswap", WQ_MEM_RECLAIM | WQ_HIGHPRI |
+				     WQ_UNBOUND, 0);
+	if (!netswap_wq)
+		return -ENOMEM;
+	ret = netswap_blk_init();
+	if (ret)
+		goto out_wq;
+	ret = netswap_configfs_init();
+	if (ret)
+		goto out_blk;
+	pr_info("loaded\n");
+	return 0;
+
+out_blk:
+	netswap_blk_exit();
+out_wq:
+	destroy_workqueue(netswap_wq);
+	return ret;
+}
+
+static void __exit netswap_exit(void)
+{
+	netswap_configfs_exit();
+	netswap_blk_exit();
+	destroy_workqueue(netswap_wq);
+	pr_info("unloaded\n");
+}
+
+module_init(netswap_init);
+module_exit(netswap_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Deadlock-free swap over iSCSI and NFS");
+MODULE_AUTHOR("netswap developers");

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netswap core: the swap target object shared by configfs, the block layer
+ * glue and the transports.
+ */
+#ifndef NETSWAP_H
+#define NETSWAP_H
+
+#include <linux/blk-mq.h>
+#include <linux/configfs.h>
+#include <linux/mutex.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+
+#define NETSWAP_NAME_MAX	32
+#define NETSWAP_ERR_MAX		160
+#define NETSWAP_STR_MAX		224	/* iSCSI names: 223 + NUL */
+#define NETSWAP_SECRET_MAX	256
+
+#define NETSWAP_QD_DEFAULT	64
+#define NETSWAP_QD_MAX		1024
+#define NETSWAP_IO_TIMEOUT_DEFAULT	30000	/* ms */
+#define NETSWAP_RECONNECT_DEFAULT	1000	/* ms */
+#define NETSWAP_RECONNECT_MAX_DELAY	30000	/* ms, backoff ceiling */
+/* Largest request the disk accepts; bounds the per-request reserve. */
+#define NETSWAP_MAX_IO_BYTES	(128 * 1024)
+
+enum netswap_transport_type {
+	NETSWAP_TRANSPORT_NONE,
+	NETSWAP_TRANSPORT_ISCSI,
+	NETSWAP_TRANSPORT_NFS,
+};
+
+enum netswap_state {
+	NETSWAP_DISABLED,
+	NETSWAP_CONNECTING,
+	NETSWAP_UP,
+	NETSWAP_RECOVERING,
+	NETSWAP_FAILED,
+	NETSWAP_NR_STATES,
+};
+
+/* Operator settings. Written only while disabled, under nd->lock. */
+struct netswap_cfg {
+	enum netswap_transport_type transport;
+	struct sockaddr_storage	addr;		/* port filled at enable */
+	bool			addr_set;
+	u16			port;		/* 0: transport default */
+	char			target_name[NETSWAP_STR_MAX];
+	u32			lun;
+	char			initiator_name[NETSWAP_STR_MAX];
+	char			auth_user[NETSWAP_SECRET_MAX];
+	char			auth_secret[NETSWAP_SECRET_MAX];
+	bool			header_digest;
+	bool			data_digest;
+	u32			queue_depth;
+	u32			io_timeout_ms;
+	u32			reconnect_delay_ms;
+	u32			recovery_timeout_s;
+};
+
+struct netswap_stats {
+	atomic64_t	reads;
+	atomic64_t	writes;
+	atomic64_t	flushes;
+	atomic64_t	read_bytes;
+	atomic64_t	write_bytes;
+	atomic64_t	errors;		/* requests completed with an error */
+	atomic64_t	retries;	/* commands re-issued (sense, requeue) */
+	atomic64_t	timeouts;
+	atomic64_t	recoveries;	/* connection losses */
+	atomic64_t	reconnects;	/* successful re-logins */
+};
+
+struct netswap_dev;
+
+/**
+ * struct netswap_transport_ops - what a transport provides to the core
+ * @name:	"iscsi", "nfs"
+ * @cmd_size:	bytes of per-request state in the blk-mq PDU
+ * @default_port: used when the operator set none
+ * @validate:	check the configuration at enable; set last_error and
+ *		return -EINVAL when something is missing
+ * @alloc:	allocate the transport's long-lived state (process context,
+ *		GFP_KERNEL allowed); everything the I/O and recovery paths
+ *		need is allocated here
+ * @free:	undo @alloc
+ * @init_request: per-tag setup of the PDU, at tag set allocation
+ * @connect:	connect and log in; on the first call also report the
+ *		capacity. Called at enable and from the recovery worker
+ *		(PF_MEMALLOC, no GFP_KERNEL). Returns 0 or -errno with
+ *		last_error set.
+ * @queue_rq:	start a request; never sleeps
+ * @disconnect:	stop all transport work and release the connection. After
+ *		it returns nothing of the transport touches any request; the
+ *		core then requeues or fails every started request.
+ * @logout:	graceful goodbye before @disconnect at disable (may fail)
+ * @timeout:	the request timed out; return true if the transport handled
+ *		it (e.g. retried), false to start connection recovery
+ */
+struct netswap_transport_ops {
+	const char	*name;
+	unsigned int	cmd_size;
+	u16		default_port;
+	int		(*validate)(struct netswap_dev *nd);
+	int		(*alloc)(struct netswap_dev *nd);
+	void		(*free)(struct netswap_dev *nd);
+	int		(*init_request)(struct netswap_dev *nd, struct request *rq);
+	int		(*connect)(struct netswap_dev *nd);
+	blk_status_t	(*queue_rq)(struct netswap_dev *nd, struct request *rq);
+	void		(*commit_rqs)(struct netswap_dev *nd);
+	void		(*disconnect)(struct netswap_dev *nd);
+	void		(*logout)(struct netswap_dev *nd);
+};
+
+struct netswap_dev {
+	struct config_item	item;
+	char			name[NETSWAP_NAME_MAX];
+
+	/* Serialises configuration writes, enable and disable. */
+	struct mutex		lock;
+	struct netswap_cfg	cfg;
+	bool			enabled;
+	bool			depend_taken;
+
+	const struct netswap_transport_ops *ops;
+	void			*tp;		/* transport private */
+
+	spinlock_t		state_lock;
+	enum netswap_state	state;
+	char			last_error[NETSWAP_ERR_MAX];
+
+	/* Block device, present while enabled. */
+	int			index;
+	struct blk_mq_tag_set	tag_set;
+	struct gendisk		*disk;
+	u64			capacity;	/* bytes */
+	u32			block_size;	/* logical */
+	u32			max_io_bytes;
+
+	/* Recovery */
+	struct work_struct	err_work;
+	struct delayed_work	reconnect_work;
+	unsigned long		recovery_start;	/* jiffies */
+	unsigned int		reconnect_delay; /* current backoff, ms */
+	bool			quiesced;
+
+	struct netswap_stats	stats;
+};
+
+static inline struct netswap_dev *to_netswap_dev(struct config_item *item)
+{
+	return container_of(item, struct netswap_dev, item);
+}
+
+/* core/dev.c */
+extern struct workqueue_struct *netswap_wq;
+struct netswap_dev *netswap_dev_create(const char *name);
+void netswap_dev_destroy(struct netswap_dev *nd);
+int netswap_enable(struct netswap_dev *nd);
+int netswap_disable(struct netswap_dev *nd);
+enum netswap_state netswap_get_state(struct netswap_dev *nd);
+const char *netswap_state_name(enum netswap_state s);
+bool netswap_change_state(struct netswap_dev *nd, enum netswap_state new,
+			  const char *reason);
+void netswap_error(struct netswap_dev *nd, const char *reason);
+__printf(2, 3) void netswap_set_error(struct netswap_dev *nd,
+				      const char *fmt, ...);
+void netswap_clear_error(struct netswap_dev *nd);
+u32 netswap_reserve_kb(const struct netswap_dev *nd);
+const struct netswap_transport_ops *
+netswap_transport_ops(enum netswap_transport_type t);
+
+/* core/blk.c */
+int netswap_blk_add(struct netswap_dev *nd);
+void netswap_blk_remove(struct netswap_dev *nd);
+bool netswap_blk_busy(struct netswap_dev *nd);
+void netswap_blk_requeue_all(struct netswap_dev *nd);
+void netswap_blk_fail_all(struct netswap_dev *nd);
+void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
+			 blk_status_t status);
+int netswap_blk_init(void);
+void netswap_blk_exit(void);
+
+/* core/sock.c */
+int netswap_sock_connect(struct netswap_dev *nd, struct socket **sockp,
+			 const struct sockaddr_storage *addr,
+			 unsigned int timeout_ms);
+void netswap_sock_release(struct socket *sock);
+int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len);
+int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags);
+int netswap_sock_recv_all(struct socket *sock, void *buf, size_t len);
+int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len);
+void netswap_sock_set_timeouts(struct socket *sock, unsigned int ms);
+int netswap_format_addr(const struct sockaddr_storage *ss, char *buf,
+			size_t len);
+
+/* configfs/configfs.c */
+int netswap_configfs_init(void);
+void netswap_configfs_exit(void);
+
+/* iscsi/iscsi.c */
+extern const struct netswap_transport_ops netswap_iscsi_ops;
+
+#define nd_err(nd, fmt, ...) \
+	pr_err("%s: " fmt, (nd)->name, ##__VA_ARGS__)
+#define nd_warn(nd, fmt, ...) \
+	pr_warn("%s: " fmt, (nd)->name, ##__VA_ARGS__)
+#define nd_info(nd, fmt, ...) \
+	pr_info("%s: " fmt, (nd)->name, ##__VA_ARGS__)
+#define nd_err_rl(nd, fmt, ...) \
+	pr_err_ratelimited("%s: " fmt, (nd)->name, ##__VA_ARGS__)
+#define nd_warn_rl(nd, fmt, ...) \
+	pr_warn_ratelimited("%s: " fmt, (nd)->name, ##__VA_ARGS__)
+
+#endif /* NETSWAP_H */

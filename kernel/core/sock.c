@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netswap core: memalloc sockets. Every transport socket is created and
+ * used through these helpers, which own the reserve discipline:
+ * SOCK_MEMALLOC, GFP_NOIO | __GFP_MEMALLOC socket allocations, no task frag,
+ * and PF_MEMALLOC around every send and receive.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/net.h>
+#include <linux/tcp.h>
+#include <linux/sched/mm.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include "netswap.h"
+#include "../compat.h"
+
+static void netswap_sock_set_memalloc(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	sk_set_memalloc(sk);
+	sk->sk_allocation = GFP_NOIO | __GFP_MEMALLOC;
+	ns_sk_no_task_frag(sk);
+	tcp_sock_set_nodelay(sk);
+}
+
+void netswap_sock_set_timeouts(struct socket *sock, unsigned int ms)
+{
+	struct sock *sk = sock->sk;
+	long t = ms ? msecs_to_jiffies(ms) : MAX_SCHEDULE_TIMEOUT;
+
+	lock_sock(sk);
+	sk->sk_sndtimeo = t;
+	sk->sk_rcvtimeo = t;
+	release_sock(sk);
+}
+
+/**
+ * netswap_sock_connect() - open a memalloc TCP connection
+ * @nd:		target, for last_error
+ * @sockp:	the connected socket on success
+ * @addr:	IPv4 or IPv6 address with port
+ * @timeout_ms:	connect, send and receive timeout
+ *
+ * Return: 0 or -errno with last_error set.
+ */
+int netswap_sock_connect(struct netswap_dev *nd, struct socket **sockp,
+			 const struct sockaddr_storage *addr,
+			 unsigned int timeout_ms)
+{
+	int len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						sizeof(struct sockaddr_in);
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	char astr[64];
+	struct socket *sock;
+	int ret;
+
+	ret = sock_create_kern(&init_net, addr->ss_family, SOCK_STREAM,
+			       IPPROTO_TCP, &sock);
+	if (ret) {
+		netswap_set_error(nd, "cannot create socket (%d)", ret);
+		goto out;
+	}
+	netswap_sock_set_memalloc(sock);
+	netswap_sock_set_timeouts(sock, timeout_ms);
+	/* Detect a dead peer even when idle; keepalive is cheap. */
+	sock_set_keepalive(sock->sk);
+
+	ret = kernel_connect(sock, (struct sockaddr *)addr, len, 0);
+	if (ret) {
+		netswap_format_addr(addr, astr, sizeof(astr));
+		netswap_set_error(nd, "cannot connect to %s: %s", astr,
+				  ret == -ECONNREFUSED ? "connection refused" :
+				  ret == -ETIMEDOUT || ret == -EAGAIN ?
+				  "timed out" :
+				  ret == -ENETUNREACH || ret == -EHOSTUNREACH ?
+				  "unreachable" : "error");
+		if (ret == -EAGAIN || ret == -EINPROGRESS)
+			ret = -ETIMEDOUT;
+		sock_release(sock);
+		goto out;
+	}
+	*sockp = sock;
+out:
+	memalloc_noreclaim_restore(noreclaim);
+	return ret;
+}
+
+void netswap_sock_release(struct socket *sock)
+{
+	if (!sock)
+		return;
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
+}
+
+/**
+ * netswap_sock_send() - sendmsg under PF_MEMALLOC
+ * @sock:	connected socket
+ * @msg:	message with its iterator set up
+ * @len:	bytes in the iterator
+ *
+ * Return: bytes sent (may be short with MSG_DONTWAIT) or -errno.
+ */
+int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	int ret;
+
+	msg->msg_flags |= MSG_NOSIGNAL;
+	ret = sock_sendmsg(sock, msg);
+	memalloc_noreclaim_restore(noreclaim);
+	return ret;
+}
+
+/**
+ * netswap_sock_recv() - recvmsg into a kernel buffer under PF_MEMALLOC
+ * @sock:	connected socket
+ * @buf:	destination
+ * @len:	its size
+ * @flags:	MSG_DONTWAIT, MSG_WAITALL, ...
+ *
+ * Return: bytes received, 0 at EOF, or -errno (-EAGAIN with MSG_DONTWAIT).
+ */
+int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags)
+{
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	int ret;
+
+	ret = kernel_recvmsg(sock, &msg, &iov, 1, len, msg.msg_flags);
+	memalloc_noreclaim_restore(noreclaim);
+	return ret;
+}
+
+/* Blocking send of a whole kernel buffer (login, control). */
+int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len)
+{
+	while (len) {
+		struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+		struct msghdr msg = { };
+		int ret;
+
+		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
+		ret = netswap_sock_send(sock, &msg, len);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			return -EPIPE;
+		buf += ret;
+		len -= ret;
+	}
+	return 0;
+}
+
+/* Blocking receive of exactly @len bytes (login, control). */
+int netswap_sock_recv_all(struct socket *sock, void *buf, size_t len)
+{
+	while (len) {
+		int ret = netswap_sock_recv(sock, buf, len, MSG_WAITALL);
+
+		if (ret < 0)
+			return ret == -EAGAIN ? -ETIMEDOUT : ret;
+		if (ret == 0)
+			return -ECONNRESET;
+		buf += ret;
+		len -= ret;
+	}
+	return 0;
+}
+
+int netswap_format_addr(const struct sockaddr_storage *ss, char *buf,
+			size_t len)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		return snprintf(buf, len, "[%pI6c]:%u", &s6->sin6_addr,
+				ntohs(s6->sin6_port));
+	}
+	return snprintf(buf, len, "%pI4:%u",
+			&((const struct sockaddr_in *)ss)->sin_addr,
+			ntohs(((const struct sockaddr_in *)ss)->sin_port));
+}

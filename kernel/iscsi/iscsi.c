@@ -1,0 +1,1194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netswap iSCSI transport: full feature phase.
+ *
+ * One connection per target. queue_rq only builds the CDB in the request's
+ * PDU and links it on a send list; one work item (io_work) on a
+ * WQ_MEM_RECLAIM workqueue, under PF_MEMALLOC, does all sending and
+ * receiving in a bounded loop with non-blocking socket calls. Socket
+ * callbacks only schedule io_work (or recovery). Data-In is received
+ * straight into the bio's pages; write data is sent from them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/crc32c.h>
+#include <linux/highmem.h>
+#include <linux/random.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/utsname.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include "iscsi.h"
+#include "../compat.h"
+
+#define NS_TX_BUDGET		32	/* PDUs per io_work round */
+#define NS_RX_BUDGET		64
+#define NS_PING_ITT_BASE	(NS_ITT_INTERNAL | 0x70000000u)
+#define NS_BUSY_DELAY_MS	100
+
+static inline struct ns_iscsi_conn *ns_conn(struct netswap_dev *nd)
+{
+	return nd->tp;
+}
+
+static inline bool ns_sn_advance(u32 *cur, u32 val)
+{
+	if (nsp_sn_lt(*cur, val)) {
+		*cur = val;
+		return true;
+	}
+	return false;
+}
+
+/* Apply StatSN, ExpCmdSN and MaxCmdSN from a received PDU. */
+void ns_iscsi_update_sn(struct ns_iscsi_conn *conn,
+			const struct iscsi_hdr_info *h)
+{
+	bool has_status;
+
+	switch (h->opcode) {
+	case ISCSI_OP_SCSI_RSP:
+	case ISCSI_OP_LOGOUT_RSP:
+	case ISCSI_OP_TMF_RSP:
+	case ISCSI_OP_TEXT_RSP:
+		has_status = true;
+		break;
+	case ISCSI_OP_DATA_IN:
+		has_status = h->flags & ISCSI_DATAIN_STATUS;
+		break;
+	case ISCSI_OP_NOP_IN:
+		has_status = h->itt != ISCSI_RSVD_TAG;
+		break;
+	default:
+		has_status = false;
+		break;
+	}
+	if (has_status && nsp_sn_le(conn->exp_stat_sn, h->stat_sn))
+		conn->exp_stat_sn = h->stat_sn + 1;
+
+	/* MaxCmdSN < ExpCmdSN - 1 means "ignore both" (RFC 7143 4.2.2.1). */
+	if (nsp_sn_lt(h->max_cmd_sn, h->exp_cmd_sn - 1))
+		return;
+	ns_sn_advance(&conn->exp_cmd_sn, h->exp_cmd_sn);
+	ns_sn_advance(&conn->max_cmd_sn, h->max_cmd_sn);
+}
+
+static void ns_kick(struct ns_iscsi_conn *conn)
+{
+	queue_work(netswap_wq, &conn->io_work);
+}
+
+/* ---------------- request data helpers ---------------- */
+
+/* The bio_vec holding byte @off of @rq, trimmed to start there. */
+static bool ns_rq_bvec_at(struct request *rq, u32 off, struct bio_vec *out)
+{
+	struct req_iterator iter;
+	struct bio_vec bv;
+
+	rq_for_each_segment(bv, rq, iter) {
+		if (off < bv.bv_len) {
+			out->bv_page = bv.bv_page;
+			out->bv_offset = bv.bv_offset + off;
+			out->bv_len = bv.bv_len - off;
+			return true;
+		}
+		off -= bv.bv_len;
+	}
+	return false;
+}
+
+static u32 ns_rq_crc(struct request *rq, u32 off, u32 len, u32 crc)
+{
+	struct bio_vec bv;
+
+	while (len && ns_rq_bvec_at(rq, off, &bv)) {
+		u32 n = min(len, bv.bv_len);
+		void *p = kmap_local_page(bv.bv_page);
+
+		crc = crc32c(crc, p + bv.bv_offset, n);
+		kunmap_local(p);
+		off += n;
+		len -= n;
+	}
+	return crc;
+}
+
+/* ---------------- transmit ---------------- */
+
+static void ns_tx_finish_hdr(struct ns_iscsi_conn *conn)
+{
+	struct ns_iscsi_tx *tx = &conn->tx;
+
+	tx->hdr_len = ISCSI_BHS_LEN;
+	if (conn->hd_on) {
+		nsp_put_le32(tx->hdr + ISCSI_BHS_LEN,
+			     ns_iscsi_digest(tx->hdr, ISCSI_BHS_LEN));
+		tx->hdr_len += ISCSI_DIGEST_LEN;
+	}
+	tx->hdr_sent = 0;
+	tx->data_sent = 0;
+	tx->trailer_sent = 0;
+	tx->trailer_len = 0;
+	if (tx->data_len) {
+		u32 pad = ISCSI_PAD(tx->data_len);
+
+		memset(tx->trailer, 0, sizeof(tx->trailer));
+		tx->trailer_len = pad;
+		if (conn->dd_on) {
+			u32 crc;
+
+			if (tx->cmd)
+				crc = ns_rq_crc(tx->cmd->rq, tx->data_off,
+						tx->data_len, ~0u);
+			else
+				crc = crc32c(~0u, tx->ctl_data, tx->data_len);
+			crc = ~crc32c(crc, tx->trailer, pad);
+			nsp_put_le32(tx->trailer + pad, crc);
+			tx->trailer_len += ISCSI_DIGEST_LEN;
+		}
+	}
+	tx->busy = true;
+}
+
+static void ns_build_cmd_pdu(struct ns_iscsi_conn *conn,
+			     struct ns_iscsi_cmd *cmd)
+{
+	struct ns_iscsi_tx *tx = &conn->tx;
+	bool write = req_op(cmd->rq) == REQ_OP_WRITE;
+	struct iscsi_scsi_cmd c = {
+		.lun		= conn->lun,
+		.itt		= cmd->itt,
+		.edtl		= cmd->len,
+		.cmd_sn		= conn->cmd_sn++,
+		.exp_stat_sn	= conn->exp_stat_sn,
+		.read		= req_op(cmd->rq) == REQ_OP_READ,
+		.write		= write,
+		.unsol_follows	= write && cmd->unsol_end > cmd->imm_len,
+		.data_len	= write ? cmd->imm_len : 0,
+		.cdb		= cmd->cdb,
+		.cdb_len	= cmd->cdb_len,
+	};
+
+	iscsi_build_scsi_cmd(tx->hdr, &c);
+	tx->cmd = cmd;
+	tx->data_off = 0;
+	tx->data_len = c.data_len;
+	cmd->cmd_sent = true;
+}
+
+static void ns_build_data_out(struct ns_iscsi_conn *conn,
+			      struct ns_iscsi_cmd *cmd)
+{
+	struct ns_iscsi_tx *tx = &conn->tx;
+	u32 len = min(cmd->tx_end - cmd->tx_off, conn->params.max_xmit_dsl);
+	struct iscsi_data_out d = {
+		.lun		= conn->lun,
+		.itt		= cmd->itt,
+		.ttt		= cmd->ttt,
+		.exp_stat_sn	= conn->exp_stat_sn,
+		.data_sn	= cmd->data_sn++,
+		.buffer_offset	= cmd->tx_off,
+		.data_len	= len,
+		.final		= cmd->tx_off + len == cmd->tx_end,
+	};
+
+	iscsi_build_data_out(tx->hdr, &d);
+	tx->cmd = cmd;
+	tx->data_off = cmd->tx_off;
+	tx->data_len = len;
+	cmd->tx_off += len;
+}
+
+/* Does @cmd still have PDUs to send after the one just built? */
+static bool ns_cmd_has_tx(struct ns_iscsi_cmd *cmd)
+{
+	return cmd->tx_off < cmd->tx_end;
+}
+
+/* Choose the next PDU and build it in conn->tx. Control PDUs first. */
+static bool ns_tx_next(struct ns_iscsi_conn *conn)
+{
+	struct ns_iscsi_tx *tx = &conn->tx;
+	struct list_head *lists[] = { &conn->send_hi, &conn->send_lo };
+	struct ns_iscsi_cmd *cmd;
+	bool found = false;
+	unsigned int i;
+
+	tx->cmd = NULL;
+	tx->ctl_data = NULL;
+	tx->data_len = 0;
+
+	spin_lock_bh(&conn->lock);
+	if (conn->nop_reply_pending) {
+		struct iscsi_nop_out n = {
+			.lun = conn->nop_reply_lun, .itt = ISCSI_RSVD_TAG,
+			.ttt = conn->nop_reply_ttt, .cmd_sn = conn->cmd_sn,
+			.exp_stat_sn = conn->exp_stat_sn, .immediate = true,
+			.data_len = conn->nop_reply_len,
+		};
+
+		iscsi_build_nop_out(tx->hdr, &n);
+		tx->ctl_data = conn->nop_buf;
+		tx->data_len = n.data_len;
+		conn->nop_reply_pending = false;
+		found = true;
+		goto out;
+	}
+	if (conn->ping_pending) {
+		struct iscsi_nop_out n = {
+			.lun = conn->lun, .itt = conn->ping_itt,
+			.ttt = ISCSI_RSVD_TAG, .cmd_sn = conn->cmd_sn,
+			.exp_stat_sn = conn->exp_stat_sn, .immediate = true,
+		};
+
+		iscsi_build_nop_out(tx->hdr, &n);
+		conn->ping_pending = false;
+		found = true;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(lists) && !found; i++) {
+		list_for_each_entry(cmd, lists[i], entry) {
+			if (!cmd->cmd_sent) {
+				/* CmdSN window closed: only data may go. */
+				if (!nsp_sn_le(conn->cmd_sn, conn->max_cmd_sn))
+					continue;
+				ns_build_cmd_pdu(conn, cmd);
+			} else {
+				ns_build_data_out(conn, cmd);
+			}
+			if (!ns_cmd_has_tx(cmd)) {
+				list_del_init(&cmd->entry);
+				cmd->queued = false;
+			}
+			found = true;
+			break;
+		}
+	}
+out:
+	spin_unlock_bh(&conn->lock);
+	if (found)
+		ns_tx_finish_hdr(conn);
+	return found;
+}
+
+static int ns_send_kvec(struct ns_iscsi_conn *conn, const void *buf,
+			size_t len, bool more)
+{
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | (more ? MSG_MORE : 0) };
+
+	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
+	return netswap_sock_send(conn->sock, &msg, len);
+}
+
+static int ns_send_page(struct ns_iscsi_conn *conn, struct bio_vec *bv,
+			bool more)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | (more ? MSG_MORE : 0) };
+
+	if (sendpage_ok(bv->bv_page))
+		msg.msg_flags |= NS_MSG_SPLICE;
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, 1, bv->bv_len);
+	return netswap_sock_send(conn->sock, &msg, bv->bv_len);
+}
+
+static void ns_cmd_done(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
+			blk_status_t status);
+static void ns_cmd_retry(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
+			 unsigned int delay_ms);
+
+/*
+ * Push the current PDU. Returns 1 when it is fully sent, 0 when the socket
+ * is full (write_space kicks us again), -errno on error.
+ */
+static int ns_tx_push(struct ns_iscsi_conn *conn)
+{
+	struct ns_iscsi_tx *tx = &conn->tx;
+	int ret;
+
+	while (tx->hdr_sent < tx->hdr_len) {
+		ret = ns_send_kvec(conn, tx->hdr + tx->hdr_sent,
+				   tx->hdr_len - tx->hdr_sent, tx->data_len);
+		if (ret <= 0)
+			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
+		tx->hdr_sent += ret;
+	}
+	while (tx->data_sent < tx->data_len) {
+		bool more = true;
+
+		if (tx->cmd) {
+			struct bio_vec bv;
+
+			if (!ns_rq_bvec_at(tx->cmd->rq,
+					   tx->data_off + tx->data_sent, &bv))
+				return -EIO;
+			bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
+			if (tx->data_sent + bv.bv_len == tx->data_len)
+				more = tx->trailer_len;
+			ret = ns_send_page(conn, &bv, more);
+		} else {
+			ret = ns_send_kvec(conn, tx->ctl_data + tx->data_sent,
+					   tx->data_len - tx->data_sent,
+					   tx->trailer_len);
+		}
+		if (ret <= 0)
+			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
+		tx->data_sent += ret;
+	}
+	while (tx->trailer_sent < tx->trailer_len) {
+		ret = ns_send_kvec(conn, tx->trailer + tx->trailer_sent,
+				   tx->trailer_len - tx->trailer_sent, false);
+		if (ret <= 0)
+			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
+		tx->trailer_sent += ret;
+	}
+	tx->busy = false;
+	if (tx->cmd && tx->cmd->done_pending) {
+		struct ns_iscsi_cmd *cmd = tx->cmd;
+
+		tx->cmd = NULL;
+		cmd->done_pending = false;
+		if (cmd->done_status == BLK_STS_RESOURCE)
+			ns_cmd_retry(conn, cmd, NS_BUSY_DELAY_MS);
+		else
+			ns_cmd_done(conn, cmd, cmd->done_status);
+	}
+	tx->cmd = NULL;
+	return 1;
+}
+
+/* Returns >0 if something was sent, 0 if nothing could be, -errno. */
+static int ns_tx(struct ns_iscsi_conn *conn)
+{
+	int sent = 0, ret;
+
+	while (sent < NS_TX_BUDGET) {
+		if (!conn->tx.busy && !ns_tx_next(conn))
+			break;
+		ret = ns_tx_push(conn);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			break;
+		sent++;
+	}
+	return sent;
+}
+
+/* ---------------- completion ---------------- */
+
+static struct ns_iscsi_cmd *ns_find_cmd(struct ns_iscsi_conn *conn, u32 itt)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct ns_iscsi_cmd *cmd;
+	struct request *rq;
+	u32 tag = itt & 0xffff;
+
+	if (itt & NS_ITT_INTERNAL || tag >= nd->tag_set.queue_depth)
+		return NULL;
+	rq = blk_mq_tag_to_rq(nd->tag_set.tags[0], tag);
+	if (!rq || !blk_mq_request_started(rq))
+		return NULL;
+	cmd = blk_mq_rq_to_pdu(rq);
+	return cmd->itt == itt ? cmd : NULL;
+}
+
+static void ns_cmd_unlink(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd)
+{
+	spin_lock_bh(&conn->lock);
+	if (cmd->queued) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	spin_unlock_bh(&conn->lock);
+}
+
+static void ns_cmd_done(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
+			blk_status_t status)
+{
+	ns_cmd_unlink(conn, cmd);
+	/* Its PDU is half on the wire: finish sending it first. */
+	if (conn->tx.busy && conn->tx.cmd == cmd) {
+		cmd->done_pending = true;
+		cmd->done_status = status;
+		return;
+	}
+	cmd->retries = 0;
+	netswap_complete_rq(conn->nd, cmd->rq, status);
+}
+
+static void ns_cmd_retry(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
+			 unsigned int delay_ms)
+{
+	struct request_queue *q = cmd->rq->q;
+
+	ns_cmd_unlink(conn, cmd);
+	if (conn->tx.busy && conn->tx.cmd == cmd) {
+		/* Rare: finish the PDU first; RESOURCE marks a retry. */
+		cmd->done_pending = true;
+		cmd->done_status = BLK_STS_RESOURCE;
+		return;
+	}
+	atomic64_inc(&conn->nd->stats.retries);
+	blk_mq_requeue_request(cmd->rq, false);
+	blk_mq_delay_kick_requeue_list(q, delay_ms);
+}
+
+static void ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
+			  u8 response, u8 status, const u8 *sense_seg,
+			  u32 sense_len)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct scsi_sense sense = { };
+
+	if (response) {
+		/* Target failure: retry like BUSY. */
+		status = SCSI_STATUS_BUSY;
+	}
+	if (status == SCSI_STATUS_CHECK_CONDITION && sense_seg)
+		iscsi_parse_sense_segment(sense_seg, sense_len, &sense);
+
+	switch (scsi_classify(status, &sense)) {
+	case SCSI_DISP_OK:
+		if (req_op(cmd->rq) == REQ_OP_READ && cmd->data_in < cmd->len) {
+			nd_err_rl(nd, "short read: %u of %u bytes\n",
+				  cmd->data_in, cmd->len);
+			ns_cmd_done(conn, cmd, BLK_STS_IOERR);
+			return;
+		}
+		ns_cmd_done(conn, cmd, BLK_STS_OK);
+		return;
+	case SCSI_DISP_RETRY:
+		if (++cmd->retries <= NS_ISCSI_SCSI_RETRIES) {
+			ns_cmd_retry(conn, cmd,
+				     sense.key == SCSI_SENSE_UNIT_ATTENTION ?
+				     0 : NS_BUSY_DELAY_MS);
+			return;
+		}
+		fallthrough;
+	default:
+		nd_err_rl(nd, "I/O error at sector %llu: status 0x%02x, %s (%02x/%02x)\n",
+			  (unsigned long long)blk_rq_pos(cmd->rq), status,
+			  scsi_sense_key_str(sense.key), sense.asc, sense.ascq);
+		ns_cmd_done(conn, cmd, BLK_STS_IOERR);
+	}
+}
+
+/* ---------------- receive ---------------- */
+
+static int ns_recv_into(struct ns_iscsi_conn *conn, void *buf, u32 len)
+{
+	return netswap_sock_recv(conn->sock, buf, len, MSG_DONTWAIT);
+}
+
+static int ns_recv_page(struct ns_iscsi_conn *conn, struct bio_vec *bv)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	int ret;
+
+	iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, 1, bv->bv_len);
+	ret = sock_recvmsg(conn->sock, &msg, msg.msg_flags);
+	memalloc_noreclaim_restore(noreclaim);
+	return ret;
+}
+
+static int ns_rx_proto_err(struct ns_iscsi_conn *conn, const char *what)
+{
+	nd_err_rl(conn->nd, "protocol error: %s (opcode 0x%02x, itt 0x%08x)\n",
+		  what, conn->rx.h.opcode, conn->rx.h.itt);
+	return -EPROTO;
+}
+
+/* Header complete: validate it and set up the data phase. */
+static int ns_rx_start(struct ns_iscsi_conn *conn)
+{
+	struct ns_iscsi_rx *rx = &conn->rx;
+	struct iscsi_hdr_info *h = &rx->h;
+	struct ns_iscsi_cmd *cmd;
+
+	if (conn->hd_on && nsp_get_le32(rx->hdr + ISCSI_BHS_LEN) !=
+	    ns_iscsi_digest(rx->hdr, ISCSI_BHS_LEN))
+		return ns_rx_proto_err(conn, "header digest mismatch");
+	if (iscsi_parse_bhs(rx->hdr, h))
+		return ns_rx_proto_err(conn, "malformed header");
+	if (h->data_len > NS_ISCSI_MAX_RECV_DSL)
+		return ns_rx_proto_err(conn, "data segment too long");
+
+	ns_iscsi_update_sn(conn, h);
+	rx->cmd = NULL;
+	rx->crc = ~0u;
+	if (h->opcode == ISCSI_OP_DATA_IN) {
+		cmd = ns_find_cmd(conn, h->itt);
+		if (!cmd || req_op(cmd->rq) != REQ_OP_READ)
+			return ns_rx_proto_err(conn, "Data-In for no read");
+		if (h->buffer_offset > cmd->len ||
+		    h->data_len > cmd->len - h->buffer_offset)
+			return ns_rx_proto_err(conn, "Data-In past the buffer");
+		rx->cmd = cmd;
+		rx->data_off = h->buffer_offset;
+	}
+	rx->got = 0;
+	if (h->ahs_len) {
+		rx->state = NS_RX_AHS;
+		rx->need = h->ahs_len;
+	} else {
+		rx->state = NS_RX_DATA;
+		rx->need = h->data_len;
+	}
+	return 0;
+}
+
+static void ns_rx_r2t(struct ns_iscsi_conn *conn)
+{
+	struct iscsi_hdr_info *h = &conn->rx.h;
+	struct ns_iscsi_cmd *cmd = ns_find_cmd(conn, h->itt);
+
+	if (!cmd || req_op(cmd->rq) != REQ_OP_WRITE ||
+	    h->buffer_offset >= cmd->len || !h->desired_len ||
+	    h->desired_len > cmd->len - h->buffer_offset) {
+		ns_rx_proto_err(conn, "bad R2T");
+		netswap_error(conn->nd, "protocol error: bad R2T");
+		return;
+	}
+	spin_lock_bh(&conn->lock);
+	cmd->ttt = h->ttt;
+	cmd->tx_off = h->buffer_offset;
+	cmd->tx_end = h->buffer_offset + h->desired_len;
+	cmd->data_sn = 0;
+	if (!cmd->queued) {
+		list_add_tail(&cmd->entry, &conn->send_hi);
+		cmd->queued = true;
+	}
+	spin_unlock_bh(&conn->lock);
+}
+
+static int ns_rx_async(struct ns_iscsi_conn *conn)
+{
+	struct iscsi_hdr_info *h = &conn->rx.h;
+
+	switch (h->async_event) {
+	case ISCSI_ASYNC_LOGOUT_REQUEST:
+		netswap_error(conn->nd, "target requested logout");
+		return -ECONNRESET;
+	case ISCSI_ASYNC_DROP_CONN:
+	case ISCSI_ASYNC_DROP_ALL:
+		netswap_error(conn->nd, "target is dropping the connection");
+		return -ECONNRESET;
+	default:
+		return 0;
+	}
+}
+
+/* PDU complete (data and digest checked): act on it. */
+static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
+{
+	struct ns_iscsi_rx *rx = &conn->rx;
+	struct iscsi_hdr_info *h = &rx->h;
+	u32 keep = min_t(u32, h->data_len, NS_ISCSI_CTL_BUF);
+	struct ns_iscsi_cmd *cmd;
+
+	switch (h->opcode) {
+	case ISCSI_OP_DATA_IN:
+		cmd = rx->cmd;
+		cmd->data_in += h->data_len;
+		if (h->flags & ISCSI_DATAIN_STATUS)
+			ns_cmd_status(conn, cmd, 0, h->status, NULL, 0);
+		break;
+	case ISCSI_OP_SCSI_RSP:
+		cmd = ns_find_cmd(conn, h->itt);
+		if (!cmd)
+			return ns_rx_proto_err(conn, "response for no command");
+		ns_cmd_status(conn, cmd, h->response, h->status, conn->rx_buf,
+			      keep);
+		break;
+	case ISCSI_OP_R2T:
+		ns_rx_r2t(conn);
+		break;
+	case ISCSI_OP_NOP_IN:
+		if (h->itt == conn->ping_itt)
+			conn->ping_outstanding = false;
+		if (h->ttt != ISCSI_RSVD_TAG) {
+			spin_lock_bh(&conn->lock);
+			memcpy(conn->nop_buf, conn->rx_buf, keep);
+			conn->nop_reply_len = keep;
+			conn->nop_reply_ttt = h->ttt;
+			conn->nop_reply_lun = h->lun;
+			conn->nop_reply_pending = true;
+			spin_unlock_bh(&conn->lock);
+		}
+		break;
+	case ISCSI_OP_ASYNC:
+		return ns_rx_async(conn);
+	case ISCSI_OP_REJECT:
+		nd_err_rl(conn->nd, "target rejected a PDU (reason 0x%02x)\n",
+			  h->reject_reason);
+		return -EPROTO;
+	default:
+		/* Logout/Text/TMF responses: we never asked in this phase. */
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Advance the receive cursor. Returns 1 when a PDU completed, 0 when the
+ * socket has no more data, -errno on error or EOF.
+ */
+static int ns_rx_step(struct ns_iscsi_conn *conn)
+{
+	struct ns_iscsi_rx *rx = &conn->rx;
+	struct iscsi_hdr_info *h = &rx->h;
+	int ret;
+
+	for (;;) {
+		switch (rx->state) {
+		case NS_RX_BHS:
+			rx->need = ISCSI_BHS_LEN +
+				   (conn->hd_on ? ISCSI_DIGEST_LEN : 0);
+			ret = ns_recv_into(conn, rx->hdr + rx->got,
+					   rx->need - rx->got);
+			if (ret <= 0)
+				goto io;
+			rx->got += ret;
+			if (rx->got < rx->need)
+				continue;
+			ret = ns_rx_start(conn);
+			if (ret)
+				return ret;
+			continue;
+		case NS_RX_AHS:
+			if (rx->got < rx->need) {
+				ret = ns_recv_into(conn, rx->trailer,
+						   min_t(u32, rx->need - rx->got,
+							 sizeof(rx->trailer)));
+				if (ret <= 0)
+					goto io;
+				rx->got += ret;
+				continue;
+			}
+			rx->state = NS_RX_DATA;
+			rx->need = h->data_len;
+			rx->got = 0;
+			continue;
+		case NS_RX_DATA:
+			if (rx->got < rx->need) {
+				u32 left = rx->need - rx->got;
+
+				if (rx->cmd) {
+					struct bio_vec bv;
+					void *p;
+
+					if (!ns_rq_bvec_at(rx->cmd->rq,
+							   rx->data_off + rx->got,
+							   &bv))
+						return -EIO;
+					bv.bv_len = min(bv.bv_len, left);
+					ret = ns_recv_page(conn, &bv);
+					if (ret <= 0)
+						goto io;
+					if (conn->dd_on) {
+						p = kmap_local_page(bv.bv_page);
+						rx->crc = crc32c(rx->crc,
+								 p + bv.bv_offset,
+								 ret);
+						kunmap_local(p);
+					}
+				} else {
+					u32 off = rx->got < NS_ISCSI_CTL_BUF ?
+						  rx->got : 0;
+					u8 *dst = conn->rx_buf + off;
+
+					left = min_t(u32, left,
+						     NS_ISCSI_CTL_BUF - off);
+					ret = ns_recv_into(conn, dst, left);
+					if (ret <= 0)
+						goto io;
+					if (conn->dd_on)
+						rx->crc = crc32c(rx->crc, dst,
+								 ret);
+				}
+				rx->got += ret;
+				continue;
+			}
+			rx->state = NS_RX_PAD;
+			rx->need = ISCSI_PAD(h->data_len);
+			rx->got = 0;
+			continue;
+		case NS_RX_PAD:
+			if (rx->got < rx->need) {
+				ret = ns_recv_into(conn, rx->trailer + rx->got,
+						   rx->need - rx->got);
+				if (ret <= 0)
+					goto io;
+				rx->got += ret;
+				continue;
+			}
+			if (conn->dd_on)
+				rx->crc = crc32c(rx->crc, rx->trailer,
+						 rx->need);
+			rx->state = NS_RX_DDIGEST;
+			rx->need = conn->dd_on && h->data_len ?
+				   ISCSI_DIGEST_LEN : 0;
+			rx->got = 0;
+			continue;
+		case NS_RX_DDIGEST:
+			if (rx->got < rx->need) {
+				ret = ns_recv_into(conn, rx->trailer + rx->got,
+						   rx->need - rx->got);
+				if (ret <= 0)
+					goto io;
+				rx->got += ret;
+				continue;
+			}
+			if (rx->need && nsp_get_le32(rx->trailer) != ~rx->crc)
+				return ns_rx_proto_err(conn,
+						       "data digest mismatch");
+			rx->state = NS_RX_BHS;
+			rx->got = 0;
+			ret = ns_rx_dispatch(conn);
+			return ret ? ret : 1;
+		}
+	}
+io:
+	if (ret == -EAGAIN)
+		return 0;
+	return ret ? ret : -ECONNRESET;
+}
+
+static int ns_rx(struct ns_iscsi_conn *conn)
+{
+	int n = 0, ret;
+
+	while (n < NS_RX_BUDGET) {
+		ret = ns_rx_step(conn);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			break;
+		n++;
+	}
+	return n;
+}
+
+static void ns_io_work(struct work_struct *work)
+{
+	struct ns_iscsi_conn *conn = container_of(work, struct ns_iscsi_conn,
+						  io_work);
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	unsigned long deadline = jiffies + msecs_to_jiffies(2);
+	int tx, rx;
+
+	if (READ_ONCE(conn->dead))
+		goto out;
+	do {
+		tx = ns_tx(conn);
+		if (tx < 0) {
+			netswap_error(conn->nd, tx == -EPIPE ||
+				      tx == -ECONNRESET ?
+				      "connection closed by target" :
+				      "send failed");
+			goto out;
+		}
+		rx = ns_rx(conn);
+		if (rx < 0) {
+			netswap_error(conn->nd, rx == -ECONNRESET ?
+				      "connection closed by target" :
+				      rx == -EPROTO ? "protocol error" :
+				      "receive failed");
+			goto out;
+		}
+	} while ((tx > 0 || rx > 0) && time_before(jiffies, deadline));
+	if (tx > 0 || rx > 0)
+		ns_kick(conn);
+out:
+	memalloc_noreclaim_restore(noreclaim);
+}
+
+/* ---------------- socket callbacks ---------------- */
+
+static void ns_data_ready(struct sock *sk)
+{
+	struct ns_iscsi_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn && !READ_ONCE(conn->dead))
+		ns_kick(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_write_space(struct sock *sk)
+{
+	struct ns_iscsi_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (!READ_ONCE(conn->dead))
+			ns_kick(conn);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_state_change(struct sock *sk)
+{
+	struct ns_iscsi_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn && !READ_ONCE(conn->dead)) {
+		switch (sk->sk_state) {
+		case TCP_CLOSE:
+		case TCP_CLOSE_WAIT:
+		case TCP_LAST_ACK:
+		case TCP_FIN_WAIT1:
+		case TCP_FIN_WAIT2:
+			netswap_error(conn->nd, "connection closed by target");
+			break;
+		default:
+			break;
+		}
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_install_callbacks(struct ns_iscsi_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = conn;
+	conn->old_data_ready = sk->sk_data_ready;
+	conn->old_write_space = sk->sk_write_space;
+	conn->old_state_change = sk->sk_state_change;
+	sk->sk_data_ready = ns_data_ready;
+	sk->sk_write_space = ns_write_space;
+	sk->sk_state_change = ns_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_restore_callbacks(struct ns_iscsi_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == conn) {
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = conn->old_data_ready;
+		sk->sk_write_space = conn->old_write_space;
+		sk->sk_state_change = conn->old_state_change;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* ---------------- liveness ---------------- */
+
+static unsigned int ns_ping_interval_ms(struct netswap_dev *nd)
+{
+	return clamp_t(unsigned int, nd->cfg.io_timeout_ms / 3, 1000, 10000);
+}
+
+static void ns_ping_work(struct work_struct *work)
+{
+	struct ns_iscsi_conn *conn = container_of(to_delayed_work(work),
+						  struct ns_iscsi_conn,
+						  ping_work);
+	struct netswap_dev *nd = conn->nd;
+
+	if (READ_ONCE(conn->dead))
+		return;
+	spin_lock_bh(&conn->lock);
+	if (conn->ping_outstanding &&
+	    time_after(jiffies, conn->ping_sent +
+		       msecs_to_jiffies(nd->cfg.io_timeout_ms))) {
+		spin_unlock_bh(&conn->lock);
+		atomic64_inc(&nd->stats.timeouts);
+		netswap_error(nd, "target stopped answering NOP-Out pings");
+		return;
+	}
+	if (!conn->ping_outstanding) {
+		conn->ping_itt = NS_PING_ITT_BASE |
+				 ((conn->ping_itt + 1) & 0xffff);
+		conn->ping_pending = true;
+		conn->ping_outstanding = true;
+		conn->ping_sent = jiffies;
+	}
+	spin_unlock_bh(&conn->lock);
+	ns_kick(conn);
+	queue_delayed_work(netswap_wq, &conn->ping_work,
+			   msecs_to_jiffies(ns_ping_interval_ms(nd)));
+}
+
+/* ---------------- transport ops ---------------- */
+
+static int ns_iscsi_validate(struct netswap_dev *nd)
+{
+	struct netswap_cfg *cfg = &nd->cfg;
+
+	if (!cfg->target_name[0]) {
+		netswap_set_error(nd, "target_name is not set");
+		return -EINVAL;
+	}
+	if (!!cfg->auth_user[0] != !!cfg->auth_secret[0]) {
+		netswap_set_error(nd, "CHAP needs both auth_user and auth_secret");
+		return -EINVAL;
+	}
+	if (!cfg->initiator_name[0]) {
+		/* A stable default so session reinstatement matches. */
+		snprintf(cfg->initiator_name, sizeof(cfg->initiator_name),
+			 "iqn.2026-11.org.netswap:%s", nd->name);
+		string_lower(cfg->initiator_name, cfg->initiator_name);
+		if (!iscsi_name_valid(cfg->initiator_name)) {
+			cfg->initiator_name[0] = '\0';
+			netswap_set_error(nd, "initiator_name is not set");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int ns_iscsi_alloc(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return -ENOMEM;
+	conn->nd = nd;
+	spin_lock_init(&conn->lock);
+	INIT_LIST_HEAD(&conn->send_hi);
+	INIT_LIST_HEAD(&conn->send_lo);
+	INIT_WORK(&conn->io_work, ns_io_work);
+	INIT_DELAYED_WORK(&conn->ping_work, ns_ping_work);
+	conn->dead = true;
+	conn->rx_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
+	conn->nop_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
+	conn->text_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
+	conn->text_rsp = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
+	if (!conn->rx_buf || !conn->nop_buf || !conn->text_buf ||
+	    !conn->text_rsp)
+		goto err;
+	if (nd->cfg.auth_user[0]) {
+		conn->md5 = crypto_alloc_shash("md5", 0, 0);
+		if (IS_ERR(conn->md5)) {
+			conn->md5 = NULL;
+			goto err;
+		}
+	}
+	/* ISID type "random" (T=10b); kept for the target's lifetime. */
+	get_random_bytes(conn->isid, sizeof(conn->isid));
+	conn->isid[0] = 0x80 | (conn->isid[0] & 0x3f);
+	conn->lun = iscsi_encode_lun(nd->cfg.lun);
+	nd->tp = conn;
+	return 0;
+err:
+	crypto_free_shash(conn->md5);
+	kfree(conn->rx_buf);
+	kfree(conn->nop_buf);
+	kfree(conn->text_buf);
+	kfree(conn->text_rsp);
+	kfree(conn);
+	return -ENOMEM;
+}
+
+static void ns_iscsi_free(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+
+	if (!conn)
+		return;
+	crypto_free_shash(conn->md5);
+	kfree(conn->rx_buf);
+	kfree(conn->nop_buf);
+	kfree_sensitive(conn->text_buf);
+	kfree(conn->text_rsp);
+	kfree(conn);
+	nd->tp = NULL;
+}
+
+static int ns_iscsi_init_request(struct netswap_dev *nd, struct request *rq)
+{
+	struct ns_iscsi_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	INIT_LIST_HEAD(&cmd->entry);
+	cmd->rq = rq;
+	return 0;
+}
+
+static void ns_release_sock(struct ns_iscsi_conn *conn)
+{
+	netswap_sock_release(conn->sock);
+	conn->sock = NULL;
+}
+
+static int ns_iscsi_connect(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+	int ret;
+
+	ret = netswap_sock_connect(nd, &conn->sock, &nd->cfg.addr,
+				   min_t(u32, nd->cfg.io_timeout_ms, 15000));
+	if (ret)
+		return ret;
+	ret = ns_iscsi_login(conn);
+	if (ret)
+		goto err;
+	ret = ns_iscsi_probe(conn);
+	if (ret)
+		goto err;
+	conn->first_connect_done = true;
+
+	memset(&conn->rx, 0, sizeof(conn->rx));
+	memset(&conn->tx, 0, sizeof(conn->tx));
+	conn->nop_reply_pending = false;
+	conn->ping_pending = false;
+	conn->ping_outstanding = false;
+	WRITE_ONCE(conn->dead, false);
+	ns_install_callbacks(conn);
+	queue_delayed_work(netswap_wq, &conn->ping_work,
+			   msecs_to_jiffies(ns_ping_interval_ms(nd)));
+	ns_kick(conn);
+	nd_info(nd, "logged in to %s (digests %s/%s, burst %u/%u, R2T %s, immediate %s)\n",
+		nd->cfg.target_name,
+		conn->hd_on ? "crc32c" : "none",
+		conn->dd_on ? "crc32c" : "none",
+		conn->params.first_burst, conn->params.max_burst,
+		conn->params.initial_r2t ? "yes" : "no",
+		conn->params.immediate_data ? "yes" : "no");
+	return 0;
+err:
+	ns_release_sock(conn);
+	return ret;
+}
+
+static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
+				      struct request *rq)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+	struct ns_iscsi_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	u32 shift = ilog2(nd->block_size) - SECTOR_SHIFT;
+	u64 lba = blk_rq_pos(rq) >> shift;
+	u32 blocks = blk_rq_bytes(rq) >> ilog2(nd->block_size);
+	struct iscsi_session_params *p = &conn->params;
+	struct list_head *list = &conn->send_hi;
+
+	cmd->gen = (cmd->gen + 1) & 0x7fff;
+	cmd->itt = (u32)cmd->gen << 16 | rq->tag;
+	cmd->cmd_sent = false;
+	cmd->done_pending = false;
+	cmd->data_in = 0;
+	cmd->data_sn = 0;
+	cmd->ttt = ISCSI_RSVD_TAG;
+	cmd->len = blk_rq_bytes(rq);
+	cmd->imm_len = 0;
+	cmd->unsol_end = 0;
+	cmd->tx_off = 0;
+	cmd->tx_end = 0;
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		cmd->cdb_len = scsi_build_read16(cmd->cdb, lba, blocks);
+		break;
+	case REQ_OP_WRITE:
+		cmd->cdb_len = scsi_build_write16(cmd->cdb, lba, blocks,
+						  rq->cmd_flags & REQ_FUA);
+		if (p->immediate_data)
+			cmd->imm_len = min3(cmd->len, p->first_burst,
+					    p->max_xmit_dsl);
+		cmd->unsol_end = p->initial_r2t ? cmd->imm_len :
+				 min(cmd->len, p->first_burst);
+		cmd->tx_off = cmd->imm_len;
+		cmd->tx_end = cmd->unsol_end;
+		list = &conn->send_lo;
+		break;
+	default:
+		cmd->cdb_len = scsi_build_sync_cache16(cmd->cdb, 0, 0);
+		cmd->len = 0;
+		break;
+	}
+
+	spin_lock_bh(&conn->lock);
+	if (conn->dead) {
+		spin_unlock_bh(&conn->lock);
+		return BLK_STS_RESOURCE;
+	}
+	list_add_tail(&cmd->entry, list);
+	cmd->queued = true;
+	spin_unlock_bh(&conn->lock);
+	ns_kick(conn);
+	return BLK_STS_OK;
+}
+
+/* Stop io_work and the pinger; the socket stays open. */
+static void ns_stop_io(struct ns_iscsi_conn *conn)
+{
+	spin_lock_bh(&conn->lock);
+	WRITE_ONCE(conn->dead, true);
+	spin_unlock_bh(&conn->lock);
+	ns_restore_callbacks(conn);
+	cancel_delayed_work_sync(&conn->ping_work);
+	cancel_work_sync(&conn->io_work);
+}
+
+static void ns_iscsi_disconnect(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+	struct ns_iscsi_cmd *cmd, *tmp;
+
+	if (!conn || !conn->sock)
+		return;
+	ns_stop_io(conn);
+	ns_release_sock(conn);
+
+	/* The core requeues or fails every started request. */
+	spin_lock_bh(&conn->lock);
+	list_for_each_entry_safe(cmd, tmp, &conn->send_hi, entry) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	list_for_each_entry_safe(cmd, tmp, &conn->send_lo, entry) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	spin_unlock_bh(&conn->lock);
+	memset(&conn->rx, 0, sizeof(conn->rx));
+	memset(&conn->tx, 0, sizeof(conn->tx));
+}
+
+static void ns_iscsi_logout(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+	int ret;
+
+	if (!conn || !conn->sock)
+		return;
+	ns_stop_io(conn);
+	/* Only between PDUs: a half-received PDU would confuse the exchange. */
+	if (conn->rx.state != NS_RX_BHS || conn->rx.got || conn->tx.busy)
+		return;
+	netswap_sock_set_timeouts(conn->sock, 5000);
+	ret = ns_iscsi_logout_sync(conn);
+	if (ret)
+		nd_warn(nd, "logout failed (%d); closing the connection\n", ret);
+}
+
+const struct netswap_transport_ops netswap_iscsi_ops = {
+	.name		= "iscsi",
+	.cmd_size	= sizeof(struct ns_iscsi_cmd),
+	.default_port	= NS_ISCSI_PORT,
+	.validate	= ns_iscsi_validate,
+	.alloc		= ns_iscsi_alloc,
+	.free		= ns_iscsi_free,
+	.init_request	= ns_iscsi_init_request,
+	.connect	= ns_iscsi_connect,
+	.queue_rq	= ns_iscsi_queue_rq,
+	.disconnect	= ns_iscsi_disconnect,
+	.logout		= ns_iscsi_logout,
+};
+
+MODULE_SOFTDEP("pre: md5 crc32c");

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netswap in-kernel iSCSI initiator (RFC 7143, ErrorRecoveryLevel 0):
+ * one session of one connection per target.
+ */
+#ifndef NETSWAP_ISCSI_H
+#define NETSWAP_ISCSI_H
+
+#include <linux/blk-mq.h>
+#include <linux/net.h>
+#include <linux/workqueue.h>
+#include <crypto/hash.h>
+#include "../core/netswap.h"
+#include "../proto/iscsi_pdu.h"
+#include "../proto/iscsi_text.h"
+#include "../proto/scsi.h"
+
+#define NS_ISCSI_PORT		3260
+/* What we declare as MaxRecvDataSegmentLength: Data-In PDUs up to this. */
+#define NS_ISCSI_MAX_RECV_DSL	(256 * 1024)
+#define NS_ISCSI_MAX_BURST	(256 * 1024)
+#define NS_ISCSI_FIRST_BURST	(64 * 1024)
+/* Login and control PDUs' data segments land here. */
+#define NS_ISCSI_CTL_BUF	8192
+#define NS_ISCSI_SCSI_RETRIES	8
+/* ITTs with this bit are ours, not blk-mq tags (pings, internal cmds). */
+#define NS_ITT_INTERNAL		0x80000000u
+
+enum ns_rx_state {
+	NS_RX_BHS,		/* BHS plus header digest */
+	NS_RX_AHS,
+	NS_RX_DATA,
+	NS_RX_PAD,
+	NS_RX_DDIGEST,
+};
+
+/* Receive cursor: one PDU in progress. */
+struct ns_iscsi_rx {
+	enum ns_rx_state	state;
+	u8			hdr[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
+	u32			got;		/* bytes of the current part */
+	u32			need;		/* size of the current part */
+	struct iscsi_hdr_info	h;
+	struct ns_iscsi_cmd	*cmd;		/* Data-In target, or NULL */
+	u32			data_off;	/* Data-In: offset in request */
+	u32			crc;		/* running data digest */
+	u8			trailer[ISCSI_DIGEST_LEN];
+};
+
+/* Transmit cursor: one PDU (header, data, padding, digest) in flight. */
+struct ns_iscsi_tx {
+	bool			busy;
+	struct ns_iscsi_cmd	*cmd;		/* data source, NULL for control */
+	u8			hdr[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
+	u32			hdr_len, hdr_sent;
+	u32			data_off;	/* offset in request */
+	u32			data_len, data_sent;
+	const u8		*ctl_data;	/* control PDU data (NOP echo) */
+	u8			trailer[3 + ISCSI_DIGEST_LEN];
+	u32			trailer_len, trailer_sent;
+};
+
+/* Per-request state, in the blk-mq PDU. */
+struct ns_iscsi_cmd {
+	struct list_head	entry;		/* on conn->send_list */
+	struct request		*rq;
+	u32			itt;
+	u16			gen;
+	u8			retries;
+	bool			queued;		/* on send_list */
+	bool			cmd_sent;	/* command PDU built */
+	bool			done_pending;	/* response seen while sending */
+	blk_status_t		done_status;
+	u32			len;		/* EDTL */
+	u32			imm_len;
+	u32			unsol_end;	/* end of unsolicited data */
+	u32			tx_off;		/* next unsolicited/R2T offset */
+	u32			tx_end;		/* end of the current sequence */
+	u32			ttt;		/* current R2T's tag */
+	u32			data_sn;
+	u32			data_in;	/* Data-In bytes received */
+	u8			cdb[SCSI_CDB_LEN];
+	u8			cdb_len;
+};
+
+struct ns_iscsi_conn {
+	struct netswap_dev	*nd;
+	struct socket		*sock;
+	struct work_struct	io_work;
+	struct delayed_work	ping_work;
+
+	/* Saved socket callbacks, restored at disconnect. */
+	void			(*old_data_ready)(struct sock *sk);
+	void			(*old_write_space)(struct sock *sk);
+	void			(*old_state_change)(struct sock *sk);
+
+	spinlock_t		lock;		/* send_list, ctl flags */
+	struct list_head	send_hi;	/* reads, flushes, R2T data */
+	struct list_head	send_lo;	/* writes */
+	bool			dead;
+
+	/* Session, set by login, then owned by io_work. */
+	struct iscsi_login_cfg	login_cfg;
+	struct iscsi_session_params params;
+	u8			isid[6];
+	u16			tsih;
+	u32			cmd_sn;
+	u32			exp_cmd_sn;
+	u32			max_cmd_sn;
+	u32			exp_stat_sn;
+	u64			lun;
+	bool			hd_on;		/* digests active (after login) */
+	bool			dd_on;
+
+	/* Control PDUs owed, under lock. */
+	bool			nop_reply_pending;
+	u32			nop_reply_ttt;
+	u64			nop_reply_lun;
+	u32			nop_reply_len;
+	bool			ping_pending;	/* ping to send */
+	bool			ping_outstanding;
+	unsigned long		ping_sent;	/* jiffies */
+	u32			ping_itt;
+
+	struct ns_iscsi_rx	rx;
+	struct ns_iscsi_tx	tx;
+	u8			*rx_buf;	/* NS_ISCSI_CTL_BUF */
+	u8			*nop_buf;	/* echo data for NOP-Out */
+	char			*text_buf;	/* login text, NS_ISCSI_CTL_BUF */
+	char			*text_rsp;	/* login response text */
+	struct crypto_shash	*md5;
+	bool			first_connect_done;
+};
+
+/* login.c */
+int ns_iscsi_login(struct ns_iscsi_conn *conn);
+int ns_iscsi_probe(struct ns_iscsi_conn *conn);
+int ns_iscsi_logout_sync(struct ns_iscsi_conn *conn);
+
+/* iscsi.c */
+void ns_iscsi_update_sn(struct ns_iscsi_conn *conn,
+			const struct iscsi_hdr_info *h);
+u32 ns_iscsi_digest(const void *buf, size_t len);
+int ns_iscsi_send_pdu_sync(struct ns_iscsi_conn *conn, u8 *bhs,
+			   const void *data, u32 len);
+int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
+			   struct iscsi_hdr_info *h, void *buf, u32 buflen);
+
+#endif /* NETSWAP_ISCSI_H */

@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netswap iSCSI: synchronous phases of a connection — login (security and
+ * operational negotiation, CHAP), the probe that reads the capacity, and
+ * logout. These run at enable and in the recovery worker, with blocking
+ * socket I/O bounded by the socket timeouts, before io_work takes over.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/crc32c.h>
+#include <linux/delay.h>
+#include <linux/random.h>
+#include <crypto/hash.h>
+#include "iscsi.h"
+#include "../proto/chap.h"
+
+#define NS_LOGIN_ITT		(NS_ITT_INTERNAL | 0x4c00)
+#define NS_PROBE_ITT		(NS_ITT_INTERNAL | 0x5000)
+#define NS_LOGOUT_ITT		(NS_ITT_INTERNAL | 0x4f00)
+#define NS_LOGIN_MAX_PDUS	16
+
+u32 ns_iscsi_digest(const void *buf, size_t len)
+{
+	return ~crc32c(~0u, buf, len);
+}
+
+/* Send one PDU with blocking I/O; digests as negotiated. */
+int ns_iscsi_send_pdu_sync(struct ns_iscsi_conn *conn, u8 *bhs,
+			   const void *data, u32 len)
+{
+	static const u8 zero[4];
+	u8 digest[ISCSI_DIGEST_LEN];
+	u32 hlen = ISCSI_BHS_LEN;
+	int ret;
+
+	if (conn->hd_on) {
+		nsp_put_le32(bhs + ISCSI_BHS_LEN,
+			     ns_iscsi_digest(bhs, ISCSI_BHS_LEN));
+		hlen += ISCSI_DIGEST_LEN;
+	}
+	ret = netswap_sock_send_all(conn->sock, bhs, hlen);
+	if (ret || !len)
+		return ret;
+	ret = netswap_sock_send_all(conn->sock, data, len);
+	if (!ret && ISCSI_PAD(len))
+		ret = netswap_sock_send_all(conn->sock, zero, ISCSI_PAD(len));
+	if (!ret && conn->dd_on) {
+		u32 crc = crc32c(~0u, data, len);
+
+		crc = ~crc32c(crc, zero, ISCSI_PAD(len));
+		nsp_put_le32(digest, crc);
+		ret = netswap_sock_send_all(conn->sock, digest,
+					    ISCSI_DIGEST_LEN);
+	}
+	return ret;
+}
+
+/*
+ * Receive one PDU with blocking I/O. Its data segment (at most @buflen
+ * bytes are kept, the rest is read and dropped) goes to @buf.
+ */
+int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
+			   struct iscsi_hdr_info *h, void *buf, u32 buflen)
+{
+	u8 hdr[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
+	u8 trailer[ISCSI_DIGEST_LEN];
+	u32 hlen = ISCSI_BHS_LEN + (conn->hd_on ? ISCSI_DIGEST_LEN : 0);
+	u32 left, crc = ~0u;
+	int ret;
+
+	ret = netswap_sock_recv_all(conn->sock, hdr, hlen);
+	if (ret)
+		return ret;
+	if (conn->hd_on &&
+	    nsp_get_le32(hdr + ISCSI_BHS_LEN) !=
+	    ns_iscsi_digest(hdr, ISCSI_BHS_LEN))
+		return -EBADMSG;
+	ret = iscsi_parse_bhs(hdr, h);
+	if (ret)
+		return ret;
+	/* AHS, data and padding: keep what fits, drop the rest. */
+	left = h->ahs_len;
+	while (left) {
+		u32 n = min_t(u32, left, sizeof(trailer));
+
+		ret = netswap_sock_recv_all(conn->sock, trailer, n);
+		if (ret)
+			return ret;
+		left -= n;
+	}
+	left = h->data_len + ISCSI_PAD(h->data_len);
+	while (left) {
+		u32 off = h->data_len + ISCSI_PAD(h->data_len) - left;
+		u32 n;
+		u8 *dst;
+
+		if (off < buflen) {
+			dst = (u8 *)buf + off;
+			n = min_t(u32, left, buflen - off);
+		} else {
+			dst = trailer;
+			n = min_t(u32, left, sizeof(trailer));
+		}
+		ret = netswap_sock_recv_all(conn->sock, dst, n);
+		if (ret)
+			return ret;
+		if (conn->dd_on)
+			crc = crc32c(crc, dst, n);
+		left -= n;
+	}
+	if (conn->dd_on && h->data_len) {
+		ret = netswap_sock_recv_all(conn->sock, trailer,
+					    ISCSI_DIGEST_LEN);
+		if (ret)
+			return ret;
+		if (nsp_get_le32(trailer) != ~crc)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
+			bool transit, u32 text_len, struct iscsi_hdr_info *h,
+			u32 *rsp_len)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct iscsi_login_req req = {
+		.tsih		= 0,
+		.itt		= NS_LOGIN_ITT,
+		.cid		= 0,
+		.cmd_sn		= conn->cmd_sn,
+		.exp_stat_sn	= conn->exp_stat_sn,
+		.csg		= csg,
+		.nsg		= nsg,
+		.transit	= transit,
+		.data_len	= text_len,
+	};
+	u8 bhs[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
+	u32 got = 0;
+	int ret;
+
+	memcpy(req.isid, conn->isid, sizeof(req.isid));
+	iscsi_build_login_req(bhs, &req);
+	ret = ns_iscsi_send_pdu_sync(conn, bhs, conn->text_buf, text_len);
+	if (ret)
+		goto io_err;
+
+	/* A response may span PDUs (C bit); ask for the rest with empty PDUs. */
+	for (;;) {
+		ret = ns_iscsi_recv_pdu_sync(conn, h, conn->text_rsp + got,
+					     NS_ISCSI_CTL_BUF - got);
+		if (ret)
+			goto io_err;
+		if (h->opcode != ISCSI_OP_LOGIN_RSP || h->itt != NS_LOGIN_ITT) {
+			netswap_set_error(nd, "login: unexpected PDU 0x%02x from target",
+					  h->opcode);
+			return -EPROTO;
+		}
+		if (h->status_class != ISCSI_LOGIN_CLASS_SUCCESS) {
+			netswap_set_error(nd, "login: %s",
+					  iscsi_login_status_str(h->status_class,
+								 h->status_detail));
+			return h->status_class == ISCSI_LOGIN_CLASS_INITIATOR_ERR &&
+			       h->status_detail == ISCSI_LOGIN_DETAIL_AUTH_FAILED ?
+			       -EACCES : -ECONNREFUSED;
+		}
+		conn->exp_stat_sn = h->stat_sn + 1;
+		conn->exp_cmd_sn = h->exp_cmd_sn;
+		conn->max_cmd_sn = h->max_cmd_sn;
+		got = min_t(u32, got + h->data_len, NS_ISCSI_CTL_BUF);
+		if (!(h->flags & ISCSI_LOGIN_C))
+			break;
+		if (got >= NS_ISCSI_CTL_BUF) {
+			netswap_set_error(nd, "login: target's text is too long");
+			return -EPROTO;
+		}
+		req.data_len = 0;
+		req.transit = false;
+		req.exp_stat_sn = conn->exp_stat_sn;
+		iscsi_build_login_req(bhs, &req);
+		ret = ns_iscsi_send_pdu_sync(conn, bhs, NULL, 0);
+		if (ret)
+			goto io_err;
+	}
+	*rsp_len = got;
+	return 0;
+
+io_err:
+	netswap_set_error(nd, "login: %s",
+			  ret == -ETIMEDOUT ? "target did not answer" :
+			  ret == -EBADMSG ? "digest error" :
+			  ret == -EPROTO ? "malformed PDU from target" :
+			  "connection closed by target");
+	return ret;
+}
+
+static int ns_login_parse(struct ns_iscsi_conn *conn, u32 len, u32 *reply)
+{
+	char err[NETSWAP_ERR_MAX - 8];
+	size_t used = 0;
+	int ret;
+
+	ret = iscsi_text_parse(conn->text_rsp, len, &conn->login_cfg,
+			       &conn->params, conn->text_buf, NS_ISCSI_CTL_BUF,
+			       &used, err, sizeof(err));
+	if (ret) {
+		netswap_set_error(conn->nd, "login: %s", err);
+		return ret;
+	}
+	*reply = used;
+	return 0;
+}
+
+static int ns_chap_digest(struct ns_iscsi_conn *conn,
+			  const struct chap_challenge *c, u8 *out)
+{
+	const char *secret = conn->nd->cfg.auth_secret;
+	SHASH_DESC_ON_STACK(desc, conn->md5);
+	int ret;
+
+	desc->tfm = conn->md5;
+	ret = crypto_shash_init(desc);
+	if (!ret)
+		ret = crypto_shash_update(desc, &c->id, 1);
+	if (!ret)
+		ret = crypto_shash_update(desc, secret, strlen(secret));
+	if (!ret)
+		ret = crypto_shash_update(desc, c->challenge, c->challenge_len);
+	if (!ret)
+		ret = crypto_shash_final(desc, out);
+	shash_desc_zero(desc);
+	return ret;
+}
+
+/* CHAP exchange in the security stage (RFC 7143 12.1.3). */
+static int ns_login_chap(struct ns_iscsi_conn *conn, struct iscsi_hdr_info *h)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct chap_challenge *c;
+	u8 digest[CHAP_MD5_LEN];
+	u32 len;
+	int ret;
+
+	ret = chap_build_algorithms(conn->text_buf, NS_ISCSI_CTL_BUF);
+	if (ret < 0)
+		return ret;
+	ret = ns_login_pdu(conn, ISCSI_STAGE_SECURITY, ISCSI_STAGE_OPERATIONAL,
+			   false, ret, h, &len);
+	if (ret)
+		return ret;
+
+	/* The challenge does not fit the stack; borrow the rx buffer. */
+	BUILD_BUG_ON(sizeof(*c) > NS_ISCSI_CTL_BUF);
+	c = (struct chap_challenge *)conn->rx_buf;
+	if (chap_parse_challenge(conn->text_rsp, len, c)) {
+		netswap_set_error(nd, "login: target sent no valid CHAP MD5 challenge");
+		return -EPROTO;
+	}
+	ret = ns_chap_digest(conn, c, digest);
+	memzero_explicit(c, sizeof(*c));
+	if (ret) {
+		netswap_set_error(nd, "login: MD5 failed (%d)", ret);
+		return ret;
+	}
+	ret = chap_build_response(conn->text_buf, NS_ISCSI_CTL_BUF,
+				  nd->cfg.auth_user, digest);
+	memzero_explicit(digest, sizeof(digest));
+	if (ret < 0)
+		return ret;
+	ret = ns_login_pdu(conn, ISCSI_STAGE_SECURITY, ISCSI_STAGE_OPERATIONAL,
+			   true, ret, h, &len);
+	memzero_explicit(conn->text_buf, NS_ISCSI_CTL_BUF);
+	if (ret)
+		return ret;
+	if (!(h->flags & ISCSI_LOGIN_T)) {
+		netswap_set_error(nd, "login: target did not accept the CHAP response");
+		return -EACCES;
+	}
+	return 0;
+}
+
+/**
+ * ns_iscsi_login() - log in on conn->sock and enter full feature phase
+ * @conn: connection whose socket is connected
+ *
+ * Reuses the ISID so that a re-login reinstates the session (ERL 0).
+ * Return: 0 or -errno with last_error set.
+ */
+int ns_iscsi_login(struct ns_iscsi_conn *conn)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct iscsi_login_cfg *cfg = &conn->login_cfg;
+	struct iscsi_hdr_info h;
+	u32 len, reply;
+	int ret, i;
+	u8 csg;
+
+	conn->hd_on = false;
+	conn->dd_on = false;
+	conn->exp_stat_sn = 0;
+	get_random_bytes(&conn->cmd_sn, sizeof(conn->cmd_sn));
+
+	cfg->initiator_name = nd->cfg.initiator_name;
+	cfg->target_name = nd->cfg.target_name;
+	cfg->chap = nd->cfg.auth_user[0] && nd->cfg.auth_secret[0];
+	cfg->header_digest = nd->cfg.header_digest;
+	cfg->data_digest = nd->cfg.data_digest;
+	cfg->max_recv_dsl = NS_ISCSI_MAX_RECV_DSL;
+	cfg->max_burst = NS_ISCSI_MAX_BURST;
+	cfg->first_burst = NS_ISCSI_FIRST_BURST;
+	cfg->immediate_data = true;
+	cfg->initial_r2t = false;
+	iscsi_params_init(&conn->params, cfg);
+
+	/* Security stage. */
+	ret = iscsi_text_build_security(conn->text_buf, NS_ISCSI_CTL_BUF, cfg);
+	if (ret < 0) {
+		netswap_set_error(nd, "login: initiator or target name is invalid");
+		return -EINVAL;
+	}
+	ret = ns_login_pdu(conn, ISCSI_STAGE_SECURITY, ISCSI_STAGE_OPERATIONAL,
+			   !cfg->chap, ret, &h, &len);
+	if (ret)
+		return ret;
+	ret = ns_login_parse(conn, len, &reply);
+	if (ret)
+		return ret;
+	if (cfg->chap && conn->params.auth_chap) {
+		ret = ns_login_chap(conn, &h);
+		if (ret)
+			return ret;
+	} else if (!(h.flags & ISCSI_LOGIN_T) && cfg->chap &&
+		   conn->params.auth_seen) {
+		/* We offered CHAP,None without T; the target chose None. */
+		ret = ns_login_pdu(conn, ISCSI_STAGE_SECURITY,
+				   ISCSI_STAGE_OPERATIONAL, true, 0, &h, &len);
+		if (ret)
+			return ret;
+	}
+	if (!(conn->params.auth_chap && cfg->chap) &&
+	    !(h.flags & ISCSI_LOGIN_T)) {
+		netswap_set_error(nd, conn->params.auth_seen ?
+				  "login: target wants authentication; set auth_user and auth_secret" :
+				  "login: target did not leave the security stage");
+		return -EACCES;
+	}
+
+	/* Operational stage: offer, then answer until the target transits. */
+	csg = ISCSI_STAGE_OPERATIONAL;
+	ret = iscsi_text_build_operational(conn->text_buf, NS_ISCSI_CTL_BUF,
+					   cfg);
+	if (ret < 0)
+		return ret;
+	len = ret;
+	for (i = 0; i < NS_LOGIN_MAX_PDUS; i++) {
+		ret = ns_login_pdu(conn, csg, ISCSI_STAGE_FFP, true, len, &h,
+				   &len);
+		if (ret)
+			return ret;
+		ret = ns_login_parse(conn, len, &reply);
+		if (ret)
+			return ret;
+		if ((h.flags & ISCSI_LOGIN_T) && (h.flags & 3) == ISCSI_STAGE_FFP)
+			break;
+		len = reply;
+	}
+	if (i == NS_LOGIN_MAX_PDUS) {
+		netswap_set_error(nd, "login: operational negotiation did not finish");
+		return -EPROTO;
+	}
+	if (conn->params.erl != 0 || conn->params.max_connections < 1) {
+		netswap_set_error(nd, "login: target negotiated ErrorRecoveryLevel %u",
+				  conn->params.erl);
+		return -EPROTO;
+	}
+
+	conn->tsih = h.tsih;
+	conn->hd_on = conn->params.header_digest;
+	conn->dd_on = conn->params.data_digest;
+	return 0;
+}
+
+/* One SCSI command without data-out, synchronously (probe only). */
+static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
+			u8 *buf, u32 buflen, struct scsi_sense *sense,
+			u8 *status)
+{
+	struct iscsi_scsi_cmd c = {
+		.lun		= conn->lun,
+		.itt		= NS_PROBE_ITT,
+		.edtl		= buflen,
+		.cmd_sn		= conn->cmd_sn++,
+		.exp_stat_sn	= conn->exp_stat_sn,
+		.read		= buflen != 0,
+		.cdb		= cdb,
+		.cdb_len	= cdb_len,
+	};
+	u8 bhs[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
+	struct iscsi_hdr_info h;
+	int ret, i;
+
+	memset(sense, 0, sizeof(*sense));
+	iscsi_build_scsi_cmd(bhs, &c);
+	ret = ns_iscsi_send_pdu_sync(conn, bhs, NULL, 0);
+	if (ret)
+		return ret;
+	for (i = 0; i < 64; i++) {
+		ret = ns_iscsi_recv_pdu_sync(conn, &h, conn->rx_buf,
+					     NS_ISCSI_CTL_BUF);
+		if (ret)
+			return ret;
+		ns_iscsi_update_sn(conn, &h);
+		switch (h.opcode) {
+		case ISCSI_OP_DATA_IN:
+			if (h.itt != NS_PROBE_ITT)
+				return -EPROTO;
+			if (h.buffer_offset < buflen)
+				memcpy(buf + h.buffer_offset, conn->rx_buf,
+				       min3(buflen - h.buffer_offset, h.data_len,
+					    (u32)NS_ISCSI_CTL_BUF));
+			if (h.flags & ISCSI_DATAIN_STATUS) {
+				*status = h.status;
+				return 0;
+			}
+			break;
+		case ISCSI_OP_SCSI_RSP:
+			if (h.itt != NS_PROBE_ITT)
+				return -EPROTO;
+			if (h.response)
+				return -EIO;
+			*status = h.status;
+			if (h.status == SCSI_STATUS_CHECK_CONDITION)
+				iscsi_parse_sense_segment(conn->rx_buf,
+							  min_t(u32, h.data_len,
+								NS_ISCSI_CTL_BUF),
+							  sense);
+			return 0;
+		case ISCSI_OP_NOP_IN:
+			if (h.ttt != ISCSI_RSVD_TAG) {
+				struct iscsi_nop_out n = {
+					.lun = h.lun, .itt = ISCSI_RSVD_TAG,
+					.ttt = h.ttt, .cmd_sn = conn->cmd_sn,
+					.exp_stat_sn = conn->exp_stat_sn,
+					.immediate = true,
+				};
+
+				iscsi_build_nop_out(bhs, &n);
+				ret = ns_iscsi_send_pdu_sync(conn, bhs, NULL, 0);
+				if (ret)
+					return ret;
+			}
+			break;
+		case ISCSI_OP_ASYNC:
+			break;
+		default:
+			return -EPROTO;
+		}
+	}
+	return -EPROTO;
+}
+
+static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
+			  u8 *buf, u32 buflen, const char *what)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct scsi_sense sense;
+	u8 status = 0;
+	int ret, i;
+
+	for (i = 0; i < NS_ISCSI_SCSI_RETRIES; i++) {
+		ret = ns_probe_cmd(conn, cdb, len, buf, buflen, &sense, &status);
+		if (ret) {
+			netswap_set_error(nd, "%s: %s", what,
+					  ret == -ETIMEDOUT ? "target did not answer" :
+					  ret == -EBADMSG ? "digest error" :
+					  "transport error");
+			return ret;
+		}
+		switch (scsi_classify(status, &sense)) {
+		case SCSI_DISP_OK:
+			return 0;
+		case SCSI_DISP_RETRY:
+			msleep(100);
+			continue;
+		default:
+			netswap_set_error(nd, "%s failed: status 0x%02x, sense %s (%02x/%02x)",
+					  what, status,
+					  scsi_sense_key_str(sense.key),
+					  sense.asc, sense.ascq);
+			return -EIO;
+		}
+	}
+	netswap_set_error(nd, "%s: target stayed busy", what);
+	return -EBUSY;
+}
+
+/**
+ * ns_iscsi_probe() - check the LUN and read its capacity
+ * @conn: logged-in connection, before io_work starts
+ *
+ * On the first connect the capacity and block size are recorded; on a
+ * reconnect they must be unchanged, or the target is refused.
+ */
+int ns_iscsi_probe(struct ns_iscsi_conn *conn)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct scsi_inquiry_info inq;
+	u8 cdb[SCSI_CDB_LEN], data[SCSI_INQUIRY_LEN];
+	u32 block_len;
+	u64 blocks;
+	int ret, len;
+
+	len = scsi_build_tur(cdb);
+	ret = ns_probe_retry(conn, cdb, len, NULL, 0, "TEST UNIT READY");
+	if (ret)
+		return ret;
+
+	if (!conn->first_connect_done) {
+		memset(data, 0, sizeof(data));
+		len = scsi_build_inquiry(cdb, sizeof(data));
+		ret = ns_probe_retry(conn, cdb, len, data, sizeof(data),
+				     "INQUIRY");
+		if (ret)
+			return ret;
+		if (scsi_parse_inquiry(data, sizeof(data), &inq) ||
+		    inq.peripheral_qualifier != 0 || inq.device_type != 0) {
+			netswap_set_error(nd, "LUN %u is not a disk (type 0x%02x)",
+					  nd->cfg.lun, inq.device_type);
+			return -ENODEV;
+		}
+	}
+
+	memset(data, 0, SCSI_RC16_LEN);
+	len = scsi_build_read_capacity16(cdb, SCSI_RC16_LEN);
+	ret = ns_probe_retry(conn, cdb, len, data, SCSI_RC16_LEN,
+			     "READ CAPACITY(16)");
+	if (ret)
+		return ret;
+	if (scsi_parse_read_capacity16(data, SCSI_RC16_LEN, &blocks,
+				       &block_len)) {
+		netswap_set_error(nd, "READ CAPACITY(16): invalid block size");
+		return -EPROTO;
+	}
+	if (block_len > PAGE_SIZE) {
+		netswap_set_error(nd, "LUN block size %u is larger than a page",
+				  block_len);
+		return -EINVAL;
+	}
+	if (!conn->first_connect_done) {
+		nd->capacity = blocks * block_len;
+		nd->block_size = block_len;
+		nd->max_io_bytes = NETSWAP_MAX_IO_BYTES;
+		if (nd->capacity < PAGE_SIZE * 2) {
+			netswap_set_error(nd, "LUN is too small (%llu bytes)",
+					  nd->capacity);
+			return -EINVAL;
+		}
+	} else if (blocks * block_len < nd->capacity ||
+		   block_len != nd->block_size) {
+		netswap_set_error(nd, "LUN shrank or changed block size across reconnect");
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Close the session; best effort, bounded by the socket timeout. */
+int ns_iscsi_logout_sync(struct ns_iscsi_conn *conn)
+{
+	struct iscsi_logout_req l = {
+		.itt		= NS_LOGOUT_ITT,
+		.cid		= 0,
+		.cmd_sn		= conn->cmd_sn,
+		.exp_stat_sn	= conn->exp_stat_sn,
+		.reason		= ISCSI_LOGOUT_CLOSE_SESSION,
+		.immediate	= true,
+	};
+	u8 bhs[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
+	struct iscsi_hdr_info h;
+	int ret, i;
+
+	iscsi_build_logout_req(bhs, &l);
+	ret = ns_iscsi_send_pdu_sync(conn, bhs, NULL, 0);
+	for (i = 0; !ret && i < 64; i++) {
+		ret = ns_iscsi_recv_pdu_sync(conn, &h, conn->rx_buf,
+					     NS_ISCSI_CTL_BUF);
+		if (!ret && h.opcode == ISCSI_OP_LOGOUT_RSP)
+			return h.response ? -EIO : 0;
+	}
+	return ret ? ret : -EPROTO;
+}

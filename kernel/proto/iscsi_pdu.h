@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iSCSI PDU codec (RFC 7143): building and parsing the 48-byte Basic Header
+ * Segment. Pure functions over caller-provided buffers; no allocation.
+ */
+#ifndef NSP_ISCSI_PDU_H
+#define NSP_ISCSI_PDU_H
+
+#include "nsp_types.h"
+
+#define ISCSI_BHS_LEN		48
+#define ISCSI_DIGEST_LEN	4
+#define ISCSI_PAD(len)		((4 - ((len) & 3)) & 3)
+#define ISCSI_RSVD_TAG		0xffffffffu
+/* Largest data segment length the 24-bit DataSegmentLength field holds. */
+#define ISCSI_MAX_DSL		0xffffffu
+
+/* Opcodes (byte 0, low 6 bits). */
+enum iscsi_op {
+	ISCSI_OP_NOP_OUT	= 0x00,
+	ISCSI_OP_SCSI_CMD	= 0x01,
+	ISCSI_OP_TMF_REQ	= 0x02,
+	ISCSI_OP_LOGIN_REQ	= 0x03,
+	ISCSI_OP_TEXT_REQ	= 0x04,
+	ISCSI_OP_DATA_OUT	= 0x05,
+	ISCSI_OP_LOGOUT_REQ	= 0x06,
+	ISCSI_OP_SNACK		= 0x10,
+	ISCSI_OP_NOP_IN		= 0x20,
+	ISCSI_OP_SCSI_RSP	= 0x21,
+	ISCSI_OP_TMF_RSP	= 0x22,
+	ISCSI_OP_LOGIN_RSP	= 0x23,
+	ISCSI_OP_TEXT_RSP	= 0x24,
+	ISCSI_OP_DATA_IN	= 0x25,
+	ISCSI_OP_LOGOUT_RSP	= 0x26,
+	ISCSI_OP_R2T		= 0x31,
+	ISCSI_OP_ASYNC		= 0x32,
+	ISCSI_OP_REJECT		= 0x3f,
+};
+
+#define ISCSI_OP_IMMEDIATE	0x40	/* I bit in byte 0 */
+#define ISCSI_FLAG_FINAL	0x80	/* F bit in byte 1 */
+
+/* SCSI Command flags (byte 1). */
+#define ISCSI_CMD_READ		0x40
+#define ISCSI_CMD_WRITE		0x20
+#define ISCSI_CMD_ATTR_SIMPLE	0x01
+
+/* Data-In flags (byte 1). */
+#define ISCSI_DATAIN_ACK	0x40
+#define ISCSI_DATAIN_OVERFLOW	0x04
+#define ISCSI_DATAIN_UNDERFLOW	0x02
+#define ISCSI_DATAIN_STATUS	0x01
+
+/* SCSI Response flags (byte 1). */
+#define ISCSI_RSP_BIDI_OVERFLOW	0x10
+#define ISCSI_RSP_BIDI_UNDERFLOW 0x08
+#define ISCSI_RSP_OVERFLOW	0x04
+#define ISCSI_RSP_UNDERFLOW	0x02
+
+/* Login flags (byte 1): Transit, Continue, CSG, NSG. */
+#define ISCSI_LOGIN_T		0x80
+#define ISCSI_LOGIN_C		0x40
+enum iscsi_login_stage {
+	ISCSI_STAGE_SECURITY	= 0,
+	ISCSI_STAGE_OPERATIONAL	= 1,
+	ISCSI_STAGE_FFP		= 3,
+};
+
+/* Login status classes (byte 36). */
+#define ISCSI_LOGIN_CLASS_SUCCESS	0x00
+#define ISCSI_LOGIN_CLASS_REDIRECT	0x01
+#define ISCSI_LOGIN_CLASS_INITIATOR_ERR	0x02
+#define ISCSI_LOGIN_CLASS_TARGET_ERR	0x03
+/* Detail for class 2, byte 37. */
+#define ISCSI_LOGIN_DETAIL_AUTH_FAILED	0x01
+#define ISCSI_LOGIN_DETAIL_FORBIDDEN	0x02
+#define ISCSI_LOGIN_DETAIL_NOT_FOUND	0x03
+
+/* Logout reasons (byte 1, low 7 bits). */
+#define ISCSI_LOGOUT_CLOSE_SESSION	0
+#define ISCSI_LOGOUT_CLOSE_CONN		1
+
+/* Async event codes (byte 36). */
+#define ISCSI_ASYNC_SCSI_EVENT		0
+#define ISCSI_ASYNC_LOGOUT_REQUEST	1
+#define ISCSI_ASYNC_DROP_CONN		2
+#define ISCSI_ASYNC_DROP_ALL		3
+#define ISCSI_ASYNC_PARAM_NEGOTIATE	4
+
+/*
+ * A decoded BHS. Only the fields that the opcode defines are filled; the
+ * others are zero. Field names follow RFC 7143.
+ */
+struct iscsi_hdr_info {
+	u8	opcode;		/* enum iscsi_op, without the I bit */
+	bool	immediate;
+	u8	flags;		/* byte 1 */
+	u32	ahs_len;	/* TotalAHSLength in bytes (byte 4 * 4) */
+	u32	data_len;	/* DataSegmentLength */
+	u64	lun;		/* bytes 8..15, raw big-endian value */
+	u32	itt;		/* Initiator Task Tag */
+	u32	ttt;		/* Target Transfer Tag / SNACK tag */
+	u32	stat_sn;
+	u32	exp_cmd_sn;
+	u32	max_cmd_sn;
+	u32	data_sn;	/* DataSN (Data-In), R2TSN (R2T) */
+	u32	buffer_offset;	/* Data-In, R2T */
+	u32	desired_len;	/* R2T: Desired Data Transfer Length */
+	u32	residual;	/* Data-In with S, SCSI Response */
+	u8	response;	/* SCSI Response byte 2; Logout Response byte 2 */
+	u8	status;		/* SCSI status byte 3 (Data-In with S, SCSI Rsp) */
+	/* Login Response */
+	u8	version_max, version_active;
+	u8	status_class, status_detail;
+	u8	isid[6];
+	u16	tsih;
+	/* Async Message */
+	u8	async_event, async_vcode;
+	u16	param1, param2, param3;	/* Logout: Time2Wait in param2, Time2Retain in param3 */
+	/* Reject */
+	u8	reject_reason;
+};
+
+/*
+ * iscsi_parse_bhs() - decode a received BHS.
+ * Returns 0, or -EPROTO when the opcode is not one an initiator may receive
+ * or a length field is impossible (TotalAHSLength non-zero is accepted and
+ * reported in ahs_len; the caller skips the AHS).
+ */
+int iscsi_parse_bhs(const u8 bhs[ISCSI_BHS_LEN], struct iscsi_hdr_info *h);
+
+/* Common fields written by every builder below: opcode, flags, DSL, ITT. */
+
+struct iscsi_login_req {
+	u8	isid[6];
+	u16	tsih;
+	u32	itt;
+	u16	cid;
+	u32	cmd_sn;
+	u32	exp_stat_sn;
+	u8	csg, nsg;	/* enum iscsi_login_stage */
+	bool	transit;
+	u32	data_len;	/* length of the text data segment that follows */
+};
+void iscsi_build_login_req(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_login_req *r);
+
+struct iscsi_scsi_cmd {
+	u64	lun;		/* already encoded as the 8-byte LUN field */
+	u32	itt;
+	u32	edtl;		/* Expected Data Transfer Length */
+	u32	cmd_sn;
+	u32	exp_stat_sn;
+	bool	read, write;
+	bool	unsol_follows;	/* clear F: unsolicited Data-Out follows */
+	u32	data_len;	/* immediate data in this PDU */
+	const u8 *cdb;
+	u8	cdb_len;	/* 1..16; longer CDBs need an AHS and are unsupported */
+};
+void iscsi_build_scsi_cmd(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_scsi_cmd *c);
+
+struct iscsi_data_out {
+	u64	lun;
+	u32	itt;
+	u32	ttt;		/* ISCSI_RSVD_TAG for unsolicited data */
+	u32	exp_stat_sn;
+	u32	data_sn;
+	u32	buffer_offset;
+	u32	data_len;
+	bool	final;
+};
+void iscsi_build_data_out(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_data_out *d);
+
+struct iscsi_nop_out {
+	u64	lun;
+	u32	itt;		/* ISCSI_RSVD_TAG when answering a NOP-In */
+	u32	ttt;		/* copied from the NOP-In being answered, else RSVD */
+	u32	cmd_sn;
+	u32	exp_stat_sn;
+	bool	immediate;
+	u32	data_len;
+};
+void iscsi_build_nop_out(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_nop_out *n);
+
+struct iscsi_logout_req {
+	u32	itt;
+	u16	cid;
+	u32	cmd_sn;
+	u32	exp_stat_sn;
+	u8	reason;		/* ISCSI_LOGOUT_* */
+	bool	immediate;
+};
+void iscsi_build_logout_req(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_logout_req *l);
+
+/* Encode a LUN number (0..16383) in the 8-byte field, SAM flat/peripheral. */
+u64 iscsi_encode_lun(u32 lun);
+
+/* Human-readable text for a login status class/detail; never NULL. */
+const char *iscsi_login_status_str(u8 status_class, u8 status_detail);
+
+#endif /* NSP_ISCSI_PDU_H */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SCSI commands for a swap disk (SBC-3, SPC-4): CDBs, READ CAPACITY(16)
+ * and INQUIRY data, sense data and the retry decision.
+ */
+#include "nsp_types.h"
+#include "scsi.h"
+
+#define OP_TEST_UNIT_READY	0x00
+#define OP_INQUIRY		0x12
+#define OP_READ_16		0x88
+#define OP_WRITE_16		0x8a
+#define OP_SYNC_CACHE_16	0x91
+#define OP_SERVICE_ACTION_IN_16	0x9e
+#define SAI_READ_CAPACITY_16	0x10
+#define WRITE16_FUA		0x08
+
+int scsi_build_tur(u8 cdb[SCSI_CDB_LEN])
+{
+	memset(cdb, 0, SCSI_CDB_LEN);
+	cdb[0] = OP_TEST_UNIT_READY;
+	return 6;
+}
+
+/* INQUIRY is a 6-byte CDB; the iSCSI CDB field pads it to 16 with zeros. */
+int scsi_build_inquiry(u8 cdb[SCSI_CDB_LEN], u16 alloc_len)
+{
+	memset(cdb, 0, SCSI_CDB_LEN);
+	cdb[0] = OP_INQUIRY;
+	nsp_put_be16(cdb + 3, alloc_len);
+	return 6;
+}
+
+int scsi_build_read_capacity16(u8 cdb[SCSI_CDB_LEN], u32 alloc_len)
+{
+	memset(cdb, 0, SCSI_CDB_LEN);
+	cdb[0] = OP_SERVICE_ACTION_IN_16;
+	cdb[1] = SAI_READ_CAPACITY_16;
+	nsp_put_be32(cdb + 10, alloc_len);
+	return 16;
+}
+
+static int build_rw16(u8 cdb[SCSI_CDB_LEN], u8 op, u64 lba, u32 blocks)
+{
+	memset(cdb, 0, SCSI_CDB_LEN);
+	cdb[0] = op;
+	nsp_put_be64(cdb + 2, lba);
+	nsp_put_be32(cdb + 10, blocks);
+	return 16;
+}
+
+int scsi_build_read16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks)
+{
+	return build_rw16(cdb, OP_READ_16, lba, blocks);
+}
+
+int scsi_build_write16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks, bool fua)
+{
+	int ret = build_rw16(cdb, OP_WRITE_16, lba, blocks);
+
+	if (fua)
+		cdb[1] |= WRITE16_FUA;
+	return ret;
+}
+
+int scsi_build_sync_cache16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks)
+{
+	return build_rw16(cdb, OP_SYNC_CACHE_16, lba, blocks);
+}
+
+int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
+			       u32 *block_len)
+{
+	u64 last_lba;
+	u32 bl;
+
+	if (len < 12)
+		return -EPROTO;
+	last_lba = nsp_get_be64(buf);
+	bl = nsp_get_be32(buf + 8);
+	if (bl < 512 || bl > 65536 || (bl & (bl - 1)))
+		return -EPROTO;
+	/* last_lba + 1 blocks; all-ones would wrap to zero. */
+	if (last_lba == ~(u64)0)
+		return -EPROTO;
+	*nr_blocks = last_lba + 1;
+	*block_len = bl;
+	return 0;
+}
+
+/* Copy an ASCII field, cutting trailing blanks/NULs; unprintables -> '?'. */
+static void copy_ascii(char *dst, const u8 *src, size_t n)
+{
+	size_t i;
+
+	while (n && (src[n - 1] == ' ' || src[n - 1] == '\0'))
+		n--;
+	for (i = 0; i < n; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] <= 0x7e) ? (char)src[i] : '?';
+	dst[n] = '\0';
+}
+
+int scsi_parse_inquiry(const u8 *buf, size_t len, struct scsi_inquiry_info *inq)
+{
+	memset(inq, 0, sizeof(*inq));
+	if (len < 36)
+		return -EPROTO;
+	inq->peripheral_qualifier = buf[0] >> 5;
+	inq->device_type = buf[0] & 0x1f;
+	copy_ascii(inq->vendor, buf + 8, 8);
+	copy_ascii(inq->product, buf + 16, 16);
+	return 0;
+}
+
+/**
+ * scsi_parse_sense() - decode fixed or descriptor format sense data
+ * @buf:	sense data as received
+ * @len:	its length
+ * @s:		result; zeroed first
+ *
+ * Truncated sense is accepted as long as the sense key is present, the
+ * way scsi_normalize_sense() does it: fixed format needs 3 bytes, and its
+ * ASC/ASCQ are taken only when both @len and the additional sense length
+ * cover them; descriptor format needs its 4-byte key/ASC/ASCQ header.
+ *
+ * Return: 0 or -EPROTO.
+ */
+int scsi_parse_sense(const u8 *buf, size_t len, struct scsi_sense *s)
+{
+	size_t avail;
+
+	memset(s, 0, sizeof(*s));
+	if (len < 1)
+		return -EPROTO;
+	switch (buf[0] & 0x7f) {
+	case 0x70:
+	case 0x71:
+		if (len < 3)
+			return -EPROTO;
+		s->key = buf[2] & 0x0f;
+		avail = len;
+		if (len >= 8 && (size_t)buf[7] + 8 < avail)
+			avail = (size_t)buf[7] + 8;
+		if (avail >= 14) {
+			s->asc = buf[12];
+			s->ascq = buf[13];
+		}
+		break;
+	case 0x72:
+	case 0x73:
+		if (len < 4)
+			return -EPROTO;
+		s->key = buf[1] & 0x0f;
+		s->asc = buf[2];
+		s->ascq = buf[3];
+		break;
+	default:
+		return -EPROTO;
+	}
+	s->valid = true;
+	return 0;
+}
+
+int iscsi_parse_sense_segment(const u8 *seg, size_t len, struct scsi_sense *s)
+{
+	size_t slen;
+
+	memset(s, 0, sizeof(*s));
+	if (len < 2)
+		return -EPROTO;
+	slen = nsp_get_be16(seg);
+	if (!slen || slen > len - 2)
+		return -EPROTO;
+	return scsi_parse_sense(seg + 2, slen, s);
+}
+
+enum scsi_disposition scsi_classify(u8 status, const struct scsi_sense *s)
+{
+	switch (status) {
+	case SCSI_STATUS_GOOD:
+		return SCSI_DISP_OK;
+	case SCSI_STATUS_BUSY:
+	case SCSI_STATUS_TASK_SET_FULL:
+		return SCSI_DISP_RETRY;
+	case SCSI_STATUS_CHECK_CONDITION:
+		break;
+	default:
+		return SCSI_DISP_FAIL;
+	}
+	if (!s || !s->valid)
+		return SCSI_DISP_FAIL;
+	switch (s->key) {
+	case SCSI_SENSE_RECOVERED_ERROR:
+		return SCSI_DISP_OK;
+	case SCSI_SENSE_UNIT_ATTENTION:
+	case SCSI_SENSE_ABORTED_COMMAND:
+		return SCSI_DISP_RETRY;
+	case SCSI_SENSE_NOT_READY:
+		/* LOGICAL UNIT IS IN PROCESS OF BECOMING READY */
+		if (s->asc == 0x04 && s->ascq == 0x01)
+			return SCSI_DISP_RETRY;
+		return SCSI_DISP_FAIL;
+	default:
+		return SCSI_DISP_FAIL;
+	}
+}
+
+const char *scsi_sense_key_str(u8 key)
+{
+	static const char * const names[16] = {
+		"NO SENSE", "RECOVERED ERROR", "NOT READY", "MEDIUM ERROR",
+		"HARDWARE ERROR", "ILLEGAL REQUEST", "UNIT ATTENTION",
+		"DATA PROTECT", "BLANK CHECK", "VENDOR SPECIFIC",
+		"COPY ABORTED", "ABORTED COMMAND", "RESERVED (0xc)",
+		"VOLUME OVERFLOW", "MISCOMPARE", "COMPLETED",
+	};
+
+	return names[key & 0x0f];
+}

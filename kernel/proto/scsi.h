@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few SCSI commands a swap disk needs: CDB builders, READ CAPACITY(16)
+ * and INQUIRY parsing, sense decoding and the retry decision.
+ */
+#ifndef NSP_SCSI_H
+#define NSP_SCSI_H
+
+#include "nsp_types.h"
+
+#define SCSI_CDB_LEN		16
+
+#define SCSI_STATUS_GOOD		0x00
+#define SCSI_STATUS_CHECK_CONDITION	0x02
+#define SCSI_STATUS_BUSY		0x08
+#define SCSI_STATUS_RESERVATION_CONFLICT 0x18
+#define SCSI_STATUS_TASK_SET_FULL	0x28
+
+#define SCSI_SENSE_NO_SENSE		0x0
+#define SCSI_SENSE_RECOVERED_ERROR	0x1
+#define SCSI_SENSE_NOT_READY		0x2
+#define SCSI_SENSE_MEDIUM_ERROR		0x3
+#define SCSI_SENSE_HARDWARE_ERROR	0x4
+#define SCSI_SENSE_ILLEGAL_REQUEST	0x5
+#define SCSI_SENSE_UNIT_ATTENTION	0x6
+#define SCSI_SENSE_DATA_PROTECT		0x7
+#define SCSI_SENSE_ABORTED_COMMAND	0xb
+
+#define SCSI_RC16_LEN		32
+#define SCSI_INQUIRY_LEN	96
+
+/* Each builder fills a zeroed 16-byte CDB and returns the CDB length. */
+int scsi_build_tur(u8 cdb[SCSI_CDB_LEN]);
+int scsi_build_inquiry(u8 cdb[SCSI_CDB_LEN], u16 alloc_len);
+int scsi_build_read_capacity16(u8 cdb[SCSI_CDB_LEN], u32 alloc_len);
+int scsi_build_read16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
+int scsi_build_write16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks, bool fua);
+int scsi_build_sync_cache16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
+
+/*
+ * Parse READ CAPACITY(16) parameter data. Returns 0; -EPROTO if shorter
+ * than 12 bytes, or the block length is not a power of two in 512..65536.
+ */
+int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
+			       u32 *block_len);
+
+struct scsi_inquiry_info {
+	u8	peripheral_qualifier;
+	u8	device_type;		/* 0 = direct access block device */
+	char	vendor[9];		/* NUL-terminated, trailing blanks cut */
+	char	product[17];
+};
+/* Returns 0 or -EPROTO if shorter than 36 bytes. */
+int scsi_parse_inquiry(const u8 *buf, size_t len, struct scsi_inquiry_info *inq);
+
+struct scsi_sense {
+	bool	valid;
+	u8	key;
+	u8	asc;
+	u8	ascq;
+};
+
+/*
+ * Decode sense data in fixed (0x70/0x71) or descriptor (0x72/0x73) format.
+ * Returns 0 (s->valid set) or -EPROTO for a short or unknown response code.
+ */
+int scsi_parse_sense(const u8 *buf, size_t len, struct scsi_sense *s);
+
+/*
+ * The iSCSI SCSI Response data segment starts with a 2-byte SenseLength;
+ * decode the sense that follows. Returns 0 or -EPROTO.
+ */
+int iscsi_parse_sense_segment(const u8 *seg, size_t len, struct scsi_sense *s);
+
+enum scsi_disposition {
+	SCSI_DISP_OK,		/* GOOD, or RECOVERED ERROR */
+	SCSI_DISP_RETRY,	/* BUSY, TASK SET FULL, UNIT ATTENTION,
+				 * NOT READY (becoming ready), ABORTED COMMAND */
+	SCSI_DISP_FAIL,		/* everything else */
+};
+enum scsi_disposition scsi_classify(u8 status, const struct scsi_sense *s);
+
+/* One-line description of a status + sense, for logs; never NULL. */
+const char *scsi_sense_key_str(u8 key);
+
+#endif /* NSP_SCSI_H */

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything netswap's build and tests need from Debian's packages.
+# Idempotent: apt runs only when something is missing.
+set -eu
+
+pkgs=(
+	build-essential kmod cpio xz-utils zstd pkg-config
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	sparse cppcheck clang libclang-rt-14-dev libcmocka-dev
+	libnl-3-dev libnl-genl-3-dev
+	qemu-system-x86 busybox-static iproute2 util-linux
+	tgt open-iscsi targetcli-fb dbus
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -17,7 +17,8 @@
 #define BHS_EXPCMDSN	28
 #define BHS_MAXCMDSN	32
 
-static void parse_sn_window(const u8 *bhs, struct iscsi_hdr_info *h)
+static void parse_sn_window(const u8 bhs[ISCSI_BHS_LEN],
+			    struct iscsi_hdr_info *h)
 {
 	h->stat_sn = nsp_get_be32(bhs + BHS_STATSN);
 	h->exp_cmd_sn = nsp_get_be32(bhs + BHS_EXPCMDSN);
@@ -153,7 +154,8 @@ int iscsi_parse_bhs(const u8 bhs[ISCSI_BHS_LEN], struct iscsi_hdr_info *h)
 	return 0;
 }
 
-void iscsi_build_login_req(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_login_req *r)
+void iscsi_build_login_req(u8 bhs[ISCSI_BHS_LEN],
+			   const struct iscsi_login_req *r)
 {
 	memset(bhs, 0, ISCSI_BHS_LEN);
 	bhs[0] = ISCSI_OP_IMMEDIATE | ISCSI_OP_LOGIN_REQ;
@@ -171,14 +173,17 @@ void iscsi_build_login_req(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_login_req *
 	nsp_put_be32(bhs + 28, r->exp_stat_sn);
 }
 
-void iscsi_build_scsi_cmd(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_scsi_cmd *c)
+void iscsi_build_scsi_cmd(u8 bhs[ISCSI_BHS_LEN],
+			  const struct iscsi_scsi_cmd *c)
 {
 	u8 cdb_len = c->cdb_len > 16 ? 16 : c->cdb_len;
 
 	memset(bhs, 0, ISCSI_BHS_LEN);
 	bhs[0] = ISCSI_OP_SCSI_CMD;
-	/* F: no unsolicited Data-Out PDUs follow (only immediate data). */
-	bhs[1] = ISCSI_FLAG_FINAL | ISCSI_CMD_ATTR_SIMPLE;
+	/* F unless unsolicited Data-Out PDUs follow (RFC 7143 11.3.1). */
+	bhs[1] = ISCSI_CMD_ATTR_SIMPLE;
+	if (!c->unsol_follows)
+		bhs[1] |= ISCSI_FLAG_FINAL;
 	if (c->read)
 		bhs[1] |= ISCSI_CMD_READ;
 	if (c->write)
@@ -193,7 +198,8 @@ void iscsi_build_scsi_cmd(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_scsi_cmd *c)
 		memcpy(bhs + 32, c->cdb, cdb_len);
 }
 
-void iscsi_build_data_out(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_data_out *d)
+void iscsi_build_data_out(u8 bhs[ISCSI_BHS_LEN],
+			  const struct iscsi_data_out *d)
 {
 	memset(bhs, 0, ISCSI_BHS_LEN);
 	bhs[0] = ISCSI_OP_DATA_OUT;
@@ -207,7 +213,8 @@ void iscsi_build_data_out(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_data_out *d)
 	nsp_put_be32(bhs + 40, d->buffer_offset);
 }
 
-void iscsi_build_nop_out(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_nop_out *n)
+void iscsi_build_nop_out(u8 bhs[ISCSI_BHS_LEN],
+			 const struct iscsi_nop_out *n)
 {
 	memset(bhs, 0, ISCSI_BHS_LEN);
 	bhs[0] = ISCSI_OP_NOP_OUT;
@@ -222,7 +229,8 @@ void iscsi_build_nop_out(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_nop_out *n)
 	nsp_put_be32(bhs + 28, n->exp_stat_sn);
 }
 
-void iscsi_build_logout_req(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_logout_req *l)
+void iscsi_build_logout_req(u8 bhs[ISCSI_BHS_LEN],
+			    const struct iscsi_logout_req *l)
 {
 	memset(bhs, 0, ISCSI_BHS_LEN);
 	bhs[0] = ISCSI_OP_LOGOUT_REQ;

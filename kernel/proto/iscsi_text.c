@@ -14,7 +14,7 @@
 #include "iscsi_text.h"
 
 #define KEY_NAME_MAX	63	/* RFC 7143 6.1 */
-#define ERR_VALUE_MAX	64	/* how much of a bad value an error quotes */
+#define ERR_VALUE_MAX	64	/* longest bad value an error quotes */
 
 /* ---- bounded string building ------------------------------------------ */
 
@@ -314,6 +314,11 @@ static const char *yes_no(bool b)
 	return b ? "Yes" : "No";
 }
 
+static const char *digest_offer(bool crc)
+{
+	return crc ? "CRC32C,None" : "None";
+}
+
 /* Values we offer for the keys that do not come from the configuration. */
 #define OUR_MAX_OUTSTANDING_R2T	1
 #define OUR_MAX_CONNECTIONS	1
@@ -330,8 +335,8 @@ int iscsi_text_build_operational(char *buf, size_t len,
 	    !dsl_ok(cfg->first_burst) || cfg->first_burst > cfg->max_burst)
 		return -EINVAL;
 	sb_init(&sb, buf, len, 0);
-	sb_pair(&sb, "HeaderDigest", cfg->header_digest ? "CRC32C,None" : "None");
-	sb_pair(&sb, "DataDigest", cfg->data_digest ? "CRC32C,None" : "None");
+	sb_pair(&sb, "HeaderDigest", digest_offer(cfg->header_digest));
+	sb_pair(&sb, "DataDigest", digest_offer(cfg->data_digest));
 	sb_pair_u(&sb, "MaxRecvDataSegmentLength", cfg->max_recv_dsl);
 	sb_pair_u(&sb, "MaxBurstLength", cfg->max_burst);
 	sb_pair_u(&sb, "FirstBurstLength", cfg->first_burst);
@@ -487,7 +492,7 @@ static bool *bool_field(struct iscsi_session_params *p, u8 id)
 	case K_IMMEDIATE_DATA:	return &p->immediate_data;
 	case K_PDU_ORDER:	return &p->data_pdu_in_order;
 	case K_SEQ_ORDER:	return &p->data_seq_in_order;
-	default:		return NULL;	/* markers are not recorded */
+	default:		return NULL;	/* markers: not kept */
 	}
 }
 
@@ -537,7 +542,8 @@ static int reply_pair(struct parse_ctx *c, const char *val)
 
 static int apply_digest(struct parse_ctx *c, bool offered_crc, bool *res)
 {
-	if (val_is(c->val, c->vlen, "None") || val_is_refusal(c->val, c->vlen)) {
+	if (val_is(c->val, c->vlen, "None") ||
+	    val_is_refusal(c->val, c->vlen)) {
 		*res = false;
 		return 0;
 	}
@@ -659,7 +665,8 @@ static const struct key_def *find_key(const char *key, size_t klen)
 
 /*
  * iscsi_text_parse() - apply a target's login text segment; the parameters
- * are described in iscsi_text.h. Empty pairs (runs of NULs, e.g. padding) are skipped.
+ * are described in iscsi_text.h. Empty pairs (runs of NULs, e.g. padding)
+ * are skipped.
  * A key the target sends twice in one segment is a protocol error. After
  * the segment, FirstBurstLength is clamped to MaxBurstLength: sending less
  * unsolicited data than allowed is always safe.

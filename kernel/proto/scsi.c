@@ -96,7 +96,7 @@ static void copy_ascii(char *dst, const u8 *src, size_t n)
 	while (n && (src[n - 1] == ' ' || src[n - 1] == '\0'))
 		n--;
 	for (i = 0; i < n; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] <= 0x7e) ? (char)src[i] : '?';
+		dst[i] = src[i] >= 0x20 && src[i] <= 0x7e ? (char)src[i] : '?';
 	dst[n] = '\0';
 }
 

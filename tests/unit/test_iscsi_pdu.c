@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for kernel/proto/iscsi_pdu.c */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "iscsi_pdu.h"
+
+static const u8 cdb_read16[16] = {
+	0x88, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0, 0, 0, 8, 0, 0,
+};
+
+/* Every builder must write all 48 bytes: start from garbage. */
+static void dirty(u8 *bhs)
+{
+	memset(bhs, 0xa5, ISCSI_BHS_LEN);
+}
+
+static void test_build_login_req(void **state)
+{
+	static const u8 expect[ISCSI_BHS_LEN] = {
+		0x43, 0x87, 0x00, 0x00, 0x00, 0x00, 0x01, 0x23,
+		0x80, 0x12, 0x34, 0x56, 0x78, 0x9a, 0x00, 0x07,
+		0xde, 0xad, 0xbe, 0xef, 0x00, 0x05, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x2a, 0x11, 0x22, 0x33, 0x44,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	struct iscsi_login_req r = {
+		.isid = { 0x80, 0x12, 0x34, 0x56, 0x78, 0x9a },
+		.tsih = 7, .itt = 0xdeadbeef, .cid = 5, .cmd_sn = 42,
+		.exp_stat_sn = 0x11223344, .csg = ISCSI_STAGE_OPERATIONAL,
+		.nsg = ISCSI_STAGE_FFP, .transit = true, .data_len = 0x123,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_login_req(bhs, &r);
+	assert_memory_equal(bhs, expect, ISCSI_BHS_LEN);
+}
+
+static void test_build_login_req_no_transit(void **state)
+{
+	struct iscsi_login_req r = {
+		.csg = ISCSI_STAGE_SECURITY, .nsg = ISCSI_STAGE_FFP,
+		.transit = false,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_login_req(bhs, &r);
+	assert_int_equal(bhs[0], 0x43);
+	/* T clear: NSG is reserved and must be zero; CSG 0. */
+	assert_int_equal(bhs[1], 0x00);
+	r.csg = ISCSI_STAGE_OPERATIONAL;
+	iscsi_build_login_req(bhs, &r);
+	assert_int_equal(bhs[1], 0x04);
+	/* Security -> operational with T */
+	r.csg = ISCSI_STAGE_SECURITY;
+	r.nsg = ISCSI_STAGE_OPERATIONAL;
+	r.transit = true;
+	iscsi_build_login_req(bhs, &r);
+	assert_int_equal(bhs[1], 0x81);
+}
+
+static void test_build_scsi_cmd_read(void **state)
+{
+	static const u8 expect[ISCSI_BHS_LEN] = {
+		0x01, 0xc1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x10, 0x00,
+		0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00,
+		0x88, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0, 0, 0, 8, 0, 0,
+	};
+	struct iscsi_scsi_cmd c = {
+		.lun = iscsi_encode_lun(1), .itt = 9, .edtl = 4096,
+		.cmd_sn = 256, .exp_stat_sn = 512, .read = true,
+		.cdb = cdb_read16, .cdb_len = 16,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_scsi_cmd(bhs, &c);
+	assert_memory_equal(bhs, expect, ISCSI_BHS_LEN);
+}
+
+static void test_build_scsi_cmd_write_short_cdb(void **state)
+{
+	static const u8 tur[6] = { 0 };
+	static const u8 inq[6] = { 0x12, 0, 0, 0, 0x60, 0 };
+	struct iscsi_scsi_cmd c = {
+		.lun = 0, .itt = 0x01020304, .edtl = 8192, .cmd_sn = 1,
+		.exp_stat_sn = 2, .write = true, .data_len = 8192,
+		.cdb = tur, .cdb_len = 6,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+	size_t i;
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_scsi_cmd(bhs, &c);
+	assert_int_equal(bhs[0], 0x01);
+	assert_int_equal(bhs[1], 0xa1);		/* F | W | SIMPLE */
+	assert_int_equal(bhs[4], 0);
+	assert_int_equal(nsp_get_be24(bhs + 5), 8192);
+	assert_int_equal(nsp_get_be32(bhs + 16), 0x01020304);
+	assert_int_equal(nsp_get_be32(bhs + 20), 8192);
+	/* The unused tail of the CDB field is zero, not garbage. */
+	for (i = 32; i < 48; i++)
+		assert_int_equal(bhs[i], 0);
+
+	c.cdb = inq;
+	c.read = true;
+	c.write = false;
+	c.data_len = 0;
+	iscsi_build_scsi_cmd(bhs, &c);
+	assert_int_equal(bhs[1], 0xc1);
+	assert_memory_equal(bhs + 32, inq, 6);
+	for (i = 38; i < 48; i++)
+		assert_int_equal(bhs[i], 0);
+}
+
+static void test_build_scsi_cmd_unsolicited(void **state)
+{
+	struct iscsi_scsi_cmd c = {
+		.itt = 1, .edtl = 65536, .write = true, .data_len = 8192,
+		.unsol_follows = true, .cdb = cdb_read16, .cdb_len = 16,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_scsi_cmd(bhs, &c);
+	/* Unsolicited Data-Out follows: F clear, W and SIMPLE set. */
+	assert_int_equal(bhs[1], 0x21);
+	assert_int_equal(nsp_get_be24(bhs + 5), 8192);
+	assert_int_equal(nsp_get_be32(bhs + 20), 65536);
+	c.unsol_follows = false;
+	iscsi_build_scsi_cmd(bhs, &c);
+	assert_int_equal(bhs[1], 0xa1);
+}
+
+static void test_build_scsi_cmd_dsl_masked(void **state)
+{
+	struct iscsi_scsi_cmd c = {
+		.data_len = 0x1fffffff, .cdb = cdb_read16, .cdb_len = 200,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_scsi_cmd(bhs, &c);
+	/* The 24-bit field must not spill into byte 4 (TotalAHSLength). */
+	assert_int_equal(bhs[4], 0);
+	assert_int_equal(nsp_get_be24(bhs + 5), 0xffffff);
+	/* Over-long cdb_len is clamped to the 16-byte field. */
+	assert_memory_equal(bhs + 32, cdb_read16, 16);
+}
+
+static void test_build_data_out(void **state)
+{
+	static const u8 expect[ISCSI_BHS_LEN] = {
+		0x05, 0x80, 0x00, 0x00, 0x00, 0x00, 0x20, 0x00,
+		0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x63, 0xab, 0xcd, 0x00, 0x01,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+		0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct iscsi_data_out d = {
+		.lun = iscsi_encode_lun(2), .itt = 99, .ttt = 0xabcd0001,
+		.exp_stat_sn = 5, .data_sn = 3, .buffer_offset = 65536,
+		.data_len = 8192, .final = true,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_data_out(bhs, &d);
+	assert_memory_equal(bhs, expect, ISCSI_BHS_LEN);
+	d.final = false;
+	iscsi_build_data_out(bhs, &d);
+	assert_int_equal(bhs[1], 0x00);
+}
+
+static void test_build_nop_out(void **state)
+{
+	static const u8 expect[ISCSI_BHS_LEN] = {
+		0x40, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x77,
+		0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x20,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	struct iscsi_nop_out n = {
+		.itt = ISCSI_RSVD_TAG, .ttt = 0x77, .cmd_sn = 0x10,
+		.exp_stat_sn = 0x20, .immediate = true,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_nop_out(bhs, &n);
+	assert_memory_equal(bhs, expect, ISCSI_BHS_LEN);
+	n.immediate = false;
+	iscsi_build_nop_out(bhs, &n);
+	assert_int_equal(bhs[0], 0x00);
+	assert_int_equal(bhs[1], 0x80);		/* F always set */
+}
+
+static void test_build_logout_req(void **state)
+{
+	static const u8 expect[ISCSI_BHS_LEN] = {
+		0x46, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x11, 0x00, 0x03, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x33,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	struct iscsi_logout_req l = {
+		.itt = 0x11, .cid = 3, .cmd_sn = 0x22, .exp_stat_sn = 0x33,
+		.reason = ISCSI_LOGOUT_CLOSE_CONN, .immediate = true,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_logout_req(bhs, &l);
+	assert_memory_equal(bhs, expect, ISCSI_BHS_LEN);
+
+	l.reason = ISCSI_LOGOUT_CLOSE_SESSION;
+	l.immediate = false;
+	iscsi_build_logout_req(bhs, &l);
+	assert_int_equal(bhs[0], 0x06);
+	assert_int_equal(bhs[1], 0x80);
+	/* CID is reserved for "close the session". */
+	assert_int_equal(nsp_get_be16(bhs + 20), 0);
+}
+
+/* A target PDU header with the common fields filled in. */
+static void mk(u8 *bhs, u8 op, u8 flags, u32 dsl)
+{
+	memset(bhs, 0, ISCSI_BHS_LEN);
+	bhs[0] = op;
+	bhs[1] = flags;
+	nsp_put_be24(bhs + 5, dsl);
+	nsp_put_be32(bhs + 16, 0x1000 + op);
+	nsp_put_be32(bhs + 24, 0xa0a0a0a0);
+	nsp_put_be32(bhs + 28, 0xb0b0b0b0);
+	nsp_put_be32(bhs + 32, 0xc0c0c0c0);
+}
+
+static void assert_sn(const struct iscsi_hdr_info *h)
+{
+	assert_int_equal(h->stat_sn, 0xa0a0a0a0);
+	assert_int_equal(h->exp_cmd_sn, 0xb0b0b0b0);
+	assert_int_equal(h->max_cmd_sn, 0xc0c0c0c0);
+}
+
+static void test_parse_nop_in(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_NOP_IN, 0x80, 0);
+	nsp_put_be64(bhs + 8, 0x0001000000000000ull);
+	nsp_put_be32(bhs + 16, ISCSI_RSVD_TAG);
+	nsp_put_be32(bhs + 20, 0x12345678);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.opcode, ISCSI_OP_NOP_IN);
+	assert_false(h.immediate);
+	assert_int_equal(h.flags, 0x80);
+	assert_int_equal(h.lun, 0x0001000000000000ull);
+	assert_int_equal(h.itt, ISCSI_RSVD_TAG);
+	assert_int_equal(h.ttt, 0x12345678);
+	assert_sn(&h);
+	assert_int_equal(h.data_len, 0);
+	assert_int_equal(h.residual, 0);
+}
+
+static void test_parse_scsi_rsp(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_SCSI_RSP, 0x80 | ISCSI_RSP_UNDERFLOW, 20);
+	bhs[2] = 0x00;
+	bhs[3] = 0x02;
+	nsp_put_be64(bhs + 8, 0xffffffffffffffffull);	/* reserved */
+	nsp_put_be32(bhs + 36, 7);
+	nsp_put_be32(bhs + 44, 512);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.opcode, ISCSI_OP_SCSI_RSP);
+	assert_int_equal(h.flags, 0x82);
+	assert_int_equal(h.response, 0);
+	assert_int_equal(h.status, 2);
+	assert_int_equal(h.itt, 0x1021);
+	assert_sn(&h);
+	assert_int_equal(h.data_sn, 7);
+	assert_int_equal(h.residual, 512);
+	assert_int_equal(h.data_len, 20);
+	/* bytes 8..15 are reserved in a SCSI Response: not decoded */
+	assert_int_equal(h.lun, 0);
+}
+
+static void test_parse_scsi_rsp_over_and_underflow(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_SCSI_RSP,
+	   0x80 | ISCSI_RSP_UNDERFLOW | ISCSI_RSP_OVERFLOW, 0);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+	mk(bhs, ISCSI_OP_SCSI_RSP,
+	   0x80 | ISCSI_RSP_BIDI_UNDERFLOW | ISCSI_RSP_BIDI_OVERFLOW, 0);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+}
+
+static void test_parse_data_in(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	/* Without S: status, StatSN and residual are not defined. */
+	mk(bhs, ISCSI_OP_DATA_IN, 0x00, 8192);
+	bhs[3] = 0x02;
+	nsp_put_be64(bhs + 8, 0x4001000000000000ull);
+	nsp_put_be32(bhs + 20, ISCSI_RSVD_TAG);
+	nsp_put_be32(bhs + 36, 4);
+	nsp_put_be32(bhs + 40, 32768);
+	nsp_put_be32(bhs + 44, 99);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.opcode, ISCSI_OP_DATA_IN);
+	assert_int_equal(h.lun, 0x4001000000000000ull);
+	assert_int_equal(h.itt, 0x1025);
+	assert_int_equal(h.ttt, ISCSI_RSVD_TAG);
+	assert_int_equal(h.stat_sn, 0);
+	assert_int_equal(h.exp_cmd_sn, 0xb0b0b0b0);
+	assert_int_equal(h.max_cmd_sn, 0xc0c0c0c0);
+	assert_int_equal(h.data_sn, 4);
+	assert_int_equal(h.buffer_offset, 32768);
+	assert_int_equal(h.status, 0);
+	assert_int_equal(h.residual, 0);
+	assert_int_equal(h.data_len, 8192);
+
+	/* With S (and F): status, StatSN, residual. */
+	bhs[1] = ISCSI_FLAG_FINAL | ISCSI_DATAIN_STATUS |
+		 ISCSI_DATAIN_UNDERFLOW;
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.status, 2);
+	assert_sn(&h);
+	assert_int_equal(h.residual, 99);
+}
+
+static void test_parse_data_in_bad_flags(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	/* S without F */
+	mk(bhs, ISCSI_OP_DATA_IN, ISCSI_DATAIN_STATUS, 0);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+	mk(bhs, ISCSI_OP_DATA_IN, 0x80 | ISCSI_DATAIN_STATUS |
+	   ISCSI_DATAIN_OVERFLOW | ISCSI_DATAIN_UNDERFLOW, 0);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+}
+
+static void test_parse_r2t(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_R2T, 0x80, 0);
+	nsp_put_be64(bhs + 8, 0x0003000000000000ull);
+	nsp_put_be32(bhs + 20, 0x55aa55aa);
+	nsp_put_be32(bhs + 36, 1);
+	nsp_put_be32(bhs + 40, 65536);
+	nsp_put_be32(bhs + 44, 262144);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.opcode, ISCSI_OP_R2T);
+	assert_int_equal(h.lun, 0x0003000000000000ull);
+	assert_int_equal(h.itt, 0x1031);
+	assert_int_equal(h.ttt, 0x55aa55aa);
+	assert_sn(&h);
+	assert_int_equal(h.data_sn, 1);
+	assert_int_equal(h.buffer_offset, 65536);
+	assert_int_equal(h.desired_len, 262144);
+
+	nsp_put_be32(bhs + 44, 0);		/* zero-length R2T */
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+	nsp_put_be32(bhs + 44, 512);
+	nsp_put_be24(bhs + 5, 4);		/* R2T has no data segment */
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+}
+
+static void test_parse_login_rsp(void **state)
+{
+	static const u8 isid[6] = { 0x80, 1, 2, 3, 4, 5 };
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_LOGIN_RSP, 0x87, 300);
+	bhs[2] = 0x00;
+	bhs[3] = 0x00;
+	memcpy(bhs + 8, isid, 6);
+	nsp_put_be16(bhs + 14, 0x1234);
+	bhs[36] = ISCSI_LOGIN_CLASS_INITIATOR_ERR;
+	bhs[37] = ISCSI_LOGIN_DETAIL_AUTH_FAILED;
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.opcode, ISCSI_OP_LOGIN_RSP);
+	assert_int_equal(h.flags, 0x87);
+	assert_true(h.flags & ISCSI_LOGIN_T);
+	assert_int_equal((h.flags >> 2) & 3, ISCSI_STAGE_OPERATIONAL);
+	assert_int_equal(h.flags & 3, ISCSI_STAGE_FFP);
+	assert_int_equal(h.version_max, 0);
+	assert_int_equal(h.version_active, 0);
+	assert_memory_equal(h.isid, isid, 6);
+	assert_int_equal(h.tsih, 0x1234);
+	assert_int_equal(h.itt, 0x1023);
+	assert_sn(&h);
+	assert_int_equal(h.status_class, 2);
+	assert_int_equal(h.status_detail, 1);
+	assert_int_equal(h.data_len, 300);
+	assert_int_equal(h.lun, 0);
+}
+
+static void test_parse_logout_rsp(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_LOGOUT_RSP, 0x80, 0);
+	bhs[2] = 1;
+	nsp_put_be16(bhs + 40, 2);
+	nsp_put_be16(bhs + 42, 20);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.response, 1);
+	assert_int_equal(h.itt, 0x1026);
+	assert_sn(&h);
+	assert_int_equal(h.param2, 2);
+	assert_int_equal(h.param3, 20);
+	nsp_put_be24(bhs + 5, 1);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+}
+
+static void test_parse_async(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_ASYNC, 0x80, 0);
+	nsp_put_be64(bhs + 8, 0x0002000000000000ull);
+	nsp_put_be32(bhs + 16, ISCSI_RSVD_TAG);
+	bhs[36] = ISCSI_ASYNC_LOGOUT_REQUEST;
+	bhs[37] = 0x9;
+	nsp_put_be16(bhs + 38, 0x1111);
+	nsp_put_be16(bhs + 40, 10);
+	nsp_put_be16(bhs + 42, 30);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.opcode, ISCSI_OP_ASYNC);
+	assert_int_equal(h.lun, 0x0002000000000000ull);
+	assert_sn(&h);
+	assert_int_equal(h.async_event, ISCSI_ASYNC_LOGOUT_REQUEST);
+	assert_int_equal(h.async_vcode, 9);
+	assert_int_equal(h.param1, 0x1111);
+	assert_int_equal(h.param2, 10);
+	assert_int_equal(h.param3, 30);
+}
+
+static void test_parse_reject(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_REJECT, 0x80, 48);
+	bhs[2] = 0x09;		/* Invalid PDU field */
+	nsp_put_be32(bhs + 16, ISCSI_RSVD_TAG);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.opcode, ISCSI_OP_REJECT);
+	assert_int_equal(h.reject_reason, 9);
+	assert_sn(&h);
+	assert_int_equal(h.data_len, 48);
+	/* The data segment must hold the rejected BHS. */
+	nsp_put_be24(bhs + 5, 47);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+}
+
+static void test_parse_text_and_tmf_rsp(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_TEXT_RSP, 0xc0, 100);
+	nsp_put_be32(bhs + 20, 0x77);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.flags, 0xc0);
+	assert_int_equal(h.itt, 0x1024);
+	assert_int_equal(h.ttt, 0x77);
+	assert_sn(&h);
+
+	mk(bhs, ISCSI_OP_TMF_RSP, 0x80, 0);
+	bhs[2] = 5;
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.response, 5);
+	assert_int_equal(h.itt, 0x1022);
+	assert_sn(&h);
+	nsp_put_be24(bhs + 5, 8);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), -EPROTO);
+}
+
+static void test_parse_opcodes(void **state)
+{
+	static const u8 ok_ops[] = {
+		0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x31, 0x32, 0x3f,
+	};
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+	unsigned int op, i;
+
+	(void)state;
+	for (op = 0; op < 64; op++) {
+		bool expect_ok = false;
+
+		for (i = 0; i < sizeof(ok_ops); i++)
+			if (ok_ops[i] == op)
+				expect_ok = true;
+		/* A header every target opcode accepts. */
+		mk(bhs, (u8)op, 0x80, op == 0x3f ? 48 : 0);
+		nsp_put_be32(bhs + 44, 1);
+		assert_int_equal(iscsi_parse_bhs(bhs, &h),
+				 expect_ok ? 0 : -EPROTO);
+		/* The I bit never changes the verdict. */
+		bhs[0] |= 0x40;
+		assert_int_equal(iscsi_parse_bhs(bhs, &h),
+				 expect_ok ? 0 : -EPROTO);
+		if (expect_ok) {
+			assert_true(h.immediate);
+			assert_int_equal(h.opcode, op);
+		}
+	}
+}
+
+static void test_parse_lengths(void **state)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	mk(bhs, ISCSI_OP_NOP_IN, 0x80, ISCSI_MAX_DSL);
+	bhs[4] = 0xff;
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_int_equal(h.ahs_len, 255 * 4);
+	assert_int_equal(h.data_len, 0xffffff);
+}
+
+static void test_encode_lun(void **state)
+{
+	(void)state;
+	assert_int_equal(iscsi_encode_lun(0), 0);
+	assert_int_equal(iscsi_encode_lun(1), 0x0001000000000000ull);
+	assert_int_equal(iscsi_encode_lun(255), 0x00ff000000000000ull);
+	assert_int_equal(iscsi_encode_lun(256), 0x4100000000000000ull);
+	assert_int_equal(iscsi_encode_lun(16383), 0x7fff000000000000ull);
+}
+
+static void test_login_round_trip(void **state)
+{
+	struct iscsi_login_req r = {
+		.isid = { 0x80, 0xaa, 0xbb, 0xcc, 0xdd, 0xee },
+		.tsih = 0xbeef, .itt = 0x01020304, .csg = 1, .nsg = 3,
+		.transit = true, .data_len = 77,
+	};
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	iscsi_build_login_req(bhs, &r);
+	/* The Login Response mirrors these fields in the same places. */
+	bhs[0] = ISCSI_OP_LOGIN_RSP;
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	assert_memory_equal(h.isid, r.isid, 6);
+	assert_int_equal(h.tsih, r.tsih);
+	assert_int_equal(h.itt, r.itt);
+	assert_int_equal(h.flags, 0x87);
+	assert_int_equal(h.data_len, 77);
+}
+
+static void test_login_status_str(void **state)
+{
+	(void)state;
+	assert_string_equal(iscsi_login_status_str(0, 0), "success");
+	assert_string_equal(iscsi_login_status_str(2, 1),
+			    "authentication failure");
+	assert_string_equal(iscsi_login_status_str(2, 3), "target not found");
+	assert_string_equal(iscsi_login_status_str(3, 1),
+			    "service unavailable");
+	assert_non_null(iscsi_login_status_str(2, 0xee));
+	assert_non_null(iscsi_login_status_str(0xff, 0xff));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build_login_req),
+		cmocka_unit_test(test_build_login_req_no_transit),
+		cmocka_unit_test(test_build_scsi_cmd_read),
+		cmocka_unit_test(test_build_scsi_cmd_write_short_cdb),
+		cmocka_unit_test(test_build_scsi_cmd_unsolicited),
+		cmocka_unit_test(test_build_scsi_cmd_dsl_masked),
+		cmocka_unit_test(test_build_data_out),
+		cmocka_unit_test(test_build_nop_out),
+		cmocka_unit_test(test_build_logout_req),
+		cmocka_unit_test(test_parse_nop_in),
+		cmocka_unit_test(test_parse_scsi_rsp),
+		cmocka_unit_test(test_parse_scsi_rsp_over_and_underflow),
+		cmocka_unit_test(test_parse_data_in),
+		cmocka_unit_test(test_parse_data_in_bad_flags),
+		cmocka_unit_test(test_parse_r2t),
+		cmocka_unit_test(test_parse_login_rsp),
+		cmocka_unit_test(test_parse_logout_rsp),
+		cmocka_unit_test(test_parse_async),
+		cmocka_unit_test(test_parse_reject),
+		cmocka_unit_test(test_parse_text_and_tmf_rsp),
+		cmocka_unit_test(test_parse_opcodes),
+		cmocka_unit_test(test_parse_lengths),
+		cmocka_unit_test(test_encode_lun),
+		cmocka_unit_test(test_login_round_trip),
+		cmocka_unit_test(test_login_status_str),
+	};
+
+	return cmocka_run_group_tests_name("iscsi_pdu", tests, NULL, NULL);
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for kernel/proto/scsi.c */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "scsi.h"
+
+/* Exact-size heap copy so that ASan sees any read past the end. */
+static u8 *heapdup(const void *p, size_t n)
+{
+	u8 *b = malloc(n ? n : 1);
+
+	assert_non_null(b);
+	memcpy(b, p, n);
+	return b;
+}
+
+static int sense(const void *p, size_t n, struct scsi_sense *s)
+{
+	u8 *b = heapdup(p, n);
+	int ret = scsi_parse_sense(b, n, s);
+
+	free(b);
+	return ret;
+}
+
+static void test_cdb_builders(void **state)
+{
+	static const u8 read16[16] = {
+		0x88, 0x00, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+		0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	};
+	static const u8 write16_fua[16] = {
+		0x8a, 0x08, 0, 0, 0, 0, 0, 0, 0x10, 0x00,
+		0xff, 0xff, 0xff, 0xff, 0x00, 0x00,
+	};
+	static const u8 sync16[16] = {
+		0x91, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	static const u8 rc16[16] = {
+		0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20, 0, 0,
+	};
+	static const u8 inquiry[16] = { 0x12, 0, 0, 0x00, 0x60, 0 };
+	static const u8 tur[16] = { 0 };
+	u8 cdb[16];
+
+	(void)state;
+	memset(cdb, 0xa5, sizeof(cdb));
+	assert_int_equal(scsi_build_read16(cdb, 0x0123456789abcdefull, 256),
+			 16);
+	assert_memory_equal(cdb, read16, 16);
+
+	memset(cdb, 0xa5, sizeof(cdb));
+	assert_int_equal(scsi_build_write16(cdb, 0x1000, 0xffffffff, true), 16);
+	assert_memory_equal(cdb, write16_fua, 16);
+	assert_int_equal(scsi_build_write16(cdb, 0x1000, 0xffffffff, false),
+			 16);
+	assert_int_equal(cdb[0], 0x8a);
+	assert_int_equal(cdb[1], 0x00);
+
+	memset(cdb, 0xa5, sizeof(cdb));
+	assert_int_equal(scsi_build_sync_cache16(cdb, 0, 0), 16);
+	assert_memory_equal(cdb, sync16, 16);
+
+	memset(cdb, 0xa5, sizeof(cdb));
+	assert_int_equal(scsi_build_read_capacity16(cdb, SCSI_RC16_LEN), 16);
+	assert_memory_equal(cdb, rc16, 16);
+
+	memset(cdb, 0xa5, sizeof(cdb));
+	assert_int_equal(scsi_build_inquiry(cdb, SCSI_INQUIRY_LEN), 6);
+	assert_memory_equal(cdb, inquiry, 16);
+
+	memset(cdb, 0xa5, sizeof(cdb));
+	assert_int_equal(scsi_build_tur(cdb), 6);
+	assert_memory_equal(cdb, tur, 16);
+}
+
+static void test_read_capacity16(void **state)
+{
+	u8 buf[SCSI_RC16_LEN] = { 0 };
+	u64 nr = 0;
+	u32 bl = 0;
+	u8 *b;
+
+	(void)state;
+	nsp_put_be64(buf, 0x00000000001fffffull);	/* last LBA */
+	nsp_put_be32(buf + 8, 512);
+	assert_int_equal(scsi_parse_read_capacity16(buf, sizeof(buf), &nr, &bl),
+			 0);
+	assert_int_equal(nr, 0x200000);
+	assert_int_equal(bl, 512);
+
+	/* 12 bytes suffice; the tail of the response is optional. */
+	b = heapdup(buf, 12);
+	nsp_put_be32(b + 8, 4096);
+	assert_int_equal(scsi_parse_read_capacity16(b, 12, &nr, &bl), 0);
+	assert_int_equal(bl, 4096);
+	assert_int_equal(scsi_parse_read_capacity16(b, 11, &nr, &bl), -EPROTO);
+	assert_int_equal(scsi_parse_read_capacity16(b, 0, &nr, &bl), -EPROTO);
+	free(b);
+
+	nsp_put_be32(buf + 8, 65536);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl), 0);
+	nsp_put_be32(buf + 8, 131072);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+	nsp_put_be32(buf + 8, 256);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+	nsp_put_be32(buf + 8, 520);		/* not a power of 2 */
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+	nsp_put_be32(buf + 8, 0);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+	/* A last LBA of all ones would wrap nr_blocks to 0. */
+	nsp_put_be32(buf + 8, 512);
+	nsp_put_be64(buf, ~0ull);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+	nsp_put_be64(buf, ~0ull - 1);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl), 0);
+	assert_true(nr == ~0ull);
+}
+
+static void test_inquiry(void **state)
+{
+	u8 buf[SCSI_INQUIRY_LEN];
+	struct scsi_inquiry_info inq;
+	u8 *b;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	buf[0] = 0x00;
+	memcpy(buf + 8, "LIO-ORG ", 8);
+	memcpy(buf + 16, "swapdisk        ", 16);
+	b = heapdup(buf, 36);
+	assert_int_equal(scsi_parse_inquiry(b, 36, &inq), 0);
+	assert_int_equal(inq.peripheral_qualifier, 0);
+	assert_int_equal(inq.device_type, 0);
+	assert_string_equal(inq.vendor, "LIO-ORG");
+	assert_string_equal(inq.product, "swapdisk");
+	assert_int_equal(scsi_parse_inquiry(b, 35, &inq), -EPROTO);
+	free(b);
+
+	/* Qualifier 3, type 0x1f: no LUN here. Full-width, odd bytes. */
+	buf[0] = 0x7f;
+	memcpy(buf + 8, "ABCDEFGH", 8);
+	memcpy(buf + 16, "0123456789\x01\xff" "cdef", 16);
+	assert_int_equal(scsi_parse_inquiry(buf, sizeof(buf), &inq), 0);
+	assert_int_equal(inq.peripheral_qualifier, 3);
+	assert_int_equal(inq.device_type, 0x1f);
+	assert_string_equal(inq.vendor, "ABCDEFGH");
+	assert_string_equal(inq.product, "0123456789??cdef");
+
+	/* All blanks */
+	memset(buf + 8, ' ', 24);
+	assert_int_equal(scsi_parse_inquiry(buf, sizeof(buf), &inq), 0);
+	assert_string_equal(inq.vendor, "");
+	assert_string_equal(inq.product, "");
+}
+
+static void test_sense_fixed(void **state)
+{
+	/* UNIT ATTENTION, POWER ON OR RESET (29h/00h), 18 bytes */
+	static const u8 ua[18] = {
+		0x70, 0, 0x06, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x29, 0x00,
+	};
+	u8 buf[18];
+	struct scsi_sense s;
+
+	(void)state;
+	assert_int_equal(sense(ua, sizeof(ua), &s), 0);
+	assert_true(s.valid);
+	assert_int_equal(s.key, SCSI_SENSE_UNIT_ATTENTION);
+	assert_int_equal(s.asc, 0x29);
+	assert_int_equal(s.ascq, 0x00);
+
+	/* 0xf0: VALID bit set, deferred 0x71; other bits in byte 2 masked */
+	memcpy(buf, ua, sizeof(buf));
+	buf[0] = 0xf1;
+	buf[2] = 0xe2;
+	buf[12] = 0x04;
+	buf[13] = 0x01;
+	assert_int_equal(sense(buf, sizeof(buf), &s), 0);
+	assert_int_equal(s.key, SCSI_SENSE_NOT_READY);
+	assert_int_equal(s.asc, 0x04);
+	assert_int_equal(s.ascq, 0x01);
+}
+
+static void test_sense_fixed_short(void **state)
+{
+	u8 buf[18] = { 0x70, 0, 0x03, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x11, 0x02 };
+	struct scsi_sense s;
+
+	(void)state;
+	/* Only the key */
+	assert_int_equal(sense(buf, 3, &s), 0);
+	assert_true(s.valid);
+	assert_int_equal(s.key, SCSI_SENSE_MEDIUM_ERROR);
+	assert_int_equal(s.asc, 0);
+	/* ASC present, ASCQ cut off */
+	assert_int_equal(sense(buf, 13, &s), 0);
+	assert_int_equal(s.asc, 0);
+	assert_int_equal(sense(buf, 14, &s), 0);
+	assert_int_equal(s.asc, 0x11);
+	assert_int_equal(s.ascq, 0x02);
+	/* Additional sense length says ASC/ASCQ are not there. */
+	buf[7] = 4;
+	assert_int_equal(sense(buf, sizeof(buf), &s), 0);
+	assert_int_equal(s.key, SCSI_SENSE_MEDIUM_ERROR);
+	assert_int_equal(s.asc, 0);
+	assert_int_equal(s.ascq, 0);
+	buf[7] = 6;
+	assert_int_equal(sense(buf, sizeof(buf), &s), 0);
+	assert_int_equal(s.asc, 0x11);
+	/* Too short for the key */
+	assert_int_equal(sense(buf, 2, &s), -EPROTO);
+	assert_false(s.valid);
+	assert_int_equal(sense(buf, 0, &s), -EPROTO);
+}
+
+static void test_sense_descriptor(void **state)
+{
+	/* ILLEGAL REQUEST, LBA OUT OF RANGE (21h/00h), with an info desc. */
+	static const u8 d[20] = {
+		0x72, 0x05, 0x21, 0x00, 0, 0, 0, 12,
+		0x00, 0x0a, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x00,
+	};
+	struct scsi_sense s;
+	u8 buf[4] = { 0x73, 0x0b, 0x47, 0x03 };
+
+	(void)state;
+	assert_int_equal(sense(d, sizeof(d), &s), 0);
+	assert_true(s.valid);
+	assert_int_equal(s.key, SCSI_SENSE_ILLEGAL_REQUEST);
+	assert_int_equal(s.asc, 0x21);
+	assert_int_equal(s.ascq, 0x00);
+	assert_int_equal(sense(buf, 4, &s), 0);
+	assert_int_equal(s.key, SCSI_SENSE_ABORTED_COMMAND);
+	assert_int_equal(s.asc, 0x47);
+	assert_int_equal(s.ascq, 0x03);
+	assert_int_equal(sense(buf, 3, &s), -EPROTO);
+	assert_false(s.valid);
+}
+
+static void test_sense_unknown_format(void **state)
+{
+	static const u8 codes[] = { 0x00, 0x6f, 0x74, 0x7f, 0xff };
+	u8 buf[18] = { 0 };
+	struct scsi_sense s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(codes); i++) {
+		buf[0] = codes[i];
+		assert_int_equal(sense(buf, sizeof(buf), &s), -EPROTO);
+		assert_false(s.valid);
+	}
+}
+
+static void test_sense_segment(void **state)
+{
+	u8 seg[2 + 18 + 4] = {
+		0x00, 18, 0x70, 0, 0x06, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x2a, 0x09,
+	};
+	struct scsi_sense s;
+	u8 *b;
+
+	(void)state;
+	/* Response data may follow the sense: a longer segment is fine. */
+	b = heapdup(seg, sizeof(seg));
+	assert_int_equal(iscsi_parse_sense_segment(b, sizeof(seg), &s), 0);
+	assert_true(s.valid);
+	assert_int_equal(s.key, SCSI_SENSE_UNIT_ATTENTION);
+	assert_int_equal(s.asc, 0x2a);
+	assert_int_equal(s.ascq, 0x09);
+	free(b);
+	/* Exactly the sense */
+	b = heapdup(seg, 20);
+	assert_int_equal(iscsi_parse_sense_segment(b, 20, &s), 0);
+	/* SenseLength past the end of the segment */
+	assert_int_equal(iscsi_parse_sense_segment(b, 19, &s), -EPROTO);
+	assert_false(s.valid);
+	free(b);
+	seg[0] = 0xff;
+	b = heapdup(seg, sizeof(seg));
+	assert_int_equal(iscsi_parse_sense_segment(b, sizeof(seg), &s),
+			 -EPROTO);
+	free(b);
+	/* Zero SenseLength, and segments too short for SenseLength */
+	seg[0] = 0;
+	seg[1] = 0;
+	b = heapdup(seg, 2);
+	assert_int_equal(iscsi_parse_sense_segment(b, 2, &s), -EPROTO);
+	assert_int_equal(iscsi_parse_sense_segment(b, 1, &s), -EPROTO);
+	assert_int_equal(iscsi_parse_sense_segment(b, 0, &s), -EPROTO);
+	free(b);
+}
+
+static struct scsi_sense mks(u8 key, u8 asc, u8 ascq)
+{
+	struct scsi_sense s = { .valid = true, .key = key, .asc = asc,
+				.ascq = ascq };
+
+	return s;
+}
+
+static void test_classify(void **state)
+{
+	struct scsi_sense s, invalid = { 0 };
+
+	(void)state;
+	assert_int_equal(scsi_classify(SCSI_STATUS_GOOD, NULL), SCSI_DISP_OK);
+	assert_int_equal(scsi_classify(SCSI_STATUS_BUSY, NULL),
+			 SCSI_DISP_RETRY);
+	assert_int_equal(scsi_classify(SCSI_STATUS_TASK_SET_FULL, NULL),
+			 SCSI_DISP_RETRY);
+	assert_int_equal(scsi_classify(SCSI_STATUS_RESERVATION_CONFLICT, NULL),
+			 SCSI_DISP_FAIL);
+	assert_int_equal(scsi_classify(0x04, NULL), SCSI_DISP_FAIL);
+	assert_int_equal(scsi_classify(0x40, NULL), SCSI_DISP_FAIL);
+
+	/* CHECK CONDITION without usable sense */
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, NULL),
+			 SCSI_DISP_FAIL);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &invalid),
+			 SCSI_DISP_FAIL);
+
+	s = mks(SCSI_SENSE_RECOVERED_ERROR, 0x17, 0x01);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_OK);
+	s = mks(SCSI_SENSE_UNIT_ATTENTION, 0x29, 0x00);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_RETRY);
+	s = mks(SCSI_SENSE_ABORTED_COMMAND, 0x47, 0x03);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_RETRY);
+	s = mks(SCSI_SENSE_NOT_READY, 0x04, 0x01);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_RETRY);
+	s = mks(SCSI_SENSE_NOT_READY, 0x04, 0x02);	/* needs START UNIT */
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_FAIL);
+	s = mks(SCSI_SENSE_NOT_READY, 0x3a, 0x00);	/* no medium */
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_FAIL);
+	s = mks(SCSI_SENSE_MEDIUM_ERROR, 0x11, 0x00);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_FAIL);
+	s = mks(SCSI_SENSE_ILLEGAL_REQUEST, 0x21, 0x00);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_FAIL);
+	s = mks(SCSI_SENSE_DATA_PROTECT, 0x27, 0x00);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_FAIL);
+	s = mks(SCSI_SENSE_NO_SENSE, 0, 0);
+	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),
+			 SCSI_DISP_FAIL);
+	/* A sense that came with GOOD status does not matter. */
+	assert_int_equal(scsi_classify(SCSI_STATUS_GOOD, &s), SCSI_DISP_OK);
+}
+
+static void test_sense_key_str(void **state)
+{
+	unsigned int k;
+
+	(void)state;
+	assert_string_equal(scsi_sense_key_str(SCSI_SENSE_UNIT_ATTENTION),
+			    "UNIT ATTENTION");
+	assert_string_equal(scsi_sense_key_str(SCSI_SENSE_ABORTED_COMMAND),
+			    "ABORTED COMMAND");
+	for (k = 0; k < 256; k++)
+		assert_non_null(scsi_sense_key_str((u8)k));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cdb_builders),
+		cmocka_unit_test(test_read_capacity16),
+		cmocka_unit_test(test_inquiry),
+		cmocka_unit_test(test_sense_fixed),
+		cmocka_unit_test(test_sense_fixed_short),
+		cmocka_unit_test(test_sense_descriptor),
+		cmocka_unit_test(test_sense_unknown_format),
+		cmocka_unit_test(test_sense_segment),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_sense_key_str),
+	};
+
+	return cmocka_run_group_tests_name("scsi", tests, NULL, NULL);
+}

@@ -1,0 +1,229 @@
+#!/bin/bash
+# boot.sh [options] KVER SCRIPT [ARGS...]
+# Boot a QEMU/TCG guest on Debian kernel KVER with the host's root as its
+# root (read-only 9p + tmpfs overlay) and run SCRIPT (a guest-side bash
+# script, absolute or relative path on the host) with ARGS inside it.
+#
+# Options:
+#   --mem MB       guest memory (default 512)
+#   --smp N        guest CPUs (default 2)
+#   --timeout S    kill QEMU (by PID) after S seconds (default 600)
+#   --name NAME    run dir build/vm/NAME (default: SCRIPT basename-KVER)
+#   --host CMD     run CMD (bash -c) on the host while the guest runs, with
+#                  NETSWAP_SHARE and NETSWAP_QEMU_PID exported; its non-zero
+#                  exit fails the run. It is waited for after the guest ends
+#                  (bounded: 60 s, then SIGTERM by PID).
+#   --append STR   extra kernel command line
+#
+# Run dir build/vm/NAME: console.log (ttyS0), qemu.log, share/ (the guest's
+# /share: rc, dmesg.txt, output.log = the script's stdout+stderr, and any
+# marker files). The guest gets NETSWAP_REPO, NETSWAP_KVER, NETSWAP_KO_DIR,
+# NETSWAP_KO (= $NETSWAP_KO_DIR/netswap.ko; NETSWAP_KO_DIR defaults to
+# <repo>/build/KVER), NETSWAP_HOST_IP=10.0.2.2, NETSWAP_GUEST_IP, and every
+# other NETSWAP_* variable of this environment; NETSWAP_SHARE is /share.
+#
+# Exit status: the guest script's rc; 124 timeout; 125 no rc (crash/panic);
+# 126 script passed but the kernel log has a bad line (WARNING:, BUG:,
+# Oops, Call Trace, hung task, OOM, panic...; NETSWAP_VM_ALLOW=ERE exempts
+# matching lines); 2 usage/setup error. Failures print "REASON: ..." lines
+# (run.sh reports the last one); a guest script may put a one-line reason
+# in /share/reason, a --host command may print "REASON: ..." lines.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+mem=512 smp=2 timeout=600 name="" host_cmd="" append=""
+usage() { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--host) host_cmd=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	-h | --help) usage ;;
+	--) shift; break ;;
+	-*) echo "boot.sh: unknown option $1" >&2; usage ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 2 ] || usage
+kver=$1 script=$2
+shift 2
+for v in "$mem" "$smp" "$timeout"; do
+	[[ $v =~ ^[0-9]+$ ]] || { echo "REASON: bad number '$v'" >&2; exit 2; }
+done
+
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "REASON: no kernel $kernel" >&2; exit 2; }
+script=$(realpath -e -- "$script") || { echo "REASON: no script $2" >&2; exit 2; }
+[[ $script$repo != *[[:space:]]* ]] || { echo "REASON: paths must not contain spaces" >&2; exit 2; }
+[ -n "$name" ] || name=$(basename "$script" .sh)-$kver
+[[ $name =~ ^[A-Za-z0-9._+-]+$ ]] || { echo "REASON: bad --name '$name'" >&2; exit 2; }
+
+vm_dir=${NETSWAP_VM_DIR:-$repo/build/vm}
+run_dir=$vm_dir/$name
+share=$run_dir/share
+console=$run_dir/console.log
+initrd=$vm_dir/initrd-$kver.cpio.gz
+
+"$here/mkinitrd.sh" "$kver" "$initrd" || { echo "REASON: mkinitrd failed" >&2; exit 2; }
+
+# Fresh run dir (only ever below build/vm/NAME).
+rm -rf -- "${run_dir:?}"
+mkdir -p "$share/.vm"
+
+export NETSWAP_REPO=$repo NETSWAP_KVER=$kver
+export NETSWAP_KO_DIR=${NETSWAP_KO_DIR:-$repo/build/$kver}
+export NETSWAP_KO=${NETSWAP_KO:-$NETSWAP_KO_DIR/netswap.ko}
+export NETSWAP_HOST_IP=10.0.2.2 NETSWAP_GUEST_IP=10.0.2.15
+export NETSWAP_TGT_PORT=${NETSWAP_TGT_PORT:-3260}
+export NETSWAP_VM_TEST=$script NETSWAP_VM_NAME=$name
+# Environment for the guest: every NETSWAP_* (with the guest's view of the
+# share), and the script arguments as a bash array.
+{
+	while IFS= read -r v; do
+		[ "$v" = NETSWAP_SHARE ] && continue
+		declare -p "$v"
+	done < <(compgen -e | grep '^NETSWAP_')
+	echo 'export NETSWAP_SHARE=/share'
+	nsvm_args=("$@")
+	declare -p nsvm_args
+} >"$share/.vm/env.sh"
+export NETSWAP_SHARE=$share
+
+cmdline="console=ttyS0 loglevel=5 panic=1 mitigations=off"
+cmdline+=" nsvm.init=$here/guest-init.sh nsvm.test=$script"
+cmdline+=" ${NETSWAP_VM_APPEND:-} $append"
+
+# shellcheck disable=SC2054  # commas are QEMU option syntax
+qemu=(qemu-system-x86_64
+	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
+	-nodefaults -nographic -no-reboot -monitor none
+	-serial "file:$console"
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev "local,id=share,path=$share,security_model=none,multidevs=remap"
+	-device virtio-9p-pci,fsdev=share,mount_tag=share
+	-netdev user,id=net0,ipv6=off
+	-device virtio-net-pci,netdev=net0)
+# Extra QEMU arguments (word-split on purpose).
+# shellcheck disable=SC2206
+[ -n "${NETSWAP_QEMU_EXTRA:-}" ] && qemu+=($NETSWAP_QEMU_EXTRA)
+printf '%q ' "${qemu[@]}" >"$run_dir/qemu.cmd"
+
+qpid="" hpid="" tail_pid=""
+# If we are told to stop, stop what we started (by PID) first.
+# shellcheck disable=SC2317  # invoked by the trap
+on_signal() {
+	local p
+	for p in "$hpid" "$tail_pid" "$qpid"; do
+		[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
+	done
+	echo "REASON: boot.sh interrupted" >&2
+	exit 130
+}
+trap on_signal INT TERM HUP
+
+t0=$(date +%s.%N)
+"${qemu[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
+qpid=$!
+echo "$qpid" >"$run_dir/qemu.pid"
+export NETSWAP_QEMU_PID=$qpid
+
+if [ -n "$host_cmd" ]; then
+	bash -c "$host_cmd" >"$run_dir/host.log" 2>&1 &
+	hpid=$!
+fi
+if [ "${NETSWAP_VM_VERBOSE:-0}" = 1 ]; then
+	tail -n +1 -F "$console" 2>/dev/null &
+	tail_pid=$!
+fi
+
+# Wait for QEMU, bounded. Once the guest wrote rc it powers off at once;
+# allow it 30 s before killing.
+timed_out=0
+deadline=$(($(date +%s) + timeout))
+rc_deadline=
+while kill -0 "$qpid" 2>/dev/null; do
+	now=$(date +%s)
+	if [ "$now" -ge "$deadline" ]; then
+		timed_out=1
+		break
+	fi
+	if [ -z "$rc_deadline" ] && [ -e "$share/rc" ]; then
+		rc_deadline=$((now + 30))
+	fi
+	[ -n "$rc_deadline" ] && [ "$now" -ge "$rc_deadline" ] && break
+	sleep 0.2
+done
+if kill -0 "$qpid" 2>/dev/null; then
+	kill -TERM "$qpid" 2>/dev/null
+	for _ in $(seq 1 50); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$qpid" 2>/dev/null
+fi
+wait "$qpid" 2>/dev/null
+t1=$(date +%s.%N)
+elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null && wait "$tail_pid" 2>/dev/null
+
+host_rc=0
+if [ -n "$hpid" ]; then
+	for _ in $(seq 1 600); do kill -0 "$hpid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$hpid" 2>/dev/null; then
+		kill -TERM "$hpid" 2>/dev/null
+		echo "REASON: host command still running after the guest ended; killed" >&2
+	fi
+	wait "$hpid"
+	host_rc=$?
+fi
+
+status=0
+reasons=()
+if [ "$timed_out" = 1 ]; then
+	status=124
+	reasons+=("timeout after ${timeout}s")
+elif [ ! -s "$share/rc" ]; then
+	status=125
+	reasons+=("guest ended without an rc (crash/panic?)")
+else
+	status=$(tr -dc 0-9 <"$share/rc")
+	[ -n "$status" ] || status=125
+	[ "$status" = 0 ] || reasons+=("guest script exited $status")
+fi
+if [ "$status" != 0 ] && [ -s "$share/reason" ]; then
+	reasons+=("guest: $(head -n 1 "$share/reason" | cut -c1-160)")
+fi
+if [ "$host_rc" != 0 ]; then
+	reasons+=("host command exited $host_rc")
+	if [ -s "$run_dir/host.log" ] && grep -q '^REASON: ' "$run_dir/host.log"; then
+		reasons+=("host: $(grep '^REASON: ' "$run_dir/host.log" | tail -n 1 | cut -c9-160)")
+	fi
+	[ "$status" = 0 ] && status=1
+fi
+
+bad='WARNING:|BUG:|Oops|hung task|blocked for more than|Call Trace|Out of memory|oom-kill|Killed process|Kernel panic|general protection fault|UBSAN:|rcu_.*(stall|self-detected)'
+bad_lines=$(cat "$console" "$share/dmesg.txt" 2>/dev/null | tr -d '\r' |
+	grep -E -- "$bad" | { if [ -n "${NETSWAP_VM_ALLOW:-}" ]; then grep -Ev -- "$NETSWAP_VM_ALLOW"; else cat; fi } |
+	awk '!seen[$0]++' | head -n 20)
+if [ -n "$bad_lines" ]; then
+	while IFS= read -r l; do echo "boot.sh: bad kernel log line: $l" >&2; done <<<"$bad_lines"
+	reasons+=("kernel log: $(head -n 1 <<<"$bad_lines" | cut -c1-160)")
+	[ "$status" = 0 ] && status=126
+fi
+
+echo "boot.sh: $name rc=$status time=${elapsed}s dir=$run_dir" >&2
+echo "$elapsed" >"$run_dir/elapsed"
+if [ "$status" != 0 ]; then
+	for r in "${reasons[@]}"; do echo "REASON: $r" >&2; done
+	if [ -s "$share/output.log" ]; then
+		echo "--- last lines of $share/output.log" >&2
+		tail -n 25 "$share/output.log" >&2
+	fi
+	echo "--- last lines of $console" >&2
+	tail -n 25 "$console" | tr -d '\r' >&2
+fi
+exit "$status"

@@ -1,0 +1,106 @@
+# shellcheck shell=bash
+# Guest-side helpers for scripts under tests/vm/guest/ (they run inside a
+# VM started by boot.sh, as root, with /share = the host's run dir share).
+# Source it: . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+# Functions are prefixed nsvm_ so this can be sourced next to other libs.
+# All waits are bounded, by time (not only by count: under TCG every
+# exec of a host binary costs 0.1-0.5 s, so helpers poll with builtins).
+
+: "${NETSWAP_HOST_IP:=10.0.2.2}" "${NETSWAP_TGT_PORT:=3260}"
+
+# nsvm_sleep SECONDS: sleep without forking (read -t on a pipe nobody writes).
+nsvm_sleep() {
+	[ -n "${nsvm_sleep_fd:-}" ] || exec {nsvm_sleep_fd}<> <(:)
+	read -r -t "$1" -u "$nsvm_sleep_fd" _ || true
+}
+
+nsvm_log() {
+	local up _
+	read -r up _ </proc/uptime
+	echo "[$up] $*"
+}
+
+nsvm_die() {
+	nsvm_log "FAIL: $*"
+	echo "$*" >/share/reason
+	exit 1
+}
+
+# Marker files the host can watch (NETSWAP_SHARE on the host side).
+nsvm_mark() { : >"/share/$1"; sync; }
+
+# nsvm_wait_file PATH TIMEOUT_S: bounded wait for a file (e.g. one the host
+# writes into /share to answer a marker).
+nsvm_wait_file() {
+	local f=$1 end=$((SECONDS + $2)) i
+	for ((i = 0; i < 100000 && SECONDS <= end; i++)); do
+		[ -e "$f" ] && return 0
+		nsvm_sleep 0.1
+	done
+	return 1
+}
+
+# nsvm_iscsid_start: start open-iscsi's iscsid (daemon) once.
+nsvm_iscsid_start() {
+	[ -s /run/iscsid.pid ] && kill -0 "$(cat /run/iscsid.pid)" 2>/dev/null && return 0
+	# No udev in the guest: nothing autoloads drivers by modalias, so load
+	# sd_mod (disks) explicitly or the LUN never becomes a /dev/sdX.
+	modprobe -a iscsi_tcp sd_mod || return 1
+	mkdir -p /run/lock/iscsi /etc/iscsi
+	iscsid || return 1
+	local i end=$((SECONDS + 20))
+	for ((i = 0; i < 200 && SECONDS <= end; i++)); do
+		iscsiadm -m session >/dev/null 2>&1
+		case $? in 0 | 21) return 0 ;; esac # 21: no sessions
+		nsvm_sleep 0.1
+	done
+	return 1
+}
+
+# nsvm_iscsi_node IQN [PORTAL [CHAP_USER CHAP_SECRET]]: create the node
+# record (no discovery: tgt's SendTargets reports 127.0.0.1, the guest must
+# use 10.0.2.2). Further settings: nsvm_iscsi_set IQN PORTAL NAME VALUE.
+nsvm_iscsi_node() {
+	local iqn=$1 portal=${2:-$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT}
+	iscsiadm -m node -o new -T "$iqn" -p "$portal" >/dev/null || return 1
+	if [ -n "${3:-}" ]; then
+		nsvm_iscsi_set "$iqn" "$portal" node.session.auth.authmethod CHAP &&
+			nsvm_iscsi_set "$iqn" "$portal" node.session.auth.username "$3" &&
+			nsvm_iscsi_set "$iqn" "$portal" node.session.auth.password "$4" || return 1
+	fi
+}
+
+nsvm_iscsi_set() {
+	iscsiadm -m node -T "$1" -p "$2" -o update -n "$3" -v "$4" >/dev/null
+}
+
+# nsvm_iscsi_login IQN [PORTAL]: log in (bounded by timeout) and print the
+# /dev/sdX of the session's first disk once it is a block device.
+nsvm_iscsi_login() {
+	local iqn=$1 portal=${2:-$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT} i s d tn
+	local end=$((SECONDS + 30))
+	timeout 60 iscsiadm -m node -T "$iqn" -p "$portal" --login >&2 || return 1
+	for ((i = 0; i < 1000 && SECONDS <= end; i++)); do
+		for s in /sys/class/iscsi_session/session*; do
+			tn=
+			read -r tn <"$s/targetname" 2>/dev/null || true
+			[ "$tn" = "$iqn" ] || continue
+			for d in "$s"/device/target*/*/block/*; do
+				[ -e "$d" ] || continue
+				d=/dev/${d##*/}
+				# [ -b ] first: writing to a missing node makes a file.
+				if [ -b "$d" ]; then
+					echo "$d"
+					return 0
+				fi
+			done
+		done
+		nsvm_sleep 0.1
+	done
+	return 1
+}
+
+nsvm_iscsi_logout() {
+	local iqn=$1 portal=${2:-$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT}
+	timeout 60 iscsiadm -m node -T "$iqn" -p "$portal" --logout >&2
+}

@@ -1,0 +1,21 @@
+# Guest: configfs alone sets up a target on the host's tgt, the disk has
+# the LUN's size, and a workload of twice the RAM swaps through it with
+# every page verified. Args: PASSES [expected capacity bytes]
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+passes=${1:-3}
+ns_load
+ns_create t0
+ns_enable t0 || ns_die "enable"
+dev=$(ns_dev t0)
+cap=$(ns_get t0 capacity_bytes)
+size=$(($(blockdev --getsize64 "$dev")))
+[ "$cap" = "$size" ] || ns_fail "capacity_bytes $cap != device size $size"
+[ -z "${2:-}" ] || [ "$cap" = "$2" ] || ns_fail "capacity $cap != LUN size $2"
+ns_ok "$dev: $size bytes, reserve_kb $(ns_get t0 reserve_kb)"
+ns_reserve t0
+ns_swap_workload "$dev" "$passes" /share/ready
+ns_get t0 stats
+[ "$(ns_get t0 state)" = up ] || ns_fail "state $(ns_get t0 state) at the end"
+ns_teardown t0
+ns_unload
+ns_finish

@@ -1,0 +1,153 @@
+# shellcheck shell=bash
+# Guest-side helpers for netswap VM tests. Source from a guest script:
+#   . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+# Environment from boot.sh: NETSWAP_KO, NETSWAP_HOST_IP, NETSWAP_TGT_PORT,
+# NETSWAP_TGT_IQN (the host tgt's target), NETSWAP_REPO.
+
+NS_CFG=/sys/kernel/config/netswap
+NS_MEMHOG=${NETSWAP_MEMHOG:-$NETSWAP_REPO/build/memhog}
+ns_failed=0
+
+ns_log() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
+
+# ns_fail MSG: record a failure (the script goes on; ns_finish exits 1).
+ns_fail() {
+	echo "FAIL: $*"
+	ns_failed=1
+}
+
+ns_ok() { echo "ok: $*"; }
+
+ns_finish() {
+	if [ "$ns_failed" -ne 0 ]; then
+		echo "RESULT: FAIL"
+		exit 1
+	fi
+	echo "RESULT: PASS"
+	exit 0
+}
+
+# ns_die MSG: a failure after which nothing else makes sense.
+ns_die() {
+	ns_fail "$*"
+	ns_finish
+}
+
+ns_load() {
+	modprobe libcrc32c || ns_die "modprobe libcrc32c"
+	insmod "$NETSWAP_KO" || ns_die "insmod $NETSWAP_KO"
+	[ -d "$NS_CFG" ] || ns_die "$NS_CFG missing after insmod"
+}
+
+# ns_set NAME ATTR VALUE: write an attribute that must be accepted.
+ns_set() {
+	if ! printf '%s\n' "$3" >"$NS_CFG/$1/$2" 2>/dev/null; then
+		ns_fail "$1/$2 refused '$3': $(cat "$NS_CFG/$1/last_error")"
+		return 1
+	fi
+}
+
+ns_get() { cat "$NS_CFG/$1/$2"; }
+
+# ns_create NAME [ADDRESS [PORT [IQN [LUN]]]]: a target pointing at the
+# host's tgt unless told otherwise.
+ns_create() {
+	local n=$1
+	mkdir "$NS_CFG/$n" || ns_die "mkdir $NS_CFG/$n"
+	ns_set "$n" transport iscsi
+	ns_set "$n" address "${2:-$NETSWAP_HOST_IP}"
+	ns_set "$n" port "${3:-${NETSWAP_TGT_PORT:-3260}}"
+	ns_set "$n" target_name "${4:-$NETSWAP_TGT_IQN}"
+	ns_set "$n" lun "${5:-1}"
+}
+
+# ns_enable NAME: enable; on failure print last_error and return 1.
+ns_enable() {
+	if ! echo 1 >"$NS_CFG/$1/enable" 2>/dev/null; then
+		echo "enable $1 failed: $(ns_get "$1" last_error)"
+		return 1
+	fi
+	[ "$(ns_get "$1" state)" = up ] || {
+		echo "enable $1: state $(ns_get "$1" state)"
+		return 1
+	}
+}
+
+# ns_dev NAME: /dev node of an enabled target, checked to be a block device.
+ns_dev() {
+	local d
+	d=/dev/$(ns_get "$1" disk)
+	for _ in $(seq 1 50); do
+		[ -b "$d" ] && break
+		sleep 0.1
+	done
+	[ -b "$d" ] || ns_die "$d is not a block device"
+	echo "$d"
+}
+
+# ns_teardown NAME: disable, rmdir; each step must succeed.
+ns_teardown() {
+	echo 0 >"$NS_CFG/$1/enable" || ns_fail "disable $1: $(ns_get "$1" last_error)"
+	rmdir "$NS_CFG/$1" || ns_fail "rmdir $1"
+}
+
+ns_unload() {
+	rmmod netswap || ns_fail "rmmod netswap"
+	[ ! -d "$NS_CFG" ] || ns_fail "$NS_CFG still present after rmmod"
+}
+
+# ns_pattern_check DEV MB: write MB of random data with O_DIRECT at the
+# start of DEV, read it back with O_DIRECT, compare.
+ns_pattern_check() {
+	local dev=$1 mb=$2
+	[ -b "$dev" ] || { ns_fail "$dev is not a block device"; return 1; }
+	dd if=/dev/urandom of=/tmp/ns-pat bs=1M count="$mb" status=none
+	dd if=/tmp/ns-pat of="$dev" bs=1M oflag=direct status=none ||
+		{ ns_fail "write $dev"; return 1; }
+	dd if="$dev" of=/tmp/ns-back bs=1M count="$mb" iflag=direct status=none ||
+		{ ns_fail "read $dev"; return 1; }
+	if cmp -s /tmp/ns-pat /tmp/ns-back; then
+		ns_ok "$mb MB pattern written and read back on $dev"
+	else
+		ns_fail "pattern mismatch on $dev"
+		return 1
+	fi
+}
+
+# ns_reserve NAME: raise vm.min_free_kbytes by the target's reserve_kb, as
+# `swapctl reserve --apply` does: the emergency reserve must cover what
+# the target can have in flight.
+ns_reserve() {
+	local base r
+	base=$(cat /proc/sys/vm/min_free_kbytes)
+	r=$(ns_get "$1" reserve_kb)
+	echo $((base + r)) >/proc/sys/vm/min_free_kbytes
+	ns_log "vm.min_free_kbytes $base -> $((base + r))"
+}
+
+# ns_mem_mb: guest RAM in MB.
+ns_mem_mb() { awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo; }
+
+# ns_swap_workload DEV PASSES [READY]: swap on DEV, run memhog over twice
+# the guest's RAM, check zero corrupt pages and swap really used.
+ns_swap_workload() {
+	local dev=$1 passes=$2 ready=${3:-} mb out rc
+	mb=$(($(ns_mem_mb) * 2))
+	mkswap "$dev" >/dev/null || { ns_fail "mkswap $dev"; return 1; }
+	swapon "$dev" || { ns_fail "swapon $dev"; return 1; }
+	ns_log "memhog: $mb MB over $(ns_mem_mb) MB RAM, $passes passes"
+	"$NS_MEMHOG" -m "$mb" -p "$passes" ${ready:+-r "$ready"}
+	rc=$?
+	out=$(awk -v d="$dev" '$1 == d { print $4 }' /proc/swaps)
+	ns_log "swap used at the end: ${out:-?} KiB"
+	grep -E 'pswpin|pswpout' /proc/vmstat
+	if [ "$rc" -eq 0 ]; then
+		ns_ok "memhog $mb MB: zero corrupt pages"
+	else
+		ns_fail "memhog exited $rc"
+	fi
+	if [ "$(awk '/pswpout/ { print $2 }' /proc/vmstat)" -lt 1000 ]; then
+		ns_fail "hardly any swapping happened"
+	fi
+	swapoff "$dev" || ns_fail "swapoff $dev"
+}

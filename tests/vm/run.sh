@@ -1,0 +1,65 @@
+#!/bin/bash
+# run.sh: run every VM test driver tests/vm/t-*.sh on every kernel from
+# kernels.sh (driver gets KVER as $1). Prints "PASS name/KVER" or
+# "FAIL name/KVER (reason)" per case and appends the same lines to
+# ${RESULTS:-build/results}/vm.txt. Exit 1 if any case failed.
+#   NETSWAP_VM_TESTS   space-separated globs on the driver name without .sh
+#                      (e.g. "t-00-boot" or "t-1*"); default all
+#   NETSWAP_KVERS      kernel filter, see kernels.sh
+#   NETSWAP_VM_CASE_TIMEOUT  last-resort bound per case, seconds (3600)
+# Per-case output: build/vm/logs/NAME-KVER.log
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+results=${RESULTS:-$repo/build/results}
+case $results in /*) ;; *) results=$repo/$results ;; esac
+logs=${NETSWAP_VM_DIR:-$repo/build/vm}/logs
+case_timeout=${NETSWAP_VM_CASE_TIMEOUT:-3600}
+mkdir -p "$results" "$logs"
+
+mapfile -t kvers < <("$here/kernels.sh") || true
+[ ${#kvers[@]} -gt 0 ] || { echo "run.sh: no kernels" >&2; exit 1; }
+
+selected() {
+	local n=$1 p
+	[ -n "${NETSWAP_VM_TESTS:-}" ] || return 0
+	for p in $NETSWAP_VM_TESTS; do
+		# shellcheck disable=SC2053  # glob on purpose
+		[[ $n == $p || $n.sh == $p ]] && return 0
+	done
+	return 1
+}
+
+tests=()
+for t in "$here"/t-*.sh; do
+	[ -f "$t" ] || continue
+	n=$(basename "$t" .sh)
+	selected "$n" && tests+=("$t")
+done
+[ ${#tests[@]} -gt 0 ] || { echo "run.sh: no test selected" >&2; exit 1; }
+
+failed=0
+for kver in "${kvers[@]}"; do
+	for t in "${tests[@]}"; do
+		n=$(basename "$t" .sh)
+		log=$logs/$n-$kver.log
+		start=$SECONDS
+		timeout --foreground -k 60 "$case_timeout" "$t" "$kver" >"$log" 2>&1
+		rc=$?
+		dur=$((SECONDS - start))
+		if [ $rc -eq 0 ]; then
+			line="PASS $n/$kver"
+		else
+			failed=$((failed + 1))
+			reason=$(grep -a '^REASON: ' "$log" | tail -n 1 | cut -c9-200)
+			[ $rc -eq 124 ] && [ -z "$reason" ] && reason="case timeout ${case_timeout}s"
+			[ -n "$reason" ] || reason="exit $rc"
+			line="FAIL $n/$kver ($reason)"
+		fi
+		echo "$line"
+		echo "    ${dur}s, log $log"
+		echo "$line" >>"$results/vm.txt"
+	done
+done
+[ $failed -eq 0 ]

@@ -18,7 +18,7 @@ KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build/Makefile),/lib/modu
 
 KSRC := Kbuild $(shell find kernel configfs -name '*.[ch]')
 
-.PHONY: all module modules sparse deps test unit fuzz vm-test bench stress clean summary check-warnings
+.PHONY: all module modules sparse tools deps test unit fuzz vm-test bench stress clean summary
 
 all: module
 
@@ -64,6 +64,13 @@ sparse:
 deps:
 	tests/deps.sh
 
+# Test programs run inside the guests (host root is the guest's root).
+tools: $(BUILD)/memhog
+
+$(BUILD)/memhog: tests/tools/memhog.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
 unit:
 	$(MAKE) -C tests/unit check RESULTS=$(RESULTS)
 
@@ -81,6 +88,7 @@ test: deps
 	-@$(MAKE) --no-print-directory sparse
 	-@$(MAKE) --no-print-directory unit
 	-@$(MAKE) --no-print-directory fuzz
+	-@$(MAKE) --no-print-directory tools
 	-@$(MAKE) --no-print-directory vm-test
 	@tests/summary.sh $(RESULTS)
 
@@ -90,8 +98,8 @@ summary:
 bench:
 	tests/bench/run.sh
 
-stress:
-	NETSWAP_VM_TESTS='s-*' tests/vm/run.sh
+stress: tools
+	NETSWAP_VM_PREFIX=s tests/vm/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -27,6 +27,7 @@
 #define NS_RX_BUDGET		64
 #define NS_PING_ITT_BASE	(NS_ITT_INTERNAL | 0x70000000u)
 #define NS_BUSY_DELAY_MS	100
+#define NS_TX_RETRY_MS		20
 
 static inline struct ns_iscsi_conn *ns_conn(struct netswap_dev *nd)
 {
@@ -371,11 +372,29 @@ static int ns_tx(struct ns_iscsi_conn *conn)
 		ret = ns_tx_push(conn);
 		if (ret < 0)
 			return ret;
-		if (ret == 0)
+		if (ret == 0) {
+			/*
+			 * Socket full, or an skb allocation failed with
+			 * nothing in flight: then no ACK will ever call
+			 * write_space, so retry on a timer as well.
+			 */
+			mod_delayed_work(netswap_wq, &conn->tx_retry_work,
+					 msecs_to_jiffies(NS_TX_RETRY_MS));
 			break;
+		}
 		sent++;
 	}
 	return sent;
+}
+
+static void ns_tx_retry_work(struct work_struct *work)
+{
+	struct ns_iscsi_conn *conn = container_of(to_delayed_work(work),
+						  struct ns_iscsi_conn,
+						  tx_retry_work);
+
+	if (!READ_ONCE(conn->dead))
+		ns_kick(conn);
 }
 
 /* ---------------- completion ---------------- */
@@ -965,6 +984,7 @@ static int ns_iscsi_alloc(struct netswap_dev *nd)
 	INIT_LIST_HEAD(&conn->send_lo);
 	INIT_WORK(&conn->io_work, ns_io_work);
 	INIT_DELAYED_WORK(&conn->ping_work, ns_ping_work);
+	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
 	conn->dead = true;
 	conn->rx_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
 	conn->nop_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
@@ -1131,7 +1151,10 @@ static void ns_stop_io(struct ns_iscsi_conn *conn)
 	WRITE_ONCE(conn->dead, true);
 	spin_unlock_bh(&conn->lock);
 	ns_restore_callbacks(conn);
+	/* Each can queue the next; io_work sees ->dead and queues nothing. */
 	cancel_delayed_work_sync(&conn->ping_work);
+	cancel_work_sync(&conn->io_work);
+	cancel_delayed_work_sync(&conn->tx_retry_work);
 	cancel_work_sync(&conn->io_work);
 }
 

@@ -88,6 +88,8 @@ struct ns_iscsi_conn {
 	struct socket		*sock;
 	struct work_struct	io_work;
 	struct delayed_work	ping_work;
+	/* Backstop when the socket is full and no ACK will call write_space. */
+	struct delayed_work	tx_retry_work;
 
 	/* Saved socket callbacks, restored at disconnect. */
 	void			(*old_data_ready)(struct sock *sk);

@@ -34,3 +34,29 @@ vm_wait_file() {
 
 # Where boot.sh --name NAME keeps the share dir (host side).
 vm_share_dir() { echo "$VM_DIR/$1/share"; }
+
+# ---- netswap drivers ----
+
+# vm_need_module KVER: the module and memhog must have been built.
+vm_need_module() {
+	local ko=${NETSWAP_KO_DIR:-$VM_REPO/build/$1}/netswap.ko
+	[ -f "$ko" ] || vm_fail "$ko not built (make modules)"
+	[ -x "$VM_REPO/build/memhog" ] || vm_fail "build/memhog not built (make tools)"
+}
+
+# vm_tgt_lun NAME SIZE_MB [CHAP_USER CHAP_SECRET]: (re)start the host tgtd
+# with one fresh LUN for test NAME; exports NETSWAP_TGT_IQN for the guest.
+# tgtd is stopped when the driver exits.
+vm_tgt_lun() {
+	local name=$1 mb=$2
+	export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:${name,,}
+	export NETSWAP_TGT_LUN_BYTES=$((mb * 1024 * 1024))
+	VM_LUN=$VM_DIR/luns/$name.img
+	mkdir -p "$VM_DIR/luns"
+	rm -f "$VM_LUN"
+	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1 || true
+	"$VM_HERE/tgt.sh" start >/dev/null || vm_fail "tgtd did not start"
+	trap '"$VM_HERE/tgt.sh" stop >/dev/null 2>&1; rm -f "$VM_LUN"' EXIT
+	"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$VM_LUN" "$mb" "${@:3}" >/dev/null ||
+		vm_fail "tgt setup failed"
+}

@@ -6,6 +6,7 @@
 #   NETSWAP_VM_TESTS   space-separated globs on the driver name without .sh
 #                      (e.g. "t-00-boot" or "t-1*"); default all
 #   NETSWAP_KVERS      kernel filter, see kernels.sh
+#   NETSWAP_VM_PREFIX  driver prefix: t (default, make test) or s (make stress)
 #   NETSWAP_VM_CASE_TIMEOUT  last-resort bound per case, seconds (3600)
 # Per-case output: build/vm/logs/NAME-KVER.log
 set -uo pipefail
@@ -32,7 +33,7 @@ selected() {
 }
 
 tests=()
-for t in "$here"/t-*.sh; do
+for t in "$here"/"${NETSWAP_VM_PREFIX:-t}"-*.sh; do
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)
 	selected "$n" && tests+=("$t")

@@ -7,6 +7,7 @@ ns_load
 ns_create t0
 ns_enable t0 || ns_die "enable"
 dev=$(ns_dev t0)
+ns_monitor t0
 cap=$(ns_get t0 capacity_bytes)
 size=$(($(blockdev --getsize64 "$dev")))
 [ "$cap" = "$size" ] || ns_fail "capacity_bytes $cap != device size $size"
@@ -16,6 +17,7 @@ ns_reserve t0
 ns_swap_workload "$dev" "$passes" /share/ready
 ns_get t0 stats
 [ "$(ns_get t0 state)" = up ] || ns_fail "state $(ns_get t0 state) at the end"
+ns_monitor_stop
 ns_teardown t0
 ns_unload
 ns_finish

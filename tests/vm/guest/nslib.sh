@@ -125,6 +125,28 @@ ns_reserve() {
 	ns_log "vm.min_free_kbytes $base -> $((base + r))"
 }
 
+# ns_monitor NAME: in the background, append the target's state and
+# counters to /share/monitor.log every 2 s (the host can read it while the
+# guest runs; builtins only). ns_monitor_stop ends it.
+ns_monitor() {
+	(
+		exec {fd}<> <(:)
+		while :; do
+			read -r up _ </proc/uptime
+			read -r st <"$NS_CFG/$1/state" || break
+			mapfile -t lines <"$NS_CFG/$1/stats"
+			echo "$up $st ${lines[*]}" >>/share/monitor.log
+			read -r -t 2 -u "$fd" _
+		done
+	) &
+	ns_monitor_pid=$!
+}
+
+ns_monitor_stop() {
+	[ -z "${ns_monitor_pid:-}" ] || kill "$ns_monitor_pid" 2>/dev/null
+	ns_monitor_pid=
+}
+
 # ns_mem_mb: guest RAM in MB.
 ns_mem_mb() { awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo; }
 
@@ -135,6 +157,8 @@ ns_swap_workload() {
 	mb=$(($(ns_mem_mb) * 2))
 	mkswap "$dev" >/dev/null || { ns_fail "mkswap $dev"; return 1; }
 	swapon "$dev" || { ns_fail "swapon $dev"; return 1; }
+	# Hung tasks show up in the log (and fail the test) within 60 s.
+	echo 60 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 	ns_log "memhog: $mb MB over $(ns_mem_mb) MB RAM, $passes passes"
 	"$NS_MEMHOG" -m "$mb" -p "$passes" ${ready:+-r "$ready"}
 	rc=$?

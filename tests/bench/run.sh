@@ -1,0 +1,331 @@
+#!/bin/bash
+# tests/bench/run.sh (`make bench`, not part of `make test`): swap
+# throughput of netswap against open-iscsi (iscsid + iscsi_tcp, swap on
+# its /dev/sdX), same guest configuration, same tgt LUN, same workload.
+#
+# Each run boots its own fresh guest (tests/vm/boot.sh) with the same
+# memory and CPUs, raises vm.min_free_kbytes by netswap's reserve_kb (for
+# every peer), swaps on the LUN and times build/memhog (2 x guest RAM,
+# every page written and verified on every pass). The LUN is a fresh
+# sparse file of the same size for every run, on a host tgtd on
+# 127.0.0.1:$NETSWAP_TGT_PORT. Measured in the guest: elapsed seconds of
+# the memhog run and the pswpin + pswpout deltas of /proc/vmstat, giving
+# pages swapped per second; also guest CPU split, the disk's I/O counts,
+# sizes, latencies and average queue depth, and (host side) the CPU time
+# of tgtd and QEMU and the host load.
+#
+# Prints a table and the ratios netswap/open-iscsi (time and pages/s),
+# writes build/bench/results.txt, build/bench/results.md (a snippet for
+# the README) and build/bench/raw/<run>.txt (every figure of one run).
+# Guest logs stay in build/vm/bench-<peer>-r<rep>/.
+#
+# Knobs (environment):
+#   NETSWAP_BENCH_KVER    kernel (default: the 6.12 one from kernels.sh)
+#   NETSWAP_BENCH_REPS    repetitions per peer (1); with more than one the
+#                         order alternates and the summary uses the median
+#   NETSWAP_BENCH_PEERS   "netswap open-iscsi" (the order of the first rep)
+#   NETSWAP_BENCH_MEM     guest MB (256)        NETSWAP_BENCH_SMP  vCPUs (2)
+#   NETSWAP_BENCH_MB      memhog MB (2 x MEM)   NETSWAP_BENCH_PASSES (2)
+#   NETSWAP_BENCH_LUN_MB  LUN size (1024)
+#   NETSWAP_BENCH_DIGEST  none | crc32c: header+data digests for both (none)
+#   NETSWAP_BENCH_QD      queue depth for both peers (default: each its own
+#                         default, netswap 64, open-iscsi 32 per LUN)
+#   NETSWAP_BENCH_SAMPLE  guest sampling period, s (5; 0 = off)
+#   NETSWAP_BENCH_TIMEOUT per guest, s (1200)
+#   NETSWAP_BENCH_OUT     output dir (build/bench)
+#   NETSWAP_TGT_PORT      tgtd port (3290 here, so that it does not collide
+#                         with the VM tests on 3260)
+#   NETSWAP_TGT_PREALLOC=1  preallocated instead of sparse LUN file
+# Exit: 0 if every run succeeded, 1 otherwise (the table shows which).
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+self=$here/$(basename "${BASH_SOURCE[0]}")
+repo=$(cd "$here/../.." && pwd)
+export NETSWAP_TGT_PORT=${NETSWAP_TGT_PORT:-3290}
+# shellcheck source=../vm/lib.sh
+. "$repo/tests/vm/lib.sh"
+
+# ---- host side, while a guest runs (boot.sh --host) ----
+# Samples tgtd's and QEMU's CPU time, the host's CPU counters and load
+# when the guest marks memhog-start and memhog-end.
+host_snap() {
+	local tag=$1 tgt=$2 p
+	{
+		echo "${tag}_time=$(date +%s.%N)"
+		echo "${tag}_loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "${tag}_host_cpu=$(head -n 1 /proc/stat | cut -d' ' -f2-)"
+		for p in "tgtd:$tgt" "qemu:$NETSWAP_QEMU_PID"; do
+			# utime + stime of the process, in clock ticks
+			echo "${tag}_${p%%:*}_ticks=$(awk '{ print $14 + $15 }' "/proc/${p#*:}/stat" 2>/dev/null)"
+		done
+	} >>"$NETSWAP_SHARE/host.txt"
+}
+
+if [ "${1:-}" = --host-side ]; then
+	tgt=$("$VM_HERE/tgt.sh" status) || tgt=0
+	echo "clk_tck=$(getconf CLK_TCK)" >>"$NETSWAP_SHARE/host.txt"
+	vm_wait_file "$NETSWAP_SHARE/memhog-start" "${NETSWAP_BENCH_TIMEOUT:-1200}" "$NETSWAP_QEMU_PID" || exit 0
+	host_snap start "$tgt"
+	vm_wait_file "$NETSWAP_SHARE/memhog-end" "${NETSWAP_BENCH_TIMEOUT:-1200}" "$NETSWAP_QEMU_PID" || exit 0
+	host_snap end "$tgt"
+	exit 0
+fi
+
+# ---- configuration ----
+if [ -n "${NETSWAP_BENCH_KVER:-}" ]; then
+	kver=$NETSWAP_BENCH_KVER
+else
+	kver=$(NETSWAP_KVERS=6.12 "$VM_HERE/kernels.sh") || vm_fail "no 6.12 kernel installed"
+fi
+reps=${NETSWAP_BENCH_REPS:-1}
+read -r -a peers <<<"${NETSWAP_BENCH_PEERS:-netswap open-iscsi}"
+mem=${NETSWAP_BENCH_MEM:-256}
+smp=${NETSWAP_BENCH_SMP:-2}
+mb=${NETSWAP_BENCH_MB:-$((2 * mem))}
+passes=${NETSWAP_BENCH_PASSES:-2}
+lun_mb=${NETSWAP_BENCH_LUN_MB:-1024}
+timeout=${NETSWAP_BENCH_TIMEOUT:-1200}
+out=${NETSWAP_BENCH_OUT:-$repo/build/bench}
+export NETSWAP_BENCH_DIGEST=${NETSWAP_BENCH_DIGEST:-none}
+export NETSWAP_BENCH_SAMPLE=${NETSWAP_BENCH_SAMPLE:-5}
+export NETSWAP_BENCH_TIMEOUT=$timeout
+[ -z "${NETSWAP_BENCH_QD:-}" ] || export NETSWAP_BENCH_QD
+export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:bench
+
+for v in "$reps" "$mem" "$smp" "$mb" "$passes" "$lun_mb" "$timeout"; do
+	[[ $v =~ ^[1-9][0-9]*$ ]] || vm_fail "bad number '$v' in NETSWAP_BENCH_*"
+done
+[ "$lun_mb" -gt "$mb" ] || vm_fail "LUN ($lun_mb MB) must be larger than the workload ($mb MB)"
+for p in "${peers[@]}"; do
+	case $p in netswap | open-iscsi) ;; *) vm_fail "unknown peer '$p' (netswap, open-iscsi)" ;; esac
+done
+case $NETSWAP_BENCH_DIGEST in none | crc32c) ;; *) vm_fail "NETSWAP_BENCH_DIGEST: none or crc32c" ;; esac
+vm_need_module "$kver"
+for c in tgtd tgtadm iscsiadm iscsid qemu-system-x86_64; do
+	command -v "$c" >/dev/null || vm_fail "$c not installed"
+done
+
+mkdir -p "$out/raw" "$VM_DIR/luns"
+lun=$VM_DIR/luns/bench-$NETSWAP_TGT_PORT.img
+rm -f "$out"/raw/*.txt
+# shellcheck disable=SC2317  # invoked by the trap
+cleanup() {
+	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
+	rm -f "$lun"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# ---- one run ----
+
+# kv FILE KEY: value of KEY= in FILE.
+kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n 1; }
+
+# delta_named PRE POST KEY...: "KEY=post-pre" for "name value" files.
+delta_named() {
+	local pre=$1 post=$2
+	shift 2
+	awk -v keys="$*" '
+		BEGIN { n = split(keys, k, " ") }
+		FNR == NR { a[$1] = $2; next }
+		{ b[$1] = $2 }
+		END { for (i = 1; i <= n; i++) printf "d_%s=%d\n", k[i], b[k[i]] - a[k[i]] }
+	' "$pre" "$post"
+}
+
+# metrics SHARE: every derived figure of one run, key=value.
+metrics() {
+	local s=$1 b pre post
+	cat "$s/result.txt"
+	b=$(kv "$s/result.txt" dev)
+	b=${b#/dev/}
+	pre=$s/pre._proc_vmstat post=$s/post._proc_vmstat
+	if [ -f "$pre" ] && [ -f "$post" ]; then
+		delta_named "$pre" "$post" pswpin pswpout pgmajfault pgscan_kswapd \
+			pgscan_direct pgsteal_kswapd pgsteal_direct allocstall_normal \
+			allocstall_movable allocstall_dma32 swap_ra swap_ra_hit \
+			workingset_refault_anon
+		# cpu line of /proc/stat: user nice system idle iowait irq softirq steal
+		paste -d' ' <(grep '^cpu ' "$s/pre._proc_stat") <(grep '^cpu ' "$s/post._proc_stat") |
+			awk '{ for (i = 2; i <= 9; i++) d[i] = $(i + 11) - $i
+			       t = 0; for (i = 2; i <= 9; i++) t += d[i]
+			       if (t <= 0) t = 1
+			       printf "g_cpu_user_pct=%.1f\ng_cpu_sys_pct=%.1f\ng_cpu_irq_pct=%.1f\n", 100 * (d[2] + d[3]) / t, 100 * d[4] / t, 100 * (d[7] + d[8]) / t
+			       printf "g_cpu_iowait_pct=%.1f\ng_cpu_idle_pct=%.1f\n", 100 * d[6] / t, 100 * d[5] / t }'
+		# disk stat: rd_ios rd_merges rd_sect rd_ticks wr_ios wr_merges wr_sect wr_ticks inflight io_ticks time_in_queue
+		paste -d' ' <(tr -s ' ' <"$s/pre._sys_block_${b}_stat" | sed 's/^ //') \
+			<(tr -s ' ' <"$s/post._sys_block_${b}_stat" | sed 's/^ //') |
+			awk '{ n = NF / 2; for (i = 1; i <= n; i++) d[i] = $(i + n) - $i
+			       printf "disk_rd_ios=%d\ndisk_rd_kb=%d\ndisk_rd_ticks=%d\n", d[1], d[3] / 2, d[4]
+			       printf "disk_wr_ios=%d\ndisk_wr_kb=%d\ndisk_wr_ticks=%d\n", d[5], d[7] / 2, d[8]
+			       printf "disk_io_ticks=%d\ndisk_time_in_queue=%d\n", d[10], d[11] }'
+	fi
+	if [ -f "$s/pre._sys_kernel_config_netswap_b0_stats" ]; then
+		delta_named "$s/pre._sys_kernel_config_netswap_b0_stats" \
+			"$s/post._sys_kernel_config_netswap_b0_stats" \
+			reads writes flushes read_bytes write_bytes errors retries \
+			timeouts recoveries reconnects | sed 's/^d_/ns_/'
+	fi
+	[ -f "$s/memhog.txt" ] &&
+		echo "pass_s=$(sed -n 's/^memhog: pass .*, \([0-9.]*\) s$/\1/p' "$s/memhog.txt" | paste -sd' ' -)"
+	[ -f "$s/host.txt" ] && cat "$s/host.txt"
+}
+
+# derive RAW: append the computed rates to RAW.
+derive() {
+	local f=$1
+	awk -F= '{ v[$1] = substr($0, length($1) + 2) }
+		END {
+			el = v["t_end"] - v["t_start"]; if (el <= 0) el = 1e-9
+			pg = v["d_pswpin"] + v["d_pswpout"]
+			printf "elapsed_s=%.2f\npages_swapped=%d\npages_per_s=%.0f\nswap_mib_per_s=%.2f\n", el, pg, pg / el, pg * 4 / 1024 / el
+			if (v["disk_rd_ios"] > 0) printf "disk_rd_avg_kb=%.1f\ndisk_rd_lat_ms=%.2f\n", v["disk_rd_kb"] / v["disk_rd_ios"], v["disk_rd_ticks"] / v["disk_rd_ios"]
+			if (v["disk_wr_ios"] > 0) printf "disk_wr_avg_kb=%.1f\ndisk_wr_lat_ms=%.2f\n", v["disk_wr_kb"] / v["disk_wr_ios"], v["disk_wr_ticks"] / v["disk_wr_ios"]
+			printf "disk_avg_qd=%.2f\ndisk_util_pct=%.1f\n", v["disk_time_in_queue"] / (el * 1000), 100 * v["disk_io_ticks"] / (el * 1000)
+			tck = v["clk_tck"] ? v["clk_tck"] : 100
+			if (v["end_time"] != "" && v["start_time"] != "") {
+				hel = v["end_time"] - v["start_time"]; if (hel <= 0) hel = 1e-9
+				printf "host_elapsed_s=%.2f\n", hel
+				printf "tgtd_cpu_s=%.2f\nqemu_cpu_s=%.2f\nqemu_cpu_pct=%.0f\n", (v["end_tgtd_ticks"] - v["start_tgtd_ticks"]) / tck, (v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck, 100 * (v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck / hel
+				split(v["start_host_cpu"], a, " "); split(v["end_host_cpu"], b, " ")
+				t = 0; for (i = 1; i <= 8; i++) t += b[i] - a[i]
+				idle = (b[4] - a[4]) + (b[5] - a[5])
+				if (t > 0) printf "host_cpu_busy_pct=%.0f\n", 100 * (t - idle) / t
+			}
+		}' "$f" >"$f.tmp"
+	cat "$f.tmp" >>"$f"
+	rm -f "$f.tmp"
+}
+
+run_one() {
+	local peer=$1 rep=$2 name share rc raw
+	name=bench-$peer-r$rep
+	share=$(vm_share_dir "$name")
+	raw=$out/raw/$name.txt
+	# Fresh sparse LUN of the same size, fresh tgtd, for every run.
+	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
+	rm -f "$lun"
+	"$VM_HERE/tgt.sh" start >/dev/null 2>&1 || vm_fail "tgtd did not start on port $NETSWAP_TGT_PORT"
+	"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$lun" "$lun_mb" >/dev/null ||
+		vm_fail "tgt setup failed"
+	vm_log "$name: booting (load $(cut -d' ' -f1-3 /proc/loadavg))"
+	"$VM_HERE/boot.sh" --name "$name" --mem "$mem" --smp "$smp" --timeout "$timeout" \
+		--host "$(printf '%q --host-side' "$self")" \
+		"$kver" "$here/guest/bench.sh" "$peer" "$mb" "$passes" >"$out/raw/$name.log" 2>&1
+	rc=$?
+	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
+	lun_alloc_mb=$(($(stat -c %b "$lun" 2>/dev/null || echo 0) * 512 / 1048576))
+	rm -f "$lun"
+	{
+		echo "run=$name"
+		echo "rep=$rep"
+		echo "boot_rc=$rc"
+		echo "lun_allocated_mb=$lun_alloc_mb"
+		echo "boot_elapsed_s=$(cat "$VM_DIR/$name/elapsed" 2>/dev/null)"
+		metrics "$share"
+	} >"$raw"
+	derive "$raw"
+	if [ "$rc" = 0 ] && [ "$(kv "$raw" result)" = ok ]; then
+		echo "status=ok" >>"$raw"
+		vm_log "$name: $(kv "$raw" elapsed_s) s, $(kv "$raw" pages_swapped) pages, $(kv "$raw" pages_per_s) pages/s (load $(kv "$raw" end_loadavg))"
+	else
+		echo "status=FAIL(rc $rc$(grep -m1 '^REASON: ' "$out/raw/$name.log" | cut -c8- | sed 's/^/:/'))" >>"$raw"
+		vm_log "$name: FAILED (rc $rc), see $out/raw/$name.log and $VM_DIR/$name/"
+	fi
+}
+
+# ---- the runs ----
+bench_start=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+vm_log "bench: kernel $kver, guest ${mem} MB / $smp vCPU, memhog $mb MB x $passes passes, LUN $lun_mb MB, reps $reps, peers ${peers[*]}, tgt port $NETSWAP_TGT_PORT"
+runs=()
+for ((rep = 1; rep <= reps; rep++)); do
+	order=("${peers[@]}")
+	if ((rep % 2 == 0)); then # alternate the order against drift
+		order=()
+		for ((i = ${#peers[@]} - 1; i >= 0; i--)); do order+=("${peers[i]}"); done
+	fi
+	for p in "${order[@]}"; do
+		run_one "$p" "$rep"
+		runs+=("bench-$p-r$rep")
+	done
+done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_s=$(($(date +%s) - bench_start))
+
+# ---- summary ----
+# median PEER KEY: median of KEY over the successful runs of PEER.
+median() {
+	local f
+	for f in "$out"/raw/bench-"$1"-r*.txt; do
+		[ -f "$f" ] && [ "$(kv "$f" status)" = ok ] && kv "$f" "$2"
+	done | sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+}
+
+fail=0
+{
+	echo "netswap swap benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $bench_s s in all"
+	echo "kernel $kver; guest ${mem} MB RAM, $smp vCPU, QEMU TCG (-accel tcg,thread=multi -cpu max)"
+	echo "workload: memhog -m $mb -p $passes (every page written and verified each pass)"
+	echo "LUN: ${lun_mb} MB $([ "${NETSWAP_TGT_PREALLOC:-0}" = 1 ] && echo preallocated || echo sparse) file, fresh for every run, tgtd on 127.0.0.1:$NETSWAP_TGT_PORT (guest: 10.0.2.2)"
+	echo "digests: $NETSWAP_BENCH_DIGEST; queue depth: ${NETSWAP_BENCH_QD:-the default of each initiator (netswap 64, open-iscsi 32)}"
+	echo "vm.min_free_kbytes: raised by netswap's reserve_kb for every peer: $(for r in "${runs[@]}"; do printf '%s ' "$(kv "$out/raw/$r.txt" min_free_kbytes)"; done)"
+	echo "host: $(nproc) CPUs; load average at start $load_start, at end $load_end"
+	echo
+	printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %5s | %s\n' \
+		run elapsed pswpin pswpout pages/s MiB/s passes \
+		g_usr g_sys g_iow rd_kb rd_ms wr_kb wr_ms avgqd tgtd_s qemu_s h_bsy \
+		"status / load(start) / per-pass s"
+	for r in "${runs[@]}"; do
+		f=$out/raw/$r.txt
+		printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %5s | %s\n' \
+			"$r" "$(kv "$f" elapsed_s)" "$(kv "$f" d_pswpin)" "$(kv "$f" d_pswpout)" \
+			"$(kv "$f" pages_per_s)" "$(kv "$f" swap_mib_per_s)" "$(kv "$f" passes)" \
+			"$(kv "$f" g_cpu_user_pct)" "$(kv "$f" g_cpu_sys_pct)" "$(kv "$f" g_cpu_iowait_pct)" \
+			"$(kv "$f" disk_rd_avg_kb)" "$(kv "$f" disk_rd_lat_ms)" \
+			"$(kv "$f" disk_wr_avg_kb)" "$(kv "$f" disk_wr_lat_ms)" "$(kv "$f" disk_avg_qd)" \
+			"$(kv "$f" tgtd_cpu_s)" "$(kv "$f" qemu_cpu_s)" "$(kv "$f" host_cpu_busy_pct)" \
+			"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" pass_s)"
+	done
+	echo
+	echo "columns: elapsed = memhog wall time (s, guest clock); pages/s = (pswpin + pswpout) / elapsed;"
+	echo "g_* = guest CPU % (user, system, iowait); rd/wr_kb, rd/wr_ms = average request size and"
+	echo "latency on the swap disk; avgqd = average requests in flight; tgtd_s / qemu_s = host CPU"
+	echo "seconds of tgtd / QEMU during the run; h_bsy = host CPU busy %, all processes."
+	echo
+	t_ns=$(median netswap elapsed_s) t_oi=$(median open-iscsi elapsed_s)
+	p_ns=$(median netswap pages_per_s) p_oi=$(median open-iscsi pages_per_s)
+	if [ -n "$t_ns" ] && [ -n "$t_oi" ] && [ -n "$p_oi" ] && [ "$p_oi" != 0 ]; then
+		echo "median over $reps rep(s): netswap $t_ns s, $p_ns pages/s; open-iscsi $t_oi s, $p_oi pages/s"
+		awk -v a="$t_ns" -v b="$t_oi" -v c="$p_ns" -v d="$p_oi" 'BEGIN {
+			printf "ratio netswap/open-iscsi: time %.2f (< 1: netswap faster), pages/s %.2f (> 1: netswap faster)\n", a / b, c / d }'
+	else
+		echo "ratio netswap/open-iscsi: n/a (a peer has no successful run)"
+	fi
+} | tee "$out/results.txt"
+
+# Markdown snippet for the README.
+{
+	echo "| peer | elapsed (s) | pages swapped (in + out) | pages/s | MiB/s | guest sys % | avg in flight | host load at start |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	for r in "${runs[@]}"; do
+		f=$out/raw/$r.txt
+		st=$(kv "$f" status)
+		if [ "$st" = ok ]; then st=; else st=" ($st)"; fi
+		echo "| ${r#bench-}$st | $(kv "$f" elapsed_s) | $(kv "$f" d_pswpin) + $(kv "$f" d_pswpout) | $(kv "$f" pages_per_s) | $(kv "$f" swap_mib_per_s) | $(kv "$f" g_cpu_sys_pct) | $(kv "$f" disk_avg_qd) | $(kv "$f" start_loadavg | cut -d' ' -f1) |"
+	done
+	echo
+	grep -E '^(ratio|median)' "$out/results.txt" | sed 's/^/**/; s/: /:** /'
+	echo
+	echo "Kernel $kver, guest ${mem} MB / $smp vCPU under QEMU TCG, \`memhog -m $mb -p $passes\`," \
+		"${lun_mb} MB sparse LUN on tgt over QEMU user networking, digests $NETSWAP_BENCH_DIGEST," \
+		"vm.min_free_kbytes raised by netswap's reserve_kb for both; host $(nproc) CPUs," \
+		"load average $load_start at start, $load_end at end. \`make bench\` ($bench_s s)."
+} >"$out/results.md"
+
+for r in "${runs[@]}"; do
+	[ "$(kv "$out/raw/$r.txt" status)" = ok ] || fail=1
+done
+vm_log "results: $out/results.txt, $out/results.md, $out/raw/"
+exit "$fail"

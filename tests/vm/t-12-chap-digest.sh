@@ -1,0 +1,13 @@
+#!/bin/bash
+# t-12-chap-digest.sh KVER: CHAP (wrong secret refused with a clear
+# last_error, right one logs in) and CRC32C header + data digests against
+# the host's tgt (guest/ns-chap-digest.sh).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kver=${1:?usage: $0 KVER}
+vm_need_module "$kver"
+user=swapuser
+secret=netswap-chap-secret-1
+vm_tgt_lun t-12-chap 128 "$user" "$secret"
+"$VM_HERE/boot.sh" --name "t-12-chap-digest-$kver" --mem 384 --timeout 600 \
+	"$kver" "$VM_HERE/guest/ns-chap-digest.sh" "$user" "$secret"

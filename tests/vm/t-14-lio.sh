@@ -1,0 +1,10 @@
+#!/bin/bash
+# t-14-lio.sh KVER: netswap against LIO (targetcli) inside the guest:
+# login plain and with CRC32C digests, O_DIRECT pattern written and read
+# back (guest/ns-lio.sh).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kver=${1:?usage: $0 KVER}
+vm_need_module "$kver"
+"$VM_HERE/boot.sh" --name "t-14-lio-$kver" --mem 512 --timeout 600 \
+	"$kver" "$VM_HERE/guest/ns-lio.sh"

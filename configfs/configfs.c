@@ -35,8 +35,9 @@ static int ns_parse_str(struct netswap_dev *nd, const char *attr,
 		return -EINVAL;
 	}
 	for (i = 0; i < len; i++) {
-		if (!isprint(page[i])) {
-			netswap_set_error(nd, "%s: contains a control character",
+		/* Printable ASCII only: the kernel's ctype is Latin-1. */
+		if (page[i] < 0x20 || page[i] > 0x7e) {
+			netswap_set_error(nd, "%s: only printable ASCII is allowed",
 					  attr);
 			return -EINVAL;
 		}
@@ -133,6 +134,7 @@ static ssize_t netswap_address_store(struct config_item *item,
 	struct netswap_dev *nd = to_netswap_dev(item);
 	struct sockaddr_storage ss = { };
 	char buf[INET6_ADDRSTRLEN + 2], *p = buf;
+	const char *end;
 	size_t len;
 	int ret;
 
@@ -145,12 +147,13 @@ static ssize_t netswap_address_store(struct config_item *item,
 		p++;
 		len -= 2;
 	}
+	/* The whole string must be the address: check where parsing ended. */
 	if (in4_pton(p, len, (u8 *)&((struct sockaddr_in *)&ss)->sin_addr,
-		     -1, NULL)) {
+		     -1, &end) && end == p + len) {
 		ss.ss_family = AF_INET;
 	} else if (in6_pton(p, len,
 			    (u8 *)&((struct sockaddr_in6 *)&ss)->sin6_addr,
-			    -1, NULL)) {
+			    -1, &end) && end == p + len) {
 		ss.ss_family = AF_INET6;
 	} else {
 		netswap_set_error(nd, "address: not an IPv4 or IPv6 literal (swapctl resolves names)");
@@ -165,7 +168,11 @@ static ssize_t netswap_address_store(struct config_item *item,
 	return count;
 }
 
-#define NS_U32_ATTR(_name, _field, _min, _max)				\
+/*
+ * _live: may change while enabled (recovery policy, read by the recovery
+ * worker each time); everything else is a connection setting.
+ */
+#define NS_U32_ATTR(_name, _field, _min, _max, _live)			\
 static ssize_t netswap_##_name##_show(struct config_item *item, char *page) \
 {									\
 	return sysfs_emit(page, "%u\n", to_netswap_dev(item)->cfg._field); \
@@ -180,20 +187,24 @@ static ssize_t netswap_##_name##_store(struct config_item *item,	\
 	ret = ns_parse_u32(nd, #_name, page, _min, _max, &v);		\
 	if (ret)							\
 		return ret;						\
-	ret = ns_cfg_begin(nd, #_name);					\
-	if (ret)							\
-		return ret;						\
-	nd->cfg._field = v;						\
+	if (_live) {							\
+		mutex_lock(&nd->lock);					\
+	} else {							\
+		ret = ns_cfg_begin(nd, #_name);				\
+		if (ret)						\
+			return ret;					\
+	}								\
+	WRITE_ONCE(nd->cfg._field, v);					\
 	mutex_unlock(&nd->lock);					\
 	return count;							\
 }
 
-NS_U32_ATTR(port, port, 0, 65535);
-NS_U32_ATTR(lun, lun, 0, 16383);
-NS_U32_ATTR(queue_depth, queue_depth, 1, NETSWAP_QD_MAX);
-NS_U32_ATTR(io_timeout_ms, io_timeout_ms, 1000, 600000);
-NS_U32_ATTR(reconnect_delay_ms, reconnect_delay_ms, 100, 60000);
-NS_U32_ATTR(recovery_timeout_s, recovery_timeout_s, 0, 86400);
+NS_U32_ATTR(port, port, 0, 65535, false);
+NS_U32_ATTR(lun, lun, 0, 16383, false);
+NS_U32_ATTR(queue_depth, queue_depth, 1, NETSWAP_QD_MAX, false);
+NS_U32_ATTR(io_timeout_ms, io_timeout_ms, 1000, 600000, false);
+NS_U32_ATTR(reconnect_delay_ms, reconnect_delay_ms, 100, 60000, true);
+NS_U32_ATTR(recovery_timeout_s, recovery_timeout_s, 0, 86400, true);
 
 static ssize_t ns_store_iscsi_name(struct netswap_dev *nd, const char *attr,
 				   const char *page, size_t count, char *field)
@@ -368,7 +379,11 @@ static ssize_t netswap_enable_store(struct config_item *item,
 	bool on;
 	int ret;
 
-	if (kstrtobool(page, &on)) {
+	if (sysfs_streq(page, "1")) {
+		on = true;
+	} else if (sysfs_streq(page, "0")) {
+		on = false;
+	} else {
 		netswap_set_error(nd, "enable: must be 0 or 1");
 		return -EINVAL;
 	}
@@ -528,9 +543,13 @@ static bool netswap_name_valid(const char *name)
 
 	if (!len || len >= NETSWAP_NAME_MAX)
 		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-')
 			return false;
+	}
 	return name[0] != '.' && name[0] != '-';
 }
 

@@ -34,6 +34,7 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 		/* The queue is being quiesced; it reruns after recovery. */
 		return BLK_STS_RESOURCE;
 	default:
+		atomic64_inc(&nd->stats.errors);
 		return BLK_STS_IOERR;
 	}
 

@@ -140,7 +140,7 @@ static void netswap_err_work(struct work_struct *work)
 	netswap_quiesce(nd);
 	nd->ops->disconnect(nd);
 	netswap_blk_requeue_all(nd);
-	nd->reconnect_delay = nd->cfg.reconnect_delay_ms;
+	nd->reconnect_delay = READ_ONCE(nd->cfg.reconnect_delay_ms);
 	queue_delayed_work(netswap_wq, &nd->reconnect_work,
 			   msecs_to_jiffies(nd->reconnect_delay));
 	memalloc_noreclaim_restore(noreclaim);
@@ -153,7 +153,7 @@ static void netswap_reconnect_work(struct work_struct *work)
 					      reconnect_work);
 	unsigned int noreclaim = memalloc_noreclaim_save();
 	enum netswap_state state = netswap_get_state(nd);
-	u32 limit_s = nd->cfg.recovery_timeout_s;
+	u32 limit_s = READ_ONCE(nd->cfg.recovery_timeout_s);
 	int ret;
 
 	if (state != NETSWAP_RECOVERING && state != NETSWAP_FAILED)
@@ -178,6 +178,8 @@ static void netswap_reconnect_work(struct work_struct *work)
 					 "recovery timeout expired")) {
 			nd_err(nd, "no connection for %u s, failing I/O\n",
 			       limit_s);
+			netswap_set_error(nd, "no connection for %u s (recovery_timeout_s): I/O fails until the target is back",
+					  limit_s);
 			/* queue_rq now fails everything that reaches it */
 			netswap_unquiesce(nd);
 		}
@@ -185,7 +187,7 @@ static void netswap_reconnect_work(struct work_struct *work)
 
 	nd->reconnect_delay = min_t(unsigned int, nd->reconnect_delay * 2,
 				    max_t(unsigned int,
-					  nd->cfg.reconnect_delay_ms,
+					  READ_ONCE(nd->cfg.reconnect_delay_ms),
 					  NETSWAP_RECONNECT_MAX_DELAY));
 	queue_delayed_work(netswap_wq, &nd->reconnect_work,
 			   msecs_to_jiffies(nd->reconnect_delay));
@@ -286,9 +288,11 @@ int netswap_enable(struct netswap_dev *nd)
 		return ret;
 	netswap_set_port(nd);
 
+	netswap_clear_error(nd);
 	ret = ops->alloc(nd);
 	if (ret) {
-		netswap_set_error(nd, "out of memory allocating the transport");
+		if (!nd->last_error[0])
+			netswap_set_error(nd, "out of memory allocating the transport");
 		return ret;
 	}
 	if (!netswap_change_state(nd, NETSWAP_CONNECTING, "enabled")) {

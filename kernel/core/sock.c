@@ -68,16 +68,15 @@ int netswap_sock_connect(struct netswap_dev *nd, struct socket **sockp,
 	sock_set_keepalive(sock->sk);
 
 	ret = kernel_connect(sock, (struct sockaddr *)addr, len, 0);
+	if (ret == -EAGAIN || ret == -EINPROGRESS)
+		ret = -ETIMEDOUT;
 	if (ret) {
 		netswap_format_addr(addr, astr, sizeof(astr));
 		netswap_set_error(nd, "cannot connect to %s: %s", astr,
 				  ret == -ECONNREFUSED ? "connection refused" :
-				  ret == -ETIMEDOUT || ret == -EAGAIN ?
-				  "timed out" :
+				  ret == -ETIMEDOUT ? "timed out" :
 				  ret == -ENETUNREACH || ret == -EHOSTUNREACH ?
 				  "unreachable" : "error");
-		if (ret == -EAGAIN || ret == -EINPROGRESS)
-			ret = -ETIMEDOUT;
 		sock_release(sock);
 		goto out;
 	}

@@ -959,9 +959,13 @@ static int ns_iscsi_validate(struct netswap_dev *nd)
 	}
 	if (!cfg->initiator_name[0]) {
 		/* A stable default so session reinstatement matches. */
+		char *c;
+
 		snprintf(cfg->initiator_name, sizeof(cfg->initiator_name),
 			 "iqn.2026-11.org.netswap:%s", nd->name);
-		string_lower(cfg->initiator_name, cfg->initiator_name);
+		/* iSCSI names are lowercase and have no '_'. */
+		for (c = cfg->initiator_name; *c; c++)
+			*c = *c == '_' ? '-' : tolower(*c);
 		if (!iscsi_name_valid(cfg->initiator_name)) {
 			cfg->initiator_name[0] = '\0';
 			netswap_set_error(nd, "initiator_name is not set");
@@ -997,6 +1001,7 @@ static int ns_iscsi_alloc(struct netswap_dev *nd)
 		conn->md5 = crypto_alloc_shash("md5", 0, 0);
 		if (IS_ERR(conn->md5)) {
 			conn->md5 = NULL;
+			netswap_set_error(nd, "CHAP needs MD5, which this kernel lacks");
 			goto err;
 		}
 	}

@@ -483,6 +483,12 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 			msleep(100);
 			continue;
 		default:
+			if (sense.key == SCSI_SENSE_ILLEGAL_REQUEST &&
+			    sense.asc == 0x25) {
+				netswap_set_error(nd, "LUN %u does not exist on the target",
+						  nd->cfg.lun);
+				return -ENODEV;
+			}
 			netswap_set_error(nd, "%s failed: status 0x%02x, sense %s (%02x/%02x)",
 					  what, status,
 					  scsi_sense_key_str(sense.key),

@@ -284,7 +284,7 @@ const char *iscsi_login_status_str(u8 status_class, u8 status_detail)
 		case 0x00:
 			return "initiator error";
 		case ISCSI_LOGIN_DETAIL_AUTH_FAILED:
-			return "authentication failure";
+			return "authentication failed";
 		case ISCSI_LOGIN_DETAIL_FORBIDDEN:
 			return "authorization failure";
 		case ISCSI_LOGIN_DETAIL_NOT_FOUND:

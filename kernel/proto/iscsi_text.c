@@ -314,9 +314,13 @@ static const char *yes_no(bool b)
 	return b ? "Yes" : "No";
 }
 
+/*
+ * An operator who asked for CRC32C gets it or no session: offering
+ * "CRC32C,None" would let a target silently drop the integrity check.
+ */
 static const char *digest_offer(bool crc)
 {
-	return crc ? "CRC32C,None" : "None";
+	return crc ? "CRC32C" : "None";
 }
 
 /* Values we offer for the keys that do not come from the configuration. */
@@ -540,15 +544,18 @@ static int reply_pair(struct parse_ctx *c, const char *val)
 	return 0;
 }
 
+/* We offer exactly one digest, so the answer must be that one. */
 static int apply_digest(struct parse_ctx *c, bool offered_crc, bool *res)
 {
+	if (offered_crc) {
+		if (!val_is(c->val, c->vlen, "CRC32C"))
+			return fail_not_offered(c);
+		*res = true;
+		return 0;
+	}
 	if (val_is(c->val, c->vlen, "None") ||
 	    val_is_refusal(c->val, c->vlen)) {
 		*res = false;
-		return 0;
-	}
-	if (offered_crc && val_is(c->val, c->vlen, "CRC32C")) {
-		*res = true;
 		return 0;
 	}
 	return fail_not_offered(c);
@@ -617,6 +624,10 @@ static int apply_key(struct parse_ctx *c, const struct key_def *k)
 	}
 
 	if (val_is_refusal(c->val, c->vlen)) {
+		/* A declined digest that was asked for fails the login. */
+		if ((k->id == K_HDIGEST && c->cfg->header_digest) ||
+		    (k->id == K_DDIGEST && c->cfg->data_digest))
+			return fail_not_offered(c);
 		/* The key keeps its default, which init already set. */
 		if (k->id == K_HDIGEST)
 			c->p->header_digest = false;

@@ -16,8 +16,10 @@
 #
 # Prints a table and the ratios netswap/open-iscsi (time and pages/s),
 # writes build/bench/results.txt, build/bench/results.md (a snippet for
-# the README) and build/bench/raw/<run>.txt (every figure of one run).
-# Guest logs stay in build/vm/bench-<peer>-r<rep>/.
+# the README), build/bench/raw/<run>.txt (every figure of one run) and
+# build/bench/raw/<run>.share/ (the guest's output, dmesg, console, samples,
+# counter snapshots; boot.sh's run dir build/vm/bench-<peer>-r<rep>/ is
+# reused by the next bench).
 #
 # Knobs (environment):
 #   NETSWAP_BENCH_KVER    kernel (default: the 6.12 one from kernels.sh)
@@ -30,6 +32,10 @@
 #   NETSWAP_BENCH_DIGEST  none | crc32c: header+data digests for both (none)
 #   NETSWAP_BENCH_QD      queue depth for both peers (default: each its own
 #                         default, netswap 64, open-iscsi 32 per LUN)
+#   NETSWAP_BENCH_QUEUE   "attr=value ..." written to the swap disk's
+#                         /sys/block/X/queue/ for both peers before swapon
+#                         (e.g. "max_sectors_kb=128 rotational=0"); default
+#                         none: each device as its driver sets it up
 #   NETSWAP_BENCH_SAMPLE  guest sampling period, s (5; 0 = off)
 #   NETSWAP_BENCH_TIMEOUT per guest, s (1200)
 #   NETSWAP_BENCH_OUT     output dir (build/bench)
@@ -43,7 +49,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 self=$here/$(basename "${BASH_SOURCE[0]}")
 repo=$(cd "$here/../.." && pwd)
 export NETSWAP_TGT_PORT=${NETSWAP_TGT_PORT:-3290}
-# shellcheck source=../vm/lib.sh
+# shellcheck source=SCRIPTDIR/../vm/lib.sh
 . "$repo/tests/vm/lib.sh"
 
 # ---- host side, while a guest runs (boot.sh --host) ----
@@ -55,6 +61,8 @@ host_snap() {
 		echo "${tag}_time=$(date +%s.%N)"
 		echo "${tag}_loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "${tag}_host_cpu=$(head -n 1 /proc/stat | cut -d' ' -f2-)"
+		# QEMUs running on the host, this one included (others skew the figures)
+		echo "${tag}_qemus=$(pgrep -c -f '^qemu-system-x86_64 ')"
 		for p in "tgtd:$tgt" "qemu:$NETSWAP_QEMU_PID"; do
 			# utime + stime of the process, in clock ticks
 			echo "${tag}_${p%%:*}_ticks=$(awk '{ print $14 + $15 }' "/proc/${p#*:}/stat" 2>/dev/null)"
@@ -91,6 +99,7 @@ export NETSWAP_BENCH_DIGEST=${NETSWAP_BENCH_DIGEST:-none}
 export NETSWAP_BENCH_SAMPLE=${NETSWAP_BENCH_SAMPLE:-5}
 export NETSWAP_BENCH_TIMEOUT=$timeout
 [ -z "${NETSWAP_BENCH_QD:-}" ] || export NETSWAP_BENCH_QD
+[ -z "${NETSWAP_BENCH_QUEUE:-}" ] || export NETSWAP_BENCH_QUEUE
 export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:bench
 
 for v in "$reps" "$mem" "$smp" "$mb" "$passes" "$lun_mb" "$timeout"; do
@@ -108,7 +117,7 @@ done
 
 mkdir -p "$out/raw" "$VM_DIR/luns"
 lun=$VM_DIR/luns/bench-$NETSWAP_TGT_PORT.img
-rm -f "$out"/raw/*.txt
+rm -rf "$out"/raw/bench-*
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
 	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
@@ -226,6 +235,10 @@ run_one() {
 		metrics "$share"
 	} >"$raw"
 	derive "$raw"
+	# Keep the guest's files with the figures (the run dir is reused).
+	rm -rf "$out/raw/$name.share"
+	cp -a "$share" "$out/raw/$name.share" 2>/dev/null
+	cp "$VM_DIR/$name/console.log" "$out/raw/$name.share/" 2>/dev/null
 	if [ "$rc" = 0 ] && [ "$(kv "$raw" result)" = ok ]; then
 		echo "status=ok" >>"$raw"
 		vm_log "$name: $(kv "$raw" elapsed_s) s, $(kv "$raw" pages_swapped) pages, $(kv "$raw" pages_per_s) pages/s (load $(kv "$raw" end_loadavg))"
@@ -269,14 +282,19 @@ fail=0
 	echo "kernel $kver; guest ${mem} MB RAM, $smp vCPU, QEMU TCG (-accel tcg,thread=multi -cpu max)"
 	echo "workload: memhog -m $mb -p $passes (every page written and verified each pass)"
 	echo "LUN: ${lun_mb} MB $([ "${NETSWAP_TGT_PREALLOC:-0}" = 1 ] && echo preallocated || echo sparse) file, fresh for every run, tgtd on 127.0.0.1:$NETSWAP_TGT_PORT (guest: 10.0.2.2)"
-	echo "digests: $NETSWAP_BENCH_DIGEST; queue depth: ${NETSWAP_BENCH_QD:-the default of each initiator (netswap 64, open-iscsi 32)}"
+	echo "digests: $NETSWAP_BENCH_DIGEST; queue depth: ${NETSWAP_BENCH_QD:-the default of each initiator (netswap 64, open-iscsi 32 per LUN)}"
+	echo "swap disk queue settings: ${NETSWAP_BENCH_QUEUE:-as each driver sets them}"
+	for r in "${runs[@]}"; do
+		f=$out/raw/$r.txt
+		echo "  $r: $(kv "$f" dev) max_sectors_kb $(kv "$f" q_max_sectors_kb) rotational $(kv "$f" q_rotational) queue_depth $(kv "$f" queue_depth) sched '$(kv "$f" q_scheduler)'; $(kv "$f" swapon_line)"
+	done
 	echo "vm.min_free_kbytes: raised by netswap's reserve_kb for every peer: $(for r in "${runs[@]}"; do printf '%s ' "$(kv "$out/raw/$r.txt" min_free_kbytes)"; done)"
 	echo "host: $(nproc) CPUs; load average at start $load_start, at end $load_end"
 	echo
 	printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %5s | %s\n' \
 		run elapsed pswpin pswpout pages/s MiB/s passes \
 		g_usr g_sys g_iow rd_kb rd_ms wr_kb wr_ms avgqd tgtd_s qemu_s h_bsy \
-		"status / load(start) / per-pass s"
+		"status / load(start) / qemus(start,end) / per-pass s"
 	for r in "${runs[@]}"; do
 		f=$out/raw/$r.txt
 		printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %5s | %s\n' \
@@ -286,7 +304,7 @@ fail=0
 			"$(kv "$f" disk_rd_avg_kb)" "$(kv "$f" disk_rd_lat_ms)" \
 			"$(kv "$f" disk_wr_avg_kb)" "$(kv "$f" disk_wr_lat_ms)" "$(kv "$f" disk_avg_qd)" \
 			"$(kv "$f" tgtd_cpu_s)" "$(kv "$f" qemu_cpu_s)" "$(kv "$f" host_cpu_busy_pct)" \
-			"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" pass_s)"
+			"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" start_qemus),$(kv "$f" end_qemus) / $(kv "$f" pass_s)"
 	done
 	echo
 	echo "columns: elapsed = memhog wall time (s, guest clock); pages/s = (pswpin + pswpout) / elapsed;"

@@ -606,7 +606,7 @@ static void test_login_status_str(void **state)
 	(void)state;
 	assert_string_equal(iscsi_login_status_str(0, 0), "success");
 	assert_string_equal(iscsi_login_status_str(2, 1),
-			    "authentication failure");
+			    "authentication failed");
 	assert_string_equal(iscsi_login_status_str(2, 3), "target not found");
 	assert_string_equal(iscsi_login_status_str(3, 1),
 			    "service unavailable");

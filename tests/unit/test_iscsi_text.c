@@ -143,7 +143,7 @@ static void test_build_security_bad_names(void **state)
 static void test_build_operational(void **state)
 {
 	static const char expect[] =
-		"HeaderDigest=CRC32C,None\0DataDigest=None\0"
+		"HeaderDigest=CRC32C\0DataDigest=None\0"
 		"MaxRecvDataSegmentLength=262144\0MaxBurstLength=1048576\0"
 		"FirstBurstLength=262144\0InitialR2T=No\0ImmediateData=Yes\0"
 		"MaxOutstandingR2T=1\0MaxConnections=1\0ErrorRecoveryLevel=0\0"
@@ -170,7 +170,7 @@ static void test_build_operational(void **state)
 	n = iscsi_text_build_operational(buf, sizeof(buf), &cfg);
 	assert_true(n > 0);
 	assert_non_null(memmem(buf, (size_t)n, "HeaderDigest=None\0", 18));
-	assert_non_null(memmem(buf, (size_t)n, "DataDigest=CRC32C,None\0", 23));
+	assert_non_null(memmem(buf, (size_t)n, "DataDigest=CRC32C\0", 18));
 	assert_non_null(memmem(buf, (size_t)n, "InitialR2T=Yes\0", 15));
 	assert_non_null(memmem(buf, (size_t)n, "ImmediateData=No\0", 17));
 }
@@ -263,15 +263,14 @@ static void test_parse_header_digest(void **state)
 	struct result r;
 
 	(void)state;
-	assert_int_equal(parse1("HeaderDigest=None", &p, &r), 0);
-	assert_false(p.header_digest);
 	assert_int_equal(parse1("HeaderDigest=CRC32C", &p, &r), 0);
 	assert_true(p.header_digest);
-	/* Refusals keep the default, None. */
-	assert_int_equal(parse1("HeaderDigest=Reject", &p, &r), 0);
-	assert_false(p.header_digest);
-	assert_int_equal(parse1("HeaderDigest=NotUnderstood", &p, &r), 0);
-	assert_false(p.header_digest);
+	/* CRC32C was asked for: a target that declines fails the login. */
+	assert_int_equal(parse1("HeaderDigest=None", &p, &r), -EPROTO);
+	assert_string_equal(r.err,
+		"target chose HeaderDigest=None, which was not offered");
+	assert_int_equal(parse1("HeaderDigest=Reject", &p, &r), -EPROTO);
+	assert_int_equal(parse1("HeaderDigest=NotUnderstood", &p, &r), -EPROTO);
 	/* Something we never offered. */
 	assert_int_equal(parse1("HeaderDigest=MD5", &p, &r), -EPROTO);
 	assert_string_equal(r.err,
@@ -285,6 +284,12 @@ static void test_parse_header_digest(void **state)
 			 -EPROTO);
 	assert_string_equal(r.err,
 		"target chose HeaderDigest=CRC32C, which was not offered");
+	assert_false(p.header_digest);
+	/* Offering None only, refusals keep None. */
+	iscsi_params_init(&p, &cfg);
+	assert_int_equal(parse_with("HeaderDigest=Reject", &cfg, &p, &r), 0);
+	assert_false(p.header_digest);
+	assert_int_equal(parse_with("HeaderDigest=None", &cfg, &p, &r), 0);
 	assert_false(p.header_digest);
 }
 
@@ -304,7 +309,9 @@ static void test_parse_data_digest(void **state)
 	assert_int_equal(parse_with("DataDigest=CRC32C", &cfg, &p, &r), 0);
 	assert_true(p.data_digest);
 	iscsi_params_init(&p, &cfg);
-	assert_int_equal(parse_with("DataDigest=Irrelevant", &cfg, &p, &r), 0);
+	/* Asked for CRC32C: a refusal fails the login. */
+	assert_int_equal(parse_with("DataDigest=Irrelevant", &cfg, &p, &r),
+			 -EPROTO);
 	assert_false(p.data_digest);
 	/* Digest names are case sensitive. */
 	assert_int_equal(parse_with("DataDigest=crc32c", &cfg, &p, &r),

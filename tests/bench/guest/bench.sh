@@ -6,7 +6,9 @@
 #   PASSES  memhog passes
 # Environment (from run.sh via boot.sh): NETSWAP_TGT_IQN, NETSWAP_TGT_PORT,
 # NETSWAP_BENCH_DIGEST (none|crc32c), NETSWAP_BENCH_QD (optional queue
-# depth for both peers), NETSWAP_BENCH_SAMPLE (sampling period in s, 0: off).
+# depth for both peers), NETSWAP_BENCH_QUEUE (optional "attr=value ..." for
+# the swap disk's /sys/block/X/queue/, both peers), NETSWAP_BENCH_SAMPLE
+# (sampling period in s, 0: off).
 #
 # vm.min_free_kbytes is raised by netswap's reserve_kb for every peer, so
 # each runs with the same reserve: the open-iscsi guest loads netswap.ko,
@@ -109,6 +111,13 @@ esac
 [ -b "$dev" ] || die "$dev is not a block device"
 b=${dev#/dev/}
 put dev "$dev"
+# NETSWAP_BENCH_QUEUE="attr=value ...": the same queue settings for every
+# peer (e.g. "rotational=1 max_sectors_kb=128"), before swapon.
+for kvp in ${NETSWAP_BENCH_QUEUE:-}; do
+	echo "${kvp#*=}" >"/sys/block/$b/queue/${kvp%%=*}" ||
+		die "queue/${kvp%%=*} = ${kvp#*=} refused"
+done
+put queue_set "${NETSWAP_BENCH_QUEUE:-}"
 put capacity_bytes "$(blockdev --getsize64 "$dev")"
 for q in scheduler nr_requests max_sectors_kb max_hw_sectors_kb rotational; do
 	put "q_$q" "$(cat "/sys/block/$b/queue/$q" 2>/dev/null)"
@@ -128,6 +137,7 @@ nsvm_log "$peer on $dev, vm.min_free_kbytes $base -> $((base + reserve))"
 mkswap "$dev" >/dev/null || die "mkswap $dev"
 swapon "$dev" || die "swapon $dev"
 grep -q "^$dev " /proc/swaps || die "$dev not in /proc/swaps"
+put swapon_line "$(dmesg | grep "swap on $dev" | tail -n 1 | sed 's/^\[[^]]*\] *//')"
 
 # Background sampler, builtins only (one line every $period s).
 sampler() {

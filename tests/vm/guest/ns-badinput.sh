@@ -35,7 +35,7 @@ EBUSY="busy"
 ns_load
 
 # Directory names.
-for bad in "bad name" ".hidden" "-dash" "$(printf 'n%.0s' $(seq 1 40))"; do
+for bad in "bad name" ".hidden" "-dash" "$(printf 'n%.0s' $(seq 1 40))" "$(printf 'caf\xe9')"; do
 	if mkdir "$NS_CFG/$bad" 2>/dev/null; then
 		ns_fail "mkdir '$bad' accepted"
 		rmdir "$NS_CFG/$bad"
@@ -89,7 +89,8 @@ expect_refused target_name "iqn.2026-11.$long" "$EINVAL" "too long"
 expect_refused initiator_name "eui.123" "$EINVAL" "not a valid iSCSI name"
 expect_refused initiator_name "$huge" "$EINVAL" "too long"
 expect_refused auth_user "$long" "$EINVAL" "too long"
-expect_refused auth_user "$(printf 'a\tb')" "$EINVAL" "control character"
+expect_refused auth_user "$(printf 'a\tb')" "$EINVAL" "printable ASCII"
+expect_refused auth_user "$(printf 'caf\xe9')" "$EINVAL" "printable ASCII"
 expect_refused header_digest "md5" "$EINVAL" "none or crc32c"
 expect_refused data_digest "" "$EINVAL" "none or crc32c"
 expect_refused queue_depth "0" "$ERANGE" "out of range"
@@ -158,6 +159,11 @@ ns_pattern_check "$dev" 8
 expect_refused port 3261 "$EBUSY" "cannot change while enabled"
 expect_refused address 10.0.2.3 "$EBUSY" "cannot change while enabled"
 expect_refused queue_depth 8 "$EBUSY" "cannot change while enabled"
+# The recovery policy may change while enabled (the way out of a dead target).
+ns_set t0 recovery_timeout_s 600 && [ "$(ns_get t0 recovery_timeout_s)" = 600 ] &&
+	ns_ok "recovery_timeout_s changes while enabled"
+ns_set t0 recovery_timeout_s 0
+expect_refused enable "yes" "$EINVAL" "must be 0 or 1"
 
 # rmdir and rmmod while enabled; enable=0 while swapped on.
 if rmdir "$NS_CFG/t0" 2>/dev/null; then ns_die "rmdir of an enabled target succeeded"; fi

@@ -19,12 +19,28 @@ static inline void ns_sk_no_task_frag(struct sock *sk)
 #endif
 }
 
-/* 6.5 turned sendpage into sendmsg(MSG_SPLICE_PAGES). */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-#define NS_MSG_SPLICE	MSG_SPLICE_PAGES
+/*
+ * Send a page by reference. 6.5 turned sendpage into
+ * sendmsg(MSG_SPLICE_PAGES); before that, kernel_sendpage. Pages that
+ * cannot be referenced (slab) are copied.
+ */
+static inline int ns_sendpage(struct socket *sock, struct bio_vec *bv,
+			      int flags)
+{
+	struct msghdr msg = { .msg_flags = flags };
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+	if (sendpage_ok(bv->bv_page))
+		return kernel_sendpage(sock, bv->bv_page, bv->bv_offset,
+				       bv->bv_len, flags & MSG_MORE ?
+				       flags | MSG_SENDPAGE_NOTLAST : flags);
 #else
-#define NS_MSG_SPLICE	0
+	if (sendpage_ok(bv->bv_page))
+		msg.msg_flags |= MSG_SPLICE_PAGES;
 #endif
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, 1, bv->bv_len);
+	return sock_sendmsg(sock, &msg);
+}
 
 struct ns_disk_limits {
 	unsigned int	logical_block_size;

@@ -191,6 +191,7 @@ int netswap_sock_connect(struct netswap_dev *nd, struct socket **sockp,
 			 unsigned int timeout_ms);
 void netswap_sock_release(struct socket *sock);
 int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len);
+int netswap_sock_send_page(struct socket *sock, struct bio_vec *bv, int flags);
 int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags);
 int netswap_sock_recv_all(struct socket *sock, void *buf, size_t len);
 int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len);

@@ -114,6 +114,26 @@ int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len)
 }
 
 /**
+ * netswap_sock_send_page() - send part of a page without copying it
+ * @sock:	connected socket
+ * @bv:		the page, offset and length
+ * @flags:	MSG_DONTWAIT, MSG_MORE
+ *
+ * The skb takes a page reference, as nvme-tcp and iscsi_tcp do; pages that
+ * cannot be referenced (slab) are copied.
+ * Return: bytes sent (may be short) or -errno.
+ */
+int netswap_sock_send_page(struct socket *sock, struct bio_vec *bv, int flags)
+{
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	int ret;
+
+	ret = ns_sendpage(sock, bv, flags | MSG_NOSIGNAL);
+	memalloc_noreclaim_restore(noreclaim);
+	return ret;
+}
+
+/**
  * netswap_sock_recv() - recvmsg into a kernel buffer under PF_MEMALLOC
  * @sock:	connected socket
  * @buf:	destination

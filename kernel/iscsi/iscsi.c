@@ -288,12 +288,8 @@ static int ns_send_kvec(struct ns_iscsi_conn *conn, const void *buf,
 static int ns_send_page(struct ns_iscsi_conn *conn, struct bio_vec *bv,
 			bool more)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | (more ? MSG_MORE : 0) };
-
-	if (sendpage_ok(bv->bv_page))
-		msg.msg_flags |= NS_MSG_SPLICE;
-	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, 1, bv->bv_len);
-	return netswap_sock_send(conn->sock, &msg, bv->bv_len);
+	return netswap_sock_send_page(conn->sock, bv,
+				      MSG_DONTWAIT | (more ? MSG_MORE : 0));
 }
 
 static void ns_cmd_done(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,

@@ -47,7 +47,6 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_NOTSUPP;
 	}
 
-	blk_mq_start_request(rq);
 	return nd->ops->queue_rq(nd, rq);
 }
 

@@ -106,10 +106,28 @@ void netswap_clear_error(struct netswap_dev *nd)
  */
 void netswap_error(struct netswap_dev *nd, const char *reason)
 {
-	if (!netswap_change_state(nd, NETSWAP_RECOVERING, reason))
+	enum netswap_state s;
+
+	if (!netswap_change_state(nd, NETSWAP_RECOVERING, reason)) {
+		/*
+		 * A new connection failed before it was declared up: keep
+		 * that in mind and start recovery again once it is.
+		 */
+		s = netswap_get_state(nd);
+		if (s == NETSWAP_CONNECTING || s == NETSWAP_RECOVERING ||
+		    s == NETSWAP_FAILED)
+			set_bit(NETSWAP_ERR_LATCHED, &nd->flags);
 		return;
+	}
 	netswap_set_error(nd, "connection lost: %s", reason);
-	queue_work(netswap_wq, &nd->err_work);
+	queue_work(nd->rec_wq, &nd->err_work);
+}
+
+/* After a state change to up: replay an error the new connection had. */
+static void netswap_replay_error(struct netswap_dev *nd)
+{
+	if (test_and_clear_bit(NETSWAP_ERR_LATCHED, &nd->flags))
+		netswap_error(nd, "connection failed while logging in");
 }
 
 static void netswap_quiesce(struct netswap_dev *nd)
@@ -141,7 +159,7 @@ static void netswap_err_work(struct work_struct *work)
 	nd->ops->disconnect(nd);
 	netswap_blk_requeue_all(nd);
 	nd->reconnect_delay = READ_ONCE(nd->cfg.reconnect_delay_ms);
-	queue_delayed_work(netswap_wq, &nd->reconnect_work,
+	queue_delayed_work(nd->rec_wq, &nd->reconnect_work,
 			   msecs_to_jiffies(nd->reconnect_delay));
 	memalloc_noreclaim_restore(noreclaim);
 }
@@ -159,6 +177,7 @@ static void netswap_reconnect_work(struct work_struct *work)
 	if (state != NETSWAP_RECOVERING && state != NETSWAP_FAILED)
 		goto out;
 
+	clear_bit(NETSWAP_ERR_LATCHED, &nd->flags);
 	ret = nd->ops->connect(nd);
 	if (!ret) {
 		if (!netswap_change_state(nd, NETSWAP_UP, "reconnected")) {
@@ -166,9 +185,10 @@ static void netswap_reconnect_work(struct work_struct *work)
 			goto out;
 		}
 		atomic64_inc(&nd->stats.reconnects);
+		netswap_unquiesce(nd);
 		nd_info(nd, "connection re-established after %u ms\n",
 			jiffies_to_msecs(jiffies - nd->recovery_start));
-		netswap_unquiesce(nd);
+		netswap_replay_error(nd);
 		goto out;
 	}
 
@@ -189,7 +209,7 @@ static void netswap_reconnect_work(struct work_struct *work)
 				    max_t(unsigned int,
 					  READ_ONCE(nd->cfg.reconnect_delay_ms),
 					  NETSWAP_RECONNECT_MAX_DELAY));
-	queue_delayed_work(netswap_wq, &nd->reconnect_work,
+	queue_delayed_work(nd->rec_wq, &nd->reconnect_work,
 			   msecs_to_jiffies(nd->reconnect_delay));
 out:
 	memalloc_noreclaim_restore(noreclaim);
@@ -289,11 +309,18 @@ int netswap_enable(struct netswap_dev *nd)
 	netswap_set_port(nd);
 
 	netswap_clear_error(nd);
+	nd->rec_wq = alloc_ordered_workqueue("netswap-rec-%s",
+					     WQ_MEM_RECLAIM | WQ_HIGHPRI,
+					     nd->name);
+	if (!nd->rec_wq) {
+		netswap_set_error(nd, "out of memory allocating the transport");
+		return -ENOMEM;
+	}
 	ret = ops->alloc(nd);
 	if (ret) {
 		if (!nd->last_error[0])
 			netswap_set_error(nd, "out of memory allocating the transport");
-		return ret;
+		goto out_wq;
 	}
 	if (!netswap_change_state(nd, NETSWAP_CONNECTING, "enabled")) {
 		ret = -EBUSY;
@@ -301,6 +328,7 @@ int netswap_enable(struct netswap_dev *nd)
 	}
 	netswap_clear_error(nd);
 	memset(&nd->stats, 0, sizeof(nd->stats));
+	clear_bit(NETSWAP_ERR_LATCHED, &nd->flags);
 
 	ret = ops->connect(nd);
 	if (ret)
@@ -316,6 +344,7 @@ int netswap_enable(struct netswap_dev *nd)
 		goto out_blk;
 	}
 	nd->enabled = true;
+	netswap_replay_error(nd);
 	nd_info(nd, "%s is up: %llu bytes, %u-byte blocks, queue depth %u\n",
 		nd->disk->disk_name, nd->capacity, nd->block_size,
 		nd->cfg.queue_depth);
@@ -330,6 +359,9 @@ out_state:
 	netswap_change_state(nd, NETSWAP_DISABLED, "enable failed");
 out_free:
 	ops->free(nd);
+out_wq:
+	destroy_workqueue(nd->rec_wq);
+	nd->rec_wq = NULL;
 	return ret;
 }
 
@@ -356,11 +388,15 @@ int netswap_disable(struct netswap_dev *nd)
 	netswap_change_state(nd, NETSWAP_DISABLED, "disabled");
 	cancel_work_sync(&nd->err_work);
 	cancel_delayed_work_sync(&nd->reconnect_work);
+	/* Wait out queue_rq calls in progress before failing requests. */
+	netswap_quiesce(nd);
 	if (prev == NETSWAP_UP)
 		nd->ops->logout(nd);
 	nd->ops->disconnect(nd);
 	netswap_blk_remove(nd);
 	nd->ops->free(nd);
+	destroy_workqueue(nd->rec_wq);
+	nd->rec_wq = NULL;
 	nd->enabled = false;
 	return 0;
 }

@@ -93,7 +93,10 @@ struct netswap_dev;
  *		capacity. Called at enable and from the recovery worker
  *		(PF_MEMALLOC, no GFP_KERNEL). Returns 0 or -errno with
  *		last_error set.
- * @queue_rq:	start a request; never sleeps
+ * @queue_rq:	take a request: call blk_mq_start_request() under the same
+ *		lock that @disconnect uses to stop the connection, so every
+ *		started request is one the core's requeue will find; never
+ *		sleeps
  * @disconnect:	stop all transport work and release the connection. After
  *		it returns nothing of the transport touches any request; the
  *		core then requeues or fails every started request.
@@ -141,7 +144,9 @@ struct netswap_dev {
 	u32			block_size;	/* logical */
 	u32			max_io_bytes;
 
-	/* Recovery */
+	/* Recovery: err_work and reconnect_work run one at a time on rec_wq. */
+	struct workqueue_struct	*rec_wq;
+	unsigned long		flags;
 	struct work_struct	err_work;
 	struct delayed_work	reconnect_work;
 	unsigned long		recovery_start;	/* jiffies */
@@ -150,6 +155,9 @@ struct netswap_dev {
 
 	struct netswap_stats	stats;
 };
+
+/* nd->flags */
+#define NETSWAP_ERR_LATCHED	0	/* error while connecting: replay at up */
 
 static inline struct netswap_dev *to_netswap_dev(struct config_item *item)
 {

@@ -402,7 +402,8 @@ static struct ns_iscsi_cmd *ns_find_cmd(struct ns_iscsi_conn *conn, u32 itt)
 	struct request *rq;
 	u32 tag = itt & 0xffff;
 
-	if (itt & NS_ITT_INTERNAL || tag >= nd->tag_set.queue_depth)
+	if (itt & NS_ITT_INTERNAL || !READ_ONCE(nd->disk) ||
+	    tag >= nd->tag_set.queue_depth)
 		return NULL;
 	rq = blk_mq_tag_to_rq(nd->tag_set.tags[0], tag);
 	if (!rq || !blk_mq_request_started(rq))
@@ -924,7 +925,9 @@ static void ns_ping_work(struct work_struct *work)
 		spin_unlock_bh(&conn->lock);
 		atomic64_inc(&nd->stats.timeouts);
 		netswap_error(nd, "target stopped answering NOP-Out pings");
-		return;
+		/* Recovery cancels us; if it could not start yet, keep watching. */
+		conn->ping_sent = jiffies;
+		goto rearm;
 	}
 	if (!conn->ping_outstanding) {
 		conn->ping_itt = NS_PING_ITT_BASE |
@@ -935,6 +938,7 @@ static void ns_ping_work(struct work_struct *work)
 	}
 	spin_unlock_bh(&conn->lock);
 	ns_kick(conn);
+rearm:
 	queue_delayed_work(netswap_wq, &conn->ping_work,
 			   msecs_to_jiffies(ns_ping_interval_ms(nd)));
 }
@@ -1121,8 +1125,12 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 		if (p->immediate_data)
 			cmd->imm_len = min3(cmd->len, p->first_burst,
 					    p->max_xmit_dsl);
-		cmd->unsol_end = p->initial_r2t ? cmd->imm_len :
-				 min(cmd->len, p->first_burst);
+		/*
+		 * Immediate data only, never unsolicited Data-Out: with F set
+		 * the target solicits the rest with R2T, which keeps one data
+		 * sequence per command whatever InitialR2T says.
+		 */
+		cmd->unsol_end = cmd->imm_len;
 		cmd->tx_off = cmd->imm_len;
 		cmd->tx_end = cmd->unsol_end;
 		list = &conn->send_lo;
@@ -1138,6 +1146,8 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 		spin_unlock_bh(&conn->lock);
 		return BLK_STS_RESOURCE;
 	}
+	/* Started only once it is on a list the recovery path sees. */
+	blk_mq_start_request(rq);
 	list_add_tail(&cmd->entry, list);
 	cmd->queued = true;
 	spin_unlock_bh(&conn->lock);

@@ -8,61 +8,29 @@
 #include "nsp_types.h"
 #include "iscsi_text.h"
 #include "chap.h"
+#include "nsp_buf.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
 /* Append-only writer over a caller buffer; a miss sets ->overflow. */
-struct cbuf {
-	char	*buf;
-	size_t	size;
-	size_t	used;
-	bool	overflow;
-};
-
-static void cb_putn(struct cbuf *b, const char *s, size_t n)
-{
-	if (b->overflow || n > b->size - b->used) {
-		b->overflow = true;
-		return;
-	}
-	memcpy(b->buf + b->used, s, n);
-	b->used += n;
-}
-
-static void cb_puts(struct cbuf *b, const char *s)
-{
-	cb_putn(b, s, strlen(s));
-}
-
-static void cb_putc(struct cbuf *b, char c)
-{
-	cb_putn(b, &c, 1);
-}
-
-static void cb_puthex(struct cbuf *b, const u8 *data, size_t len)
+static void cb_puthex(struct nsp_buf *b, const u8 *data, size_t len)
 {
 	size_t i;
 
-	cb_puts(b, "0x");
+	nsp_buf_puts(b, "0x");
 	for (i = 0; i < len; i++) {
-		cb_putc(b, hexdig[data[i] >> 4]);
-		cb_putc(b, hexdig[data[i] & 15]);
+		nsp_buf_putc(b, hexdig[data[i] >> 4]);
+		nsp_buf_putc(b, hexdig[data[i] & 15]);
 	}
-}
-
-static int cb_result(const struct cbuf *b)
-{
-	if (b->overflow || b->used > 0x7fffffff)
-		return -ENOSPC;
-	return (int)b->used;
 }
 
 int chap_build_algorithms(char *buf, size_t len)
 {
-	struct cbuf b = { buf, buf ? len : 0, 0, false };
+	struct nsp_buf b;
 
-	cb_putn(&b, "CHAP_A=5", 9);	/* with its NUL */
-	return cb_result(&b);
+	nsp_buf_init(&b, buf, len, 0);
+	nsp_buf_putn(&b, "CHAP_A=5", 9);	/* with its NUL */
+	return nsp_buf_result(&b);
 }
 
 static int hexval(char c)
@@ -174,12 +142,13 @@ int chap_decode_binary(const char *val, size_t vlen, u8 *out, size_t outlen)
 
 int chap_encode_hex(char *buf, size_t buflen, const u8 *data, size_t len)
 {
-	struct cbuf b = { buf, buf ? buflen : 0, 0, false };
+	struct nsp_buf b;
 
+	nsp_buf_init(&b, buf, buflen, 0);
 	if (len > (0x7fffffff - 3) / 2)
 		return -ENOSPC;
 	cb_puthex(&b, data, len);
-	cb_putc(&b, '\0');
+	nsp_buf_putc(&b, '\0');
 	if (b.overflow)
 		return -ENOSPC;
 	return (int)b.used - 1;
@@ -222,43 +191,45 @@ static size_t bounded_len(const char *s, size_t max)
 int chap_build_response(char *buf, size_t len, const char *user,
 			const u8 digest[CHAP_MD5_LEN])
 {
-	struct cbuf b = { buf, buf ? len : 0, 0, false };
+	struct nsp_buf b;
 	size_t ulen;
 
+	nsp_buf_init(&b, buf, len, 0);
 	if (!user)
 		return -EINVAL;
 	ulen = bounded_len(user, CHAP_NAME_MAX);
 	if (!ulen || ulen > CHAP_NAME_MAX)
 		return -EINVAL;
-	cb_puts(&b, "CHAP_N=");
-	cb_putn(&b, user, ulen);
-	cb_putc(&b, '\0');
-	cb_puts(&b, "CHAP_R=");
+	nsp_buf_puts(&b, "CHAP_N=");
+	nsp_buf_putn(&b, user, ulen);
+	nsp_buf_putc(&b, '\0');
+	nsp_buf_puts(&b, "CHAP_R=");
 	cb_puthex(&b, digest, CHAP_MD5_LEN);
-	cb_putc(&b, '\0');
-	return cb_result(&b);
+	nsp_buf_putc(&b, '\0');
+	return nsp_buf_result(&b);
 }
 
 int chap_build_challenge(char *buf, size_t len, u8 id, const u8 *challenge,
 			 size_t clen)
 {
-	struct cbuf b = { buf, buf ? len : 0, 0, false };
+	struct nsp_buf b;
 	char num[3];
 	size_t i = sizeof(num);
 
+	nsp_buf_init(&b, buf, len, 0);
 	if (!clen || clen > CHAP_CHALLENGE_MAX)
 		return -EINVAL;
 	do {
 		num[--i] = (char)('0' + id % 10);
 		id /= 10;
 	} while (id);
-	cb_puts(&b, "CHAP_I=");
-	cb_putn(&b, num + i, sizeof(num) - i);
-	cb_putc(&b, '\0');
-	cb_puts(&b, "CHAP_C=");
+	nsp_buf_puts(&b, "CHAP_I=");
+	nsp_buf_putn(&b, num + i, sizeof(num) - i);
+	nsp_buf_putc(&b, '\0');
+	nsp_buf_puts(&b, "CHAP_C=");
 	cb_puthex(&b, challenge, clen);
-	cb_putc(&b, '\0');
-	return cb_result(&b);
+	nsp_buf_putc(&b, '\0');
+	return nsp_buf_result(&b);
 }
 
 int chap_parse_response(const char *buf, size_t len, char *name,

@@ -12,48 +12,14 @@
  */
 #include "nsp_types.h"
 #include "iscsi_text.h"
+#include "nsp_buf.h"
 
 #define KEY_NAME_MAX	63	/* RFC 7143 6.1 */
 #define ERR_VALUE_MAX	64	/* longest bad value an error quotes */
 
 /* ---- bounded string building ------------------------------------------ */
 
-struct sbuf {
-	char	*buf;
-	size_t	size;
-	size_t	used;
-	bool	overflow;
-};
-
-static void sb_init(struct sbuf *sb, char *buf, size_t size, size_t used)
-{
-	sb->buf = buf;
-	sb->size = buf ? size : 0;
-	sb->used = used;
-	sb->overflow = used > sb->size;
-}
-
-static void sb_putn(struct sbuf *sb, const char *s, size_t n)
-{
-	if (sb->overflow || n > sb->size - sb->used) {
-		sb->overflow = true;
-		return;
-	}
-	memcpy(sb->buf + sb->used, s, n);
-	sb->used += n;
-}
-
-static void sb_puts(struct sbuf *sb, const char *s)
-{
-	sb_putn(sb, s, strlen(s));
-}
-
-static void sb_putc(struct sbuf *sb, char c)
-{
-	sb_putn(sb, &c, 1);
-}
-
-static void sb_putu(struct sbuf *sb, u64 v)
+static void sb_putu(struct nsp_buf *sb, u64 v)
 {
 	char tmp[20];
 	size_t i = sizeof(tmp);
@@ -62,24 +28,24 @@ static void sb_putu(struct sbuf *sb, u64 v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	sb_putn(sb, tmp + i, sizeof(tmp) - i);
+	nsp_buf_putn(sb, tmp + i, sizeof(tmp) - i);
 }
 
 /* "key=value\0" */
-static void sb_pair(struct sbuf *sb, const char *key, const char *val)
+static void sb_pair(struct nsp_buf *sb, const char *key, const char *val)
 {
-	sb_puts(sb, key);
-	sb_putc(sb, '=');
-	sb_puts(sb, val);
-	sb_putc(sb, '\0');
+	nsp_buf_puts(sb, key);
+	nsp_buf_putc(sb, '=');
+	nsp_buf_puts(sb, val);
+	nsp_buf_putc(sb, '\0');
 }
 
-static void sb_pair_u(struct sbuf *sb, const char *key, u64 val)
+static void sb_pair_u(struct nsp_buf *sb, const char *key, u64 val)
 {
-	sb_puts(sb, key);
-	sb_putc(sb, '=');
+	nsp_buf_puts(sb, key);
+	nsp_buf_putc(sb, '=');
 	sb_putu(sb, val);
-	sb_putc(sb, '\0');
+	nsp_buf_putc(sb, '\0');
 }
 
 /* ---- error messages ----------------------------------------------------- */
@@ -281,27 +247,20 @@ bool iscsi_name_valid(const char *name)
 
 /* ---- builders ----------------------------------------------------------- */
 
-static int sb_result(const struct sbuf *sb)
-{
-	if (sb->overflow || sb->used > 0x7fffffff)
-		return -ENOSPC;
-	return (int)sb->used;
-}
-
 int iscsi_text_build_security(char *buf, size_t len,
 			      const struct iscsi_login_cfg *cfg)
 {
-	struct sbuf sb;
+	struct nsp_buf sb;
 
 	if (!iscsi_name_valid(cfg->initiator_name) ||
 	    !iscsi_name_valid(cfg->target_name))
 		return -EINVAL;
-	sb_init(&sb, buf, len, 0);
+	nsp_buf_init(&sb, buf, len, 0);
 	sb_pair(&sb, "InitiatorName", cfg->initiator_name);
 	sb_pair(&sb, "SessionType", "Normal");
 	sb_pair(&sb, "TargetName", cfg->target_name);
 	sb_pair(&sb, "AuthMethod", cfg->chap ? "CHAP,None" : "None");
-	return sb_result(&sb);
+	return nsp_buf_result(&sb);
 }
 
 static bool dsl_ok(u32 v)
@@ -333,12 +292,12 @@ static const char *digest_offer(bool crc)
 int iscsi_text_build_operational(char *buf, size_t len,
 				 const struct iscsi_login_cfg *cfg)
 {
-	struct sbuf sb;
+	struct nsp_buf sb;
 
 	if (!dsl_ok(cfg->max_recv_dsl) || !dsl_ok(cfg->max_burst) ||
 	    !dsl_ok(cfg->first_burst) || cfg->first_burst > cfg->max_burst)
 		return -EINVAL;
-	sb_init(&sb, buf, len, 0);
+	nsp_buf_init(&sb, buf, len, 0);
 	sb_pair(&sb, "HeaderDigest", digest_offer(cfg->header_digest));
 	sb_pair(&sb, "DataDigest", digest_offer(cfg->data_digest));
 	sb_pair_u(&sb, "MaxRecvDataSegmentLength", cfg->max_recv_dsl);
@@ -356,7 +315,7 @@ int iscsi_text_build_operational(char *buf, size_t len,
 	/* Obsolete since RFC 7143, but RFC 3720 targets expect them. */
 	sb_pair(&sb, "IFMarker", "No");
 	sb_pair(&sb, "OFMarker", "No");
-	return sb_result(&sb);
+	return nsp_buf_result(&sb);
 }
 
 void iscsi_params_init(struct iscsi_session_params *p,
@@ -503,7 +462,7 @@ static bool *bool_field(struct iscsi_session_params *p, u8 id)
 struct parse_ctx {
 	const struct iscsi_login_cfg	*cfg;
 	struct iscsi_session_params	*p;
-	struct sbuf			reply;
+	struct nsp_buf			reply;
 	struct errmsg			err;
 	const char			*key, *val;
 	size_t				klen, vlen;
@@ -532,10 +491,10 @@ static int fail_not_offered(struct parse_ctx *c)
 
 static int reply_pair(struct parse_ctx *c, const char *val)
 {
-	sb_putn(&c->reply, c->key, c->klen);
-	sb_putc(&c->reply, '=');
-	sb_puts(&c->reply, val);
-	sb_putc(&c->reply, '\0');
+	nsp_buf_putn(&c->reply, c->key, c->klen);
+	nsp_buf_putc(&c->reply, '=');
+	nsp_buf_puts(&c->reply, val);
+	nsp_buf_putc(&c->reply, '\0');
 	if (c->reply.overflow) {
 		em_puts(&c->err, "no room to answer target key ");
 		em_putn(&c->err, c->key, c->klen, true);
@@ -697,9 +656,9 @@ int iscsi_text_parse(const char *buf, size_t len,
 	c.p = p;
 	em_start(&c.err, err, errlen);
 	if (reply && reply_used)
-		sb_init(&c.reply, reply, reply_len, *reply_used);
+		nsp_buf_init(&c.reply, reply, reply_len, *reply_used);
 	else
-		sb_init(&c.reply, NULL, 0, 0);
+		nsp_buf_init(&c.reply, NULL, 0, 0);
 
 	while (pos < len) {
 		const char *pair = buf + pos;

@@ -37,6 +37,10 @@
 #                         (e.g. "max_sectors_kb=128 rotational=0"); default
 #                         none: each device as its driver sets it up
 #   NETSWAP_BENCH_SAMPLE  guest sampling period, s (5; 0 = off)
+#   NETSWAP_BENCH_QUIET_WAIT  before each run, wait up to this many s for
+#                         other QEMU guests (other tests) on the host to
+#                         end (0 = do not wait); runs that still shared the
+#                         host are flagged in the table
 #   NETSWAP_BENCH_TIMEOUT per guest, s (1200)
 #   NETSWAP_BENCH_OUT     output dir (build/bench)
 #   NETSWAP_TGT_PORT      tgtd port (3290 here, so that it does not collide
@@ -75,8 +79,23 @@ if [ "${1:-}" = --host-side ]; then
 	echo "clk_tck=$(getconf CLK_TCK)" >>"$NETSWAP_SHARE/host.txt"
 	vm_wait_file "$NETSWAP_SHARE/memhog-start" "${NETSWAP_BENCH_TIMEOUT:-1200}" "$NETSWAP_QEMU_PID" || exit 0
 	host_snap start "$tgt"
-	vm_wait_file "$NETSWAP_SHARE/memhog-end" "${NETSWAP_BENCH_TIMEOUT:-1200}" "$NETSWAP_QEMU_PID" || exit 0
+	# Until memhog-end: how often other QEMUs (other tests) shared the host.
+	n=0 busy=0 max=0
+	end=$((SECONDS + ${NETSWAP_BENCH_TIMEOUT:-1200}))
+	while [ ! -e "$NETSWAP_SHARE/memhog-end" ] && [ "$SECONDS" -le "$end" ] &&
+		kill -0 "$NETSWAP_QEMU_PID" 2>/dev/null; do
+		o=$(($(pgrep -c -f '^qemu-system-x86_64 ') - 1))
+		n=$((n + 1))
+		[ "$o" -gt 0 ] && busy=$((busy + 1))
+		[ "$o" -gt "$max" ] && max=$o
+		sleep 2
+	done
+	[ -e "$NETSWAP_SHARE/memhog-end" ] || exit 0
 	host_snap end "$tgt"
+	{
+		echo "other_qemus_max=$max"
+		echo "other_qemus_pct=$((n ? 100 * busy / n : 0))"
+	} >>"$NETSWAP_SHARE/host.txt"
 	exit 0
 fi
 
@@ -201,10 +220,22 @@ derive() {
 				t = 0; for (i = 1; i <= 8; i++) t += b[i] - a[i]
 				idle = (b[4] - a[4]) + (b[5] - a[5])
 				if (t > 0) printf "host_cpu_busy_pct=%.0f\n", 100 * (t - idle) / t
+				cpu = (v["end_tgtd_ticks"] - v["start_tgtd_ticks"] + v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck
+				if (pg > 0) printf "cpu_s_per_10k_pages=%.2f\n", cpu * 10000 / pg
 			}
 		}' "$f" >"$f.tmp"
 	cat "$f.tmp" >>"$f"
 	rm -f "$f.tmp"
+}
+
+# wait_quiet: bounded wait until no other QEMU runs on the host.
+wait_quiet() {
+	local end=$((SECONDS + ${NETSWAP_BENCH_QUIET_WAIT:-0})) said=0
+	while [ "$(pgrep -c -f '^qemu-system-x86_64 ')" -gt 0 ] && [ "$SECONDS" -lt "$end" ]; do
+		[ "$said" = 1 ] || vm_log "waiting (up to $((end - SECONDS)) s) for other guests to end"
+		said=1
+		sleep 5
+	done
 }
 
 run_one() {
@@ -218,6 +249,7 @@ run_one() {
 	"$VM_HERE/tgt.sh" start >/dev/null 2>&1 || vm_fail "tgtd did not start on port $NETSWAP_TGT_PORT"
 	"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$lun" "$lun_mb" >/dev/null ||
 		vm_fail "tgt setup failed"
+	wait_quiet
 	vm_log "$name: booting (load $(cut -d' ' -f1-3 /proc/loadavg))"
 	"$VM_HERE/boot.sh" --name "$name" --mem "$mem" --smp "$smp" --timeout "$timeout" \
 		--host "$(printf '%q --host-side' "$self")" \
@@ -291,26 +323,35 @@ fail=0
 	echo "vm.min_free_kbytes: raised by netswap's reserve_kb for every peer: $(for r in "${runs[@]}"; do printf '%s ' "$(kv "$out/raw/$r.txt" min_free_kbytes)"; done)"
 	echo "host: $(nproc) CPUs; load average at start $load_start, at end $load_end"
 	echo
-	printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %5s | %s\n' \
+	printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
 		run elapsed pswpin pswpout pages/s MiB/s passes \
-		g_usr g_sys g_iow rd_kb rd_ms wr_kb wr_ms avgqd tgtd_s qemu_s h_bsy \
-		"status / load(start) / qemus(start,end) / per-pass s"
+		g_usr g_sys g_iow rd_kb rd_ms wr_kb wr_ms avgqd tgtd_s qemu_s cpu/10k h_bsy \
+		"status / load(start) / other QEMUs: % of time,max / per-pass s"
 	for r in "${runs[@]}"; do
 		f=$out/raw/$r.txt
-		printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %5s | %s\n' \
+		printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
 			"$r" "$(kv "$f" elapsed_s)" "$(kv "$f" d_pswpin)" "$(kv "$f" d_pswpout)" \
 			"$(kv "$f" pages_per_s)" "$(kv "$f" swap_mib_per_s)" "$(kv "$f" passes)" \
 			"$(kv "$f" g_cpu_user_pct)" "$(kv "$f" g_cpu_sys_pct)" "$(kv "$f" g_cpu_iowait_pct)" \
 			"$(kv "$f" disk_rd_avg_kb)" "$(kv "$f" disk_rd_lat_ms)" \
 			"$(kv "$f" disk_wr_avg_kb)" "$(kv "$f" disk_wr_lat_ms)" "$(kv "$f" disk_avg_qd)" \
-			"$(kv "$f" tgtd_cpu_s)" "$(kv "$f" qemu_cpu_s)" "$(kv "$f" host_cpu_busy_pct)" \
-			"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" start_qemus),$(kv "$f" end_qemus) / $(kv "$f" pass_s)"
+			"$(kv "$f" tgtd_cpu_s)" "$(kv "$f" qemu_cpu_s)" "$(kv "$f" cpu_s_per_10k_pages)" \
+			"$(kv "$f" host_cpu_busy_pct)" \
+			"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" other_qemus_pct)%,$(kv "$f" other_qemus_max) / $(kv "$f" pass_s)"
 	done
 	echo
 	echo "columns: elapsed = memhog wall time (s, guest clock); pages/s = (pswpin + pswpout) / elapsed;"
 	echo "g_* = guest CPU % (user, system, iowait); rd/wr_kb, rd/wr_ms = average request size and"
 	echo "latency on the swap disk; avgqd = average requests in flight; tgtd_s / qemu_s = host CPU"
-	echo "seconds of tgtd / QEMU during the run; h_bsy = host CPU busy %, all processes."
+	echo "seconds of tgtd / QEMU during the run, cpu/10k = both per 10000 pages swapped (host"
+	echo "CPU cost of the I/O path under TCG); h_bsy = host CPU busy %, all processes;"
+	echo "other QEMUs = share of the run during which other guests (other tests) ran on the host."
+	contended=$(for r in "${runs[@]}"; do
+		o=$(kv "$out/raw/$r.txt" other_qemus_pct)
+		[ "${o:-0}" -gt 0 ] && printf '%s ' "$r"
+	done)
+	[ -z "$contended" ] ||
+		echo "WARNING: other guests shared this $(nproc)-CPU host during: $contended- their figures are skewed"
 	echo
 	t_ns=$(median netswap elapsed_s) t_oi=$(median open-iscsi elapsed_s)
 	p_ns=$(median netswap pages_per_s) p_oi=$(median open-iscsi pages_per_s)
@@ -318,6 +359,10 @@ fail=0
 		echo "median over $reps rep(s): netswap $t_ns s, $p_ns pages/s; open-iscsi $t_oi s, $p_oi pages/s"
 		awk -v a="$t_ns" -v b="$t_oi" -v c="$p_ns" -v d="$p_oi" 'BEGIN {
 			printf "ratio netswap/open-iscsi: time %.2f (< 1: netswap faster), pages/s %.2f (> 1: netswap faster)\n", a / b, c / d }'
+		c_ns=$(median netswap cpu_s_per_10k_pages) c_oi=$(median open-iscsi cpu_s_per_10k_pages)
+		[ -z "$c_ns" ] || [ -z "$c_oi" ] ||
+			awk -v a="$c_ns" -v b="$c_oi" 'BEGIN {
+				printf "host CPU (QEMU + tgtd) per 10k pages: netswap %.2f s, open-iscsi %.2f s, ratio %.2f\n", a, b, a / b }'
 	else
 		echo "ratio netswap/open-iscsi: n/a (a peer has no successful run)"
 	fi
@@ -325,16 +370,17 @@ fail=0
 
 # Markdown snippet for the README.
 {
-	echo "| peer | elapsed (s) | pages swapped (in + out) | pages/s | MiB/s | guest sys % | avg in flight | host load at start |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| peer | elapsed (s) | pages swapped (in + out) | pages/s | MiB/s | guest sys % | avg in flight | host load at start | other guests running |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for r in "${runs[@]}"; do
 		f=$out/raw/$r.txt
 		st=$(kv "$f" status)
 		if [ "$st" = ok ]; then st=; else st=" ($st)"; fi
-		echo "| ${r#bench-}$st | $(kv "$f" elapsed_s) | $(kv "$f" d_pswpin) + $(kv "$f" d_pswpout) | $(kv "$f" pages_per_s) | $(kv "$f" swap_mib_per_s) | $(kv "$f" g_cpu_sys_pct) | $(kv "$f" disk_avg_qd) | $(kv "$f" start_loadavg | cut -d' ' -f1) |"
+		echo "| ${r#bench-}$st | $(kv "$f" elapsed_s) | $(kv "$f" d_pswpin) + $(kv "$f" d_pswpout) | $(kv "$f" pages_per_s) | $(kv "$f" swap_mib_per_s) | $(kv "$f" g_cpu_sys_pct) | $(kv "$f" disk_avg_qd) | $(kv "$f" start_loadavg | cut -d' ' -f1) | $(kv "$f" other_qemus_pct)% of the run |"
 	done
 	echo
-	grep -E '^(ratio|median)' "$out/results.txt" | sed 's/^/**/; s/: /:** /'
+	grep -E '^(ratio|median|host CPU)' "$out/results.txt" | sed 's/^/**/; s/: /:** /'
+	grep '^WARNING' "$out/results.txt"
 	echo
 	echo "Kernel $kver, guest ${mem} MB / $smp vCPU under QEMU TCG, \`memhog -m $mb -p $passes\`," \
 		"${lun_mb} MB sparse LUN on tgt over QEMU user networking, digests $NETSWAP_BENCH_DIGEST," \

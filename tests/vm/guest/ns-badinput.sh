@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Guest: every attribute refuses malformed, out-of-range and oversized
 # values with the right errno and a last_error that says what was wrong;
 # enabling with missing settings, an address where nothing listens, a

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Guest: CHAP against the host's tgt (which has an incoming account): a
 # wrong secret fails with a last_error that says authentication failed and
 # can be retried; the right one logs in. Then CRC32C header and data

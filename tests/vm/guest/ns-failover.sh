@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Guest: the target stops answering (host SIGSTOPs tgtd): NOP-Out pings go
 # unanswered, the target recovers once tgtd runs again, and the held I/O
 # completes with the right data. Then with recovery_timeout_s set, a dead

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Guest: interoperability with LIO. A LIO target (targetcli) in this guest
 # on 127.0.0.1:3260; netswap logs in over the guest's loopback, plain and
 # with CRC32C digests; an O_DIRECT pattern is written and read back.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Guest: swap through netswap while the host kills and restarts tgtd twice
 # (t-11-recovery.sh). Every page verified; each outage is seen as
 # up -> recovering -> up and counted in stats.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Guest: configfs alone sets up a target on the host's tgt, the disk has
 # the LUN's size, and a workload of twice the RAM swaps through it with
 # every page verified. Args: PASSES [expected capacity bytes]

@@ -46,6 +46,8 @@
 #   NETSWAP_TGT_PORT      tgtd port (3290 here, so that it does not collide
 #                         with the VM tests on 3260)
 #   NETSWAP_TGT_PREALLOC=1  preallocated instead of sparse LUN file
+# `run.sh --report` prints and rewrites results.txt/.md from the last
+# bench's raw/ (NETSWAP_BENCH_OUT selects which) without running anything.
 # Exit: 0 if every run succeeded, 1 otherwise (the table shows which).
 set -uo pipefail
 
@@ -85,6 +87,7 @@ if [ "${1:-}" = --host-side ]; then
 	while [ ! -e "$NETSWAP_SHARE/memhog-end" ] && [ "$SECONDS" -le "$end" ] &&
 		kill -0 "$NETSWAP_QEMU_PID" 2>/dev/null; do
 		o=$(($(pgrep -c -f '^qemu-system-x86_64 ') - 1))
+		echo "$(date +%s.%N) $o" >>"$NETSWAP_SHARE/host-qemus.txt"
 		n=$((n + 1))
 		[ "$o" -gt 0 ] && busy=$((busy + 1))
 		[ "$o" -gt "$max" ] && max=$o
@@ -121,6 +124,116 @@ export NETSWAP_BENCH_TIMEOUT=$timeout
 [ -z "${NETSWAP_BENCH_QUEUE:-}" ] || export NETSWAP_BENCH_QUEUE
 export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:bench
 
+# kv FILE KEY: value of KEY= in FILE.
+kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n 1; }
+
+# ---- summary ----
+# median PEER KEY: median of KEY over the successful runs of PEER.
+median() {
+	local f
+	for f in "$out"/raw/bench-"$1"-r*.txt; do
+		[ -f "$f" ] && [ "$(kv "$f" status)" = ok ] && kv "$f" "$2"
+	done | sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+}
+
+# report: results.txt (printed too) and results.md from $out/raw/ and the
+# run's parameters (in $out/raw/meta.sh).
+report() {
+	{
+		echo "netswap swap benchmark, $bench_date, $bench_s s in all"
+		echo "kernel $kver; guest ${mem} MB RAM, $smp vCPU, QEMU TCG (-accel tcg,thread=multi -cpu max)"
+		echo "workload: memhog -m $mb -p $passes (every page written and verified each pass)"
+		echo "LUN: ${lun_mb} MB $([ "$bench_prealloc" = 1 ] && echo preallocated || echo sparse) file, fresh for every run, tgtd on 127.0.0.1:$bench_port (guest: 10.0.2.2)"
+		echo "digests: $bench_digest; queue depth: ${bench_qd:-the default of each initiator (netswap 64, open-iscsi 32 per LUN)}"
+		echo "swap disk queue settings: ${bench_queue:-as each driver sets them}"
+		for r in "${runs[@]}"; do
+			f=$out/raw/$r.txt
+			echo "  $r: $(kv "$f" dev) max_sectors_kb $(kv "$f" q_max_sectors_kb) rotational $(kv "$f" q_rotational) queue_depth $(kv "$f" queue_depth) sched '$(kv "$f" q_scheduler)'; $(kv "$f" swapon_line)"
+		done
+		echo "vm.min_free_kbytes: raised by netswap's reserve_kb for every peer: $(for r in "${runs[@]}"; do printf '%s ' "$(kv "$out/raw/$r.txt" min_free_kbytes)"; done)"
+		echo "host: $(nproc) CPUs; load average at start $load_start, at end $load_end"
+		echo
+		printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
+			run elapsed pswpin pswpout pages/s MiB/s passes \
+			g_usr g_sys g_iow rd_kb rd_ms wr_kb wr_ms avgqd tgtd_s qemu_s cpu/10k h_bsy \
+			"status / load(start) / other QEMUs: % of time,max / quiet: % of time,pages/s / per-pass s"
+		for r in "${runs[@]}"; do
+			f=$out/raw/$r.txt
+			printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
+				"$r" "$(kv "$f" elapsed_s)" "$(kv "$f" d_pswpin)" "$(kv "$f" d_pswpout)" \
+				"$(kv "$f" pages_per_s)" "$(kv "$f" swap_mib_per_s)" "$(kv "$f" passes)" \
+				"$(kv "$f" g_cpu_user_pct)" "$(kv "$f" g_cpu_sys_pct)" "$(kv "$f" g_cpu_iowait_pct)" \
+				"$(kv "$f" disk_rd_avg_kb)" "$(kv "$f" disk_rd_lat_ms)" \
+				"$(kv "$f" disk_wr_avg_kb)" "$(kv "$f" disk_wr_lat_ms)" "$(kv "$f" disk_avg_qd)" \
+				"$(kv "$f" tgtd_cpu_s)" "$(kv "$f" qemu_cpu_s)" "$(kv "$f" cpu_s_per_10k_pages)" \
+				"$(kv "$f" host_cpu_busy_pct)" \
+				"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" other_qemus_pct)%,$(kv "$f" other_qemus_max) / $(kv "$f" quiet_pct)%,$(kv "$f" quiet_pages_per_s) / $(kv "$f" pass_s)"
+		done
+		echo
+		echo "columns: elapsed = memhog wall time (s, guest clock); pages/s = (pswpin + pswpout) / elapsed;"
+		echo "g_* = guest CPU % (user, system, iowait); rd/wr_kb, rd/wr_ms = average request size and"
+		echo "latency on the swap disk; avgqd = average requests in flight; tgtd_s / qemu_s = host CPU"
+		echo "seconds of tgtd / QEMU during the run, cpu/10k = both per 10000 pages swapped (host"
+		echo "CPU cost of the I/O path under TCG); h_bsy = host CPU busy %, all processes;"
+		echo "other QEMUs = share of the run during which other guests (other tests) ran on the host;"
+		echo "quiet = share of the run without them and the swap rate over just those intervals (the"
+		echo "phases of memhog differ in rate, so compare quiet rates only with similar coverage)."
+		contended=$(for r in "${runs[@]}"; do
+			o=$(kv "$out/raw/$r.txt" other_qemus_pct)
+			[ "${o:-0}" -gt 0 ] && printf '%s ' "$r"
+		done)
+		[ -z "$contended" ] ||
+			echo "WARNING: other guests shared this $(nproc)-CPU host during: $contended- their figures are skewed"
+		echo
+		t_ns=$(median netswap elapsed_s) t_oi=$(median open-iscsi elapsed_s)
+		p_ns=$(median netswap pages_per_s) p_oi=$(median open-iscsi pages_per_s)
+		if [ -n "$t_ns" ] && [ -n "$t_oi" ] && [ -n "$p_oi" ] && [ "$p_oi" != 0 ]; then
+			echo "median over $reps rep(s): netswap $t_ns s, $p_ns pages/s; open-iscsi $t_oi s, $p_oi pages/s"
+			awk -v a="$t_ns" -v b="$t_oi" -v c="$p_ns" -v d="$p_oi" 'BEGIN {
+				printf "ratio netswap/open-iscsi: time %.2f (< 1: netswap faster), pages/s %.2f (> 1: netswap faster)\n", a / b, c / d }'
+			q_ns=$(median netswap quiet_pages_per_s) q_oi=$(median open-iscsi quiet_pages_per_s)
+			[ -z "$q_ns" ] || [ -z "$q_oi" ] ||
+				awk -v a="$q_ns" -v b="$q_oi" -v x="$(median netswap quiet_pct)" -v y="$(median open-iscsi quiet_pct)" 'BEGIN {
+					printf "uncontended intervals only: netswap %.0f pages/s (%d%% of its run), open-iscsi %.0f pages/s (%d%%), ratio %.2f\n", a, x, b, y, a / b }'
+			c_ns=$(median netswap cpu_s_per_10k_pages) c_oi=$(median open-iscsi cpu_s_per_10k_pages)
+			[ -z "$c_ns" ] || [ -z "$c_oi" ] ||
+				awk -v a="$c_ns" -v b="$c_oi" 'BEGIN {
+					printf "host CPU (QEMU + tgtd) per 10k pages: netswap %.2f s, open-iscsi %.2f s, ratio %.2f\n", a, b, a / b }'
+		else
+			echo "ratio netswap/open-iscsi: n/a (a peer has no successful run)"
+		fi
+	} | tee "$out/results.txt"
+
+	# Markdown snippet for the README.
+	{
+		echo "| run | elapsed (s) | per pass (s) | pages swapped (in + out) | pages/s | MiB/s | guest sys / irq % | avg write (KiB) | avg in flight | other guests on the host |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		for r in "${runs[@]}"; do
+			f=$out/raw/$r.txt
+			st=$(kv "$f" status)
+			if [ "$st" = ok ]; then st=; else st=" ($st)"; fi
+			echo "| ${r#bench-}$st | $(kv "$f" elapsed_s) | $(kv "$f" pass_s | sed 's/ / + /g') | $(kv "$f" d_pswpin) + $(kv "$f" d_pswpout) | $(kv "$f" pages_per_s) | $(kv "$f" swap_mib_per_s) | $(kv "$f" g_cpu_sys_pct) / $(kv "$f" g_cpu_irq_pct) | $(kv "$f" disk_wr_avg_kb) | $(kv "$f" disk_avg_qd) | $(kv "$f" other_qemus_pct)% of the run |"
+		done
+		echo
+		grep -E '^(ratio|median|host CPU|uncontended)' "$out/results.txt" | sed 's/^/**/; s/: /:** /'
+		grep '^WARNING' "$out/results.txt"
+		echo
+		echo "Kernel $kver, guest ${mem} MB / $smp vCPU under QEMU TCG, \`memhog -m $mb -p $passes\`," \
+			"${lun_mb} MB $([ "$bench_prealloc" = 1 ] && echo preallocated || echo sparse) LUN on tgt over QEMU user networking, digests $bench_digest," \
+			"vm.min_free_kbytes raised by netswap's reserve_kb for both; host $(nproc) CPUs," \
+			"load average $load_start at start, $load_end at end. \`make bench\` ($bench_s s)."
+	} >"$out/results.md"
+}
+
+# --report: print and rewrite results.txt/.md of the last bench in $out.
+if [ "${1:-}" = --report ]; then
+	[ -f "$out/raw/meta.sh" ] || vm_fail "no $out/raw/meta.sh: run the bench first"
+	# shellcheck disable=SC1091
+	. "$out/raw/meta.sh"
+	report
+	exit 0
+fi
+
 for v in "$reps" "$mem" "$smp" "$mb" "$passes" "$lun_mb" "$timeout"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || vm_fail "bad number '$v' in NETSWAP_BENCH_*"
 done
@@ -146,9 +259,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 # ---- one run ----
-
-# kv FILE KEY: value of KEY= in FILE.
-kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n 1; }
 
 # delta_named PRE POST KEY...: "KEY=post-pre" for "name value" files.
 delta_named() {
@@ -198,6 +308,33 @@ metrics() {
 	[ -f "$s/memhog.txt" ] &&
 		echo "pass_s=$(sed -n 's/^memhog: pass .*, \([0-9.]*\) s$/\1/p' "$s/memhog.txt" | paste -sd' ' -)"
 	[ -f "$s/host.txt" ] && cat "$s/host.txt"
+	quiet_rate "$s"
+}
+
+# quiet_rate SHARE: swap rate over the guest sample intervals (inside the
+# memhog run) during which the host side saw no other QEMU, polled every
+# 2 s (guest and host clocks agree to about a second: 2 s margin).
+quiet_rate() {
+	local s=$1 t0 t1
+	[ -s "$s/samples.txt" ] && [ -s "$s/host-qemus.txt" ] || return 0
+	t0=$(kv "$s/result.txt" t_start) t1=$(kv "$s/result.txt" t_end)
+	awk -v t0="$t0" -v t1="$t1" '
+		FNR == NR { ht[++nh] = $1; ho[nh] = $2; next }
+		NF >= 4 { e[++n] = $2; pg[n] = $3 + $4 }
+		END {
+			for (i = 2; i <= n; i++) {
+				a = e[i - 1]; b = e[i]
+				if (a < t0 || b > t1) continue
+				all += b - a
+				seen = 0; busy = 0
+				for (j = 1; j <= nh; j++)
+					if (ht[j] >= a - 2 && ht[j] <= b + 2) { seen++; if (ho[j] > 0) busy = 1 }
+				if (!seen || busy) continue
+				qt += b - a; qp += pg[i] - pg[i - 1]
+			}
+			if (all > 0) printf "quiet_pct=%.0f\n", 100 * qt / all
+			if (qt > 0) printf "quiet_s=%.0f\nquiet_pages_per_s=%.0f\n", qt, qp / qt
+		}' "$s/host-qemus.txt" "$s/samples.txt"
 }
 
 # derive RAW: append the computed rates to RAW.
@@ -299,95 +436,16 @@ done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 bench_s=$(($(date +%s) - bench_start))
 
-# ---- summary ----
-# median PEER KEY: median of KEY over the successful runs of PEER.
-median() {
-	local f
-	for f in "$out"/raw/bench-"$1"-r*.txt; do
-		[ -f "$f" ] && [ "$(kv "$f" status)" = ok ] && kv "$f" "$2"
-	done | sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
-}
-
+# Parameters of this bench for report (also with --report later).
+bench_date=$(date -u '+%Y-%m-%d %H:%M UTC')
+bench_digest=$NETSWAP_BENCH_DIGEST bench_port=$NETSWAP_TGT_PORT
+bench_qd=${NETSWAP_BENCH_QD:-} bench_queue=${NETSWAP_BENCH_QUEUE:-}
+bench_prealloc=${NETSWAP_TGT_PREALLOC:-0}
+declare -p kver reps peers mem smp mb passes lun_mb runs load_start load_end \
+	bench_s bench_date bench_digest bench_port bench_qd bench_queue \
+	bench_prealloc >"$out/raw/meta.sh"
+report
 fail=0
-{
-	echo "netswap swap benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $bench_s s in all"
-	echo "kernel $kver; guest ${mem} MB RAM, $smp vCPU, QEMU TCG (-accel tcg,thread=multi -cpu max)"
-	echo "workload: memhog -m $mb -p $passes (every page written and verified each pass)"
-	echo "LUN: ${lun_mb} MB $([ "${NETSWAP_TGT_PREALLOC:-0}" = 1 ] && echo preallocated || echo sparse) file, fresh for every run, tgtd on 127.0.0.1:$NETSWAP_TGT_PORT (guest: 10.0.2.2)"
-	echo "digests: $NETSWAP_BENCH_DIGEST; queue depth: ${NETSWAP_BENCH_QD:-the default of each initiator (netswap 64, open-iscsi 32 per LUN)}"
-	echo "swap disk queue settings: ${NETSWAP_BENCH_QUEUE:-as each driver sets them}"
-	for r in "${runs[@]}"; do
-		f=$out/raw/$r.txt
-		echo "  $r: $(kv "$f" dev) max_sectors_kb $(kv "$f" q_max_sectors_kb) rotational $(kv "$f" q_rotational) queue_depth $(kv "$f" queue_depth) sched '$(kv "$f" q_scheduler)'; $(kv "$f" swapon_line)"
-	done
-	echo "vm.min_free_kbytes: raised by netswap's reserve_kb for every peer: $(for r in "${runs[@]}"; do printf '%s ' "$(kv "$out/raw/$r.txt" min_free_kbytes)"; done)"
-	echo "host: $(nproc) CPUs; load average at start $load_start, at end $load_end"
-	echo
-	printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
-		run elapsed pswpin pswpout pages/s MiB/s passes \
-		g_usr g_sys g_iow rd_kb rd_ms wr_kb wr_ms avgqd tgtd_s qemu_s cpu/10k h_bsy \
-		"status / load(start) / other QEMUs: % of time,max / per-pass s"
-	for r in "${runs[@]}"; do
-		f=$out/raw/$r.txt
-		printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
-			"$r" "$(kv "$f" elapsed_s)" "$(kv "$f" d_pswpin)" "$(kv "$f" d_pswpout)" \
-			"$(kv "$f" pages_per_s)" "$(kv "$f" swap_mib_per_s)" "$(kv "$f" passes)" \
-			"$(kv "$f" g_cpu_user_pct)" "$(kv "$f" g_cpu_sys_pct)" "$(kv "$f" g_cpu_iowait_pct)" \
-			"$(kv "$f" disk_rd_avg_kb)" "$(kv "$f" disk_rd_lat_ms)" \
-			"$(kv "$f" disk_wr_avg_kb)" "$(kv "$f" disk_wr_lat_ms)" "$(kv "$f" disk_avg_qd)" \
-			"$(kv "$f" tgtd_cpu_s)" "$(kv "$f" qemu_cpu_s)" "$(kv "$f" cpu_s_per_10k_pages)" \
-			"$(kv "$f" host_cpu_busy_pct)" \
-			"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" other_qemus_pct)%,$(kv "$f" other_qemus_max) / $(kv "$f" pass_s)"
-	done
-	echo
-	echo "columns: elapsed = memhog wall time (s, guest clock); pages/s = (pswpin + pswpout) / elapsed;"
-	echo "g_* = guest CPU % (user, system, iowait); rd/wr_kb, rd/wr_ms = average request size and"
-	echo "latency on the swap disk; avgqd = average requests in flight; tgtd_s / qemu_s = host CPU"
-	echo "seconds of tgtd / QEMU during the run, cpu/10k = both per 10000 pages swapped (host"
-	echo "CPU cost of the I/O path under TCG); h_bsy = host CPU busy %, all processes;"
-	echo "other QEMUs = share of the run during which other guests (other tests) ran on the host."
-	contended=$(for r in "${runs[@]}"; do
-		o=$(kv "$out/raw/$r.txt" other_qemus_pct)
-		[ "${o:-0}" -gt 0 ] && printf '%s ' "$r"
-	done)
-	[ -z "$contended" ] ||
-		echo "WARNING: other guests shared this $(nproc)-CPU host during: $contended- their figures are skewed"
-	echo
-	t_ns=$(median netswap elapsed_s) t_oi=$(median open-iscsi elapsed_s)
-	p_ns=$(median netswap pages_per_s) p_oi=$(median open-iscsi pages_per_s)
-	if [ -n "$t_ns" ] && [ -n "$t_oi" ] && [ -n "$p_oi" ] && [ "$p_oi" != 0 ]; then
-		echo "median over $reps rep(s): netswap $t_ns s, $p_ns pages/s; open-iscsi $t_oi s, $p_oi pages/s"
-		awk -v a="$t_ns" -v b="$t_oi" -v c="$p_ns" -v d="$p_oi" 'BEGIN {
-			printf "ratio netswap/open-iscsi: time %.2f (< 1: netswap faster), pages/s %.2f (> 1: netswap faster)\n", a / b, c / d }'
-		c_ns=$(median netswap cpu_s_per_10k_pages) c_oi=$(median open-iscsi cpu_s_per_10k_pages)
-		[ -z "$c_ns" ] || [ -z "$c_oi" ] ||
-			awk -v a="$c_ns" -v b="$c_oi" 'BEGIN {
-				printf "host CPU (QEMU + tgtd) per 10k pages: netswap %.2f s, open-iscsi %.2f s, ratio %.2f\n", a, b, a / b }'
-	else
-		echo "ratio netswap/open-iscsi: n/a (a peer has no successful run)"
-	fi
-} | tee "$out/results.txt"
-
-# Markdown snippet for the README.
-{
-	echo "| peer | elapsed (s) | pages swapped (in + out) | pages/s | MiB/s | guest sys % | avg in flight | host load at start | other guests running |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-	for r in "${runs[@]}"; do
-		f=$out/raw/$r.txt
-		st=$(kv "$f" status)
-		if [ "$st" = ok ]; then st=; else st=" ($st)"; fi
-		echo "| ${r#bench-}$st | $(kv "$f" elapsed_s) | $(kv "$f" d_pswpin) + $(kv "$f" d_pswpout) | $(kv "$f" pages_per_s) | $(kv "$f" swap_mib_per_s) | $(kv "$f" g_cpu_sys_pct) | $(kv "$f" disk_avg_qd) | $(kv "$f" start_loadavg | cut -d' ' -f1) | $(kv "$f" other_qemus_pct)% of the run |"
-	done
-	echo
-	grep -E '^(ratio|median|host CPU)' "$out/results.txt" | sed 's/^/**/; s/: /:** /'
-	grep '^WARNING' "$out/results.txt"
-	echo
-	echo "Kernel $kver, guest ${mem} MB / $smp vCPU under QEMU TCG, \`memhog -m $mb -p $passes\`," \
-		"${lun_mb} MB sparse LUN on tgt over QEMU user networking, digests $NETSWAP_BENCH_DIGEST," \
-		"vm.min_free_kbytes raised by netswap's reserve_kb for both; host $(nproc) CPUs," \
-		"load average $load_start at start, $load_end at end. \`make bench\` ($bench_s s)."
-} >"$out/results.md"
-
 for r in "${runs[@]}"; do
 	[ "$(kv "$out/raw/$r.txt" status)" = ok ] || fail=1
 done

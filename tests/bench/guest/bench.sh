@@ -17,8 +17,8 @@
 #
 # Output in /share: result.txt (key=value), memhog.txt, pre.* / post.*
 # (snapshots of /proc/vmstat, /proc/stat, the disk's stat, netswap stats),
-# samples.txt (one line per NETSWAP_BENCH_SAMPLE s: uptime pswpin pswpout
-# in-flight reads writes), session.txt (negotiated parameters), markers
+# samples.txt (one line per NETSWAP_BENCH_SAMPLE s: uptime epoch-time pswpin
+# pswpout in-flight-reads in-flight-writes), session.txt (negotiated parameters), markers
 # memhog-start / memhog-end for the host.
 # shellcheck source=SCRIPTDIR/../../vm/guest-lib.sh
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
@@ -152,7 +152,7 @@ sampler() {
 			esac
 		done </proc/vmstat
 		read -r inflight </sys/block/"$b"/inflight
-		echo "$up $pin $pout $inflight" >>/share/samples.txt
+		echo "$up $EPOCHREALTIME $pin $pout $inflight" >>/share/samples.txt
 		nsvm_sleep "$period"
 	done
 }

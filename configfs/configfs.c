@@ -17,6 +17,7 @@
 #include "../kernel/core/netswap.h"
 #include "../kernel/proto/iscsi_text.h"
 #include "../kernel/proto/chap.h"
+#include "../kernel/proto/nfs3.h"
 
 static struct configfs_subsystem netswap_subsys;
 
@@ -100,8 +101,7 @@ static ssize_t netswap_transport_store(struct config_item *item,
 	if (sysfs_streq(page, "iscsi")) {
 		t = NETSWAP_TRANSPORT_ISCSI;
 	} else if (sysfs_streq(page, "nfs")) {
-		netswap_set_error(nd, "transport: nfs is not supported yet");
-		return -EOPNOTSUPP;
+		t = NETSWAP_TRANSPORT_NFS;
 	} else {
 		netswap_set_error(nd, "transport: must be iscsi or nfs");
 		return -EINVAL;
@@ -201,6 +201,9 @@ static ssize_t netswap_##_name##_store(struct config_item *item,	\
 
 NS_U32_ATTR(port, port, 0, 65535, false);
 NS_U32_ATTR(lun, lun, 0, 16383, false);
+NS_U32_ATTR(mount_port, mount_port, 0, 65535, false);
+NS_U32_ATTR(auth_uid, auth_uid, 0, 4294967294U, false);
+NS_U32_ATTR(auth_gid, auth_gid, 0, 4294967294U, false);
 NS_U32_ATTR(queue_depth, queue_depth, 1, NETSWAP_QD_MAX, false);
 NS_U32_ATTR(io_timeout_ms, io_timeout_ms, 1000, 600000, false);
 NS_U32_ATTR(reconnect_delay_ms, reconnect_delay_ms, 100, 60000, true);
@@ -410,6 +413,108 @@ static ssize_t netswap_enable_store(struct config_item *item,
 	return ret ? ret : count;
 }
 
+/* -------- NFS -------- */
+
+/*
+ * An absolute path of printable ASCII without "." or ".." components
+ * (export), or a relative one inside the export (file: a leading '/' is
+ * allowed and means the same).
+ */
+static ssize_t ns_store_path(struct netswap_dev *nd, const char *attr,
+			     const char *page, size_t count, char *field,
+			     bool absolute)
+{
+	char *buf;
+	size_t pos = 0, start;
+	int n, ret;
+
+	buf = kmalloc(NETSWAP_PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = ns_parse_str(nd, attr, page, count, buf, NETSWAP_PATH_MAX);
+	if (ret)
+		goto out;
+	if (buf[0] && absolute && buf[0] != '/') {
+		netswap_set_error(nd, "%s: must be an absolute path", attr);
+		ret = -EINVAL;
+		goto out;
+	}
+	do {
+		n = nfs3_path_next(buf, &pos, &start);
+	} while (n > 0);
+	if (n < 0) {
+		netswap_set_error(nd, "%s: %s", attr, n == -EINVAL ?
+				  "'.' and '..' components are not allowed" :
+				  "a component is longer than 255 characters");
+		ret = n == -EINVAL ? -EINVAL : -ENAMETOOLONG;
+		goto out;
+	}
+	ret = ns_cfg_begin(nd, attr);
+	if (ret)
+		goto out;
+	strscpy(field, buf, NETSWAP_PATH_MAX);
+	mutex_unlock(&nd->lock);
+	ret = count;
+out:
+	kfree(buf);
+	return ret;
+}
+
+static ssize_t netswap_export_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%s\n", to_netswap_dev(item)->cfg.export);
+}
+
+static ssize_t netswap_export_store(struct config_item *item,
+				    const char *page, size_t count)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+
+	return ns_store_path(nd, "export", page, count, nd->cfg.export, true);
+}
+
+static ssize_t netswap_file_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%s\n", to_netswap_dev(item)->cfg.file);
+}
+
+static ssize_t netswap_file_store(struct config_item *item, const char *page,
+				  size_t count)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+
+	return ns_store_path(nd, "file", page, count, nd->cfg.file, false);
+}
+
+static ssize_t netswap_auth_flavor_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%s\n",
+			  to_netswap_dev(item)->cfg.auth_none ? "none" : "sys");
+}
+
+static ssize_t netswap_auth_flavor_store(struct config_item *item,
+					 const char *page, size_t count)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+	bool none;
+	int ret;
+
+	if (sysfs_streq(page, "sys")) {
+		none = false;
+	} else if (sysfs_streq(page, "none")) {
+		none = true;
+	} else {
+		netswap_set_error(nd, "auth_flavor: must be sys or none");
+		return -EINVAL;
+	}
+	ret = ns_cfg_begin(nd, "auth_flavor");
+	if (ret)
+		return ret;
+	nd->cfg.auth_none = none;
+	mutex_unlock(&nd->lock);
+	return count;
+}
+
 /* -------- read-only status -------- */
 
 static ssize_t netswap_state_show(struct config_item *item, char *page)
@@ -485,6 +590,12 @@ CONFIGFS_ATTR(netswap_, auth_user);
 CONFIGFS_ATTR_WO(netswap_, auth_secret);
 CONFIGFS_ATTR(netswap_, header_digest);
 CONFIGFS_ATTR(netswap_, data_digest);
+CONFIGFS_ATTR(netswap_, export);
+CONFIGFS_ATTR(netswap_, file);
+CONFIGFS_ATTR(netswap_, mount_port);
+CONFIGFS_ATTR(netswap_, auth_flavor);
+CONFIGFS_ATTR(netswap_, auth_uid);
+CONFIGFS_ATTR(netswap_, auth_gid);
 CONFIGFS_ATTR(netswap_, queue_depth);
 CONFIGFS_ATTR(netswap_, io_timeout_ms);
 CONFIGFS_ATTR(netswap_, reconnect_delay_ms);
@@ -508,6 +619,12 @@ static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_auth_secret,
 	&netswap_attr_header_digest,
 	&netswap_attr_data_digest,
+	&netswap_attr_export,
+	&netswap_attr_file,
+	&netswap_attr_mount_port,
+	&netswap_attr_auth_flavor,
+	&netswap_attr_auth_uid,
+	&netswap_attr_auth_gid,
 	&netswap_attr_queue_depth,
 	&netswap_attr_io_timeout_ms,
 	&netswap_attr_reconnect_delay_ms,

@@ -109,7 +109,34 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 	} else {
 		atomic64_inc(&nd->stats.flushes);
 	}
+	if (nd->ops->end_request)
+		nd->ops->end_request(nd, rq);
 	blk_mq_end_request(rq, status);
+}
+
+/**
+ * netswap_rq_bvec_at() - the segment holding byte @off of a request
+ * @rq:		request with data
+ * @off:	byte offset in the request
+ * @out:	that segment, trimmed to start at @off
+ *
+ * Return: false if @off is past the request's data.
+ */
+bool netswap_rq_bvec_at(struct request *rq, u32 off, struct bio_vec *out)
+{
+	struct req_iterator iter;
+	struct bio_vec bv;
+
+	rq_for_each_segment(bv, rq, iter) {
+		if (off < bv.bv_len) {
+			out->bv_page = bv.bv_page;
+			out->bv_offset = bv.bv_offset + off;
+			out->bv_len = bv.bv_len - off;
+			return true;
+		}
+		off -= bv.bv_len;
+	}
+	return false;
 }
 
 static bool netswap_requeue_one(struct request *rq, void *data)

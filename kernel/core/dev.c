@@ -147,6 +147,43 @@ static void netswap_unquiesce(struct netswap_dev *nd)
 	blk_mq_kick_requeue_list(nd->disk->queue);
 }
 
+/**
+ * netswap_fatal() - the target cannot be used any more (NFS: stale handle)
+ * @nd:		target
+ * @reason:	what happened; becomes last_error
+ *
+ * Safe from any context. Recovery drops the connection, fails every
+ * request and leaves the target in the failed state without reconnecting:
+ * only disable and enable (which resolves everything anew) bring it back.
+ */
+void netswap_fatal(struct netswap_dev *nd, const char *reason)
+{
+	set_bit(NETSWAP_ERR_FATAL, &nd->flags);
+	if (netswap_change_state(nd, NETSWAP_RECOVERING, reason))
+		queue_work(nd->rec_wq, &nd->err_work);
+	/* Already recovering: the reconnect worker sees the flag. */
+	netswap_set_error(nd, "%s", reason);
+}
+
+/*
+ * Recovery worker: a fatal error was raised. Fail everything started or
+ * waiting, let queue_rq fail the rest, and schedule nothing.
+ */
+static void netswap_give_up(struct netswap_dev *nd)
+{
+	char reason[NETSWAP_ERR_MAX];
+	unsigned long flags;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	memcpy(reason, nd->last_error, sizeof(reason));
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+	if (!netswap_change_state(nd, NETSWAP_FAILED, "fatal error"))
+		return;
+	nd_err(nd, "giving up: %s\n", reason);
+	netswap_blk_fail_all(nd);
+	netswap_unquiesce(nd);
+}
+
 static void netswap_err_work(struct work_struct *work)
 {
 	struct netswap_dev *nd = container_of(work, struct netswap_dev,
@@ -157,10 +194,15 @@ static void netswap_err_work(struct work_struct *work)
 	nd->recovery_start = jiffies;
 	netswap_quiesce(nd);
 	nd->ops->disconnect(nd);
+	if (test_bit(NETSWAP_ERR_FATAL, &nd->flags)) {
+		netswap_give_up(nd);
+		goto out;
+	}
 	netswap_blk_requeue_all(nd);
 	nd->reconnect_delay = READ_ONCE(nd->cfg.reconnect_delay_ms);
 	queue_delayed_work(nd->rec_wq, &nd->reconnect_work,
 			   msecs_to_jiffies(nd->reconnect_delay));
+out:
 	memalloc_noreclaim_restore(noreclaim);
 }
 
@@ -177,8 +219,15 @@ static void netswap_reconnect_work(struct work_struct *work)
 	if (state != NETSWAP_RECOVERING && state != NETSWAP_FAILED)
 		goto out;
 
+	if (test_bit(NETSWAP_ERR_FATAL, &nd->flags))
+		goto fatal;
 	clear_bit(NETSWAP_ERR_LATCHED, &nd->flags);
 	ret = nd->ops->connect(nd);
+	if (test_bit(NETSWAP_ERR_FATAL, &nd->flags)) {
+		if (!ret)
+			nd->ops->disconnect(nd);
+		goto fatal;
+	}
 	if (!ret) {
 		if (!netswap_change_state(nd, NETSWAP_UP, "reconnected")) {
 			nd->ops->disconnect(nd);
@@ -211,6 +260,9 @@ static void netswap_reconnect_work(struct work_struct *work)
 					  NETSWAP_RECONNECT_MAX_DELAY));
 	queue_delayed_work(nd->rec_wq, &nd->reconnect_work,
 			   msecs_to_jiffies(nd->reconnect_delay));
+	goto out;
+fatal:
+	netswap_give_up(nd);
 out:
 	memalloc_noreclaim_restore(noreclaim);
 }
@@ -221,6 +273,8 @@ netswap_transport_ops(enum netswap_transport_type t)
 	switch (t) {
 	case NETSWAP_TRANSPORT_ISCSI:
 		return &netswap_iscsi_ops;
+	case NETSWAP_TRANSPORT_NFS:
+		return &netswap_nfs_ops;
 	default:
 		return NULL;
 	}
@@ -295,7 +349,7 @@ int netswap_enable(struct netswap_dev *nd)
 
 	ops = netswap_transport_ops(nd->cfg.transport);
 	if (!ops) {
-		netswap_set_error(nd, "transport is not set (iscsi)");
+		netswap_set_error(nd, "transport is not set (iscsi or nfs)");
 		return -EINVAL;
 	}
 	if (!nd->cfg.addr_set) {

@@ -19,6 +19,7 @@
 #define NETSWAP_ERR_MAX		160
 #define NETSWAP_STR_MAX		224	/* iSCSI names: 223 + NUL */
 #define NETSWAP_SECRET_MAX	256
+#define NETSWAP_PATH_MAX	1024	/* NFS export and file paths, + NUL */
 
 #define NETSWAP_QD_DEFAULT	64
 #define NETSWAP_QD_MAX		1024
@@ -56,6 +57,12 @@ struct netswap_cfg {
 	char			auth_secret[NETSWAP_SECRET_MAX];
 	bool			header_digest;
 	bool			data_digest;
+	char			export[NETSWAP_PATH_MAX];
+	char			file[NETSWAP_PATH_MAX];
+	u16			mount_port;	/* 0: ask the portmapper */
+	bool			auth_none;	/* NFS: AUTH_NONE, not AUTH_SYS */
+	u32			auth_uid;
+	u32			auth_gid;
 	u32			queue_depth;
 	u32			io_timeout_ms;
 	u32			reconnect_delay_ms;
@@ -101,8 +108,8 @@ struct netswap_dev;
  *		it returns nothing of the transport touches any request; the
  *		core then requeues or fails every started request.
  * @logout:	graceful goodbye before @disconnect at disable (may fail)
- * @timeout:	the request timed out; return true if the transport handled
- *		it (e.g. retried), false to start connection recovery
+ * @end_request: optional; @rq is being completed (by the transport or by
+ *		the core failing it), its PDU is free for the next request
  */
 struct netswap_transport_ops {
 	const char	*name;
@@ -117,6 +124,8 @@ struct netswap_transport_ops {
 	void		(*commit_rqs)(struct netswap_dev *nd);
 	void		(*disconnect)(struct netswap_dev *nd);
 	void		(*logout)(struct netswap_dev *nd);
+	void		(*end_request)(struct netswap_dev *nd,
+				       struct request *rq);
 };
 
 struct netswap_dev {
@@ -158,6 +167,7 @@ struct netswap_dev {
 
 /* nd->flags */
 #define NETSWAP_ERR_LATCHED	0	/* error while connecting: replay at up */
+#define NETSWAP_ERR_FATAL	1	/* give up: fail, do not reconnect */
 
 static inline struct netswap_dev *to_netswap_dev(struct config_item *item)
 {
@@ -175,6 +185,7 @@ const char *netswap_state_name(enum netswap_state s);
 bool netswap_change_state(struct netswap_dev *nd, enum netswap_state new,
 			  const char *reason);
 void netswap_error(struct netswap_dev *nd, const char *reason);
+void netswap_fatal(struct netswap_dev *nd, const char *reason);
 __printf(2, 3) void netswap_set_error(struct netswap_dev *nd,
 				      const char *fmt, ...);
 void netswap_clear_error(struct netswap_dev *nd);
@@ -190,6 +201,7 @@ void netswap_blk_requeue_all(struct netswap_dev *nd);
 void netswap_blk_fail_all(struct netswap_dev *nd);
 void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 			 blk_status_t status);
+bool netswap_rq_bvec_at(struct request *rq, u32 off, struct bio_vec *out);
 int netswap_blk_init(void);
 void netswap_blk_exit(void);
 
@@ -201,6 +213,7 @@ void netswap_sock_release(struct socket *sock);
 int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len);
 int netswap_sock_send_page(struct socket *sock, struct bio_vec *bv, int flags);
 int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags);
+int netswap_sock_recv_bvec(struct socket *sock, struct bio_vec *bv);
 int netswap_sock_recv_all(struct socket *sock, void *buf, size_t len);
 int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len);
 void netswap_sock_set_timeouts(struct socket *sock, unsigned int ms);
@@ -213,6 +226,9 @@ void netswap_configfs_exit(void);
 
 /* iscsi/iscsi.c */
 extern const struct netswap_transport_ops netswap_iscsi_ops;
+
+/* nfs/nfs.c */
+extern const struct netswap_transport_ops netswap_nfs_ops;
 
 #define nd_err(nd, fmt, ...) \
 	pr_err("%s: " fmt, (nd)->name, ##__VA_ARGS__)

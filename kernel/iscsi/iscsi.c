@@ -83,29 +83,11 @@ static void ns_kick(struct ns_iscsi_conn *conn)
 
 /* ---------------- request data helpers ---------------- */
 
-/* The bio_vec holding byte @off of @rq, trimmed to start there. */
-static bool ns_rq_bvec_at(struct request *rq, u32 off, struct bio_vec *out)
-{
-	struct req_iterator iter;
-	struct bio_vec bv;
-
-	rq_for_each_segment(bv, rq, iter) {
-		if (off < bv.bv_len) {
-			out->bv_page = bv.bv_page;
-			out->bv_offset = bv.bv_offset + off;
-			out->bv_len = bv.bv_len - off;
-			return true;
-		}
-		off -= bv.bv_len;
-	}
-	return false;
-}
-
 static u32 ns_rq_crc(struct request *rq, u32 off, u32 len, u32 crc)
 {
 	struct bio_vec bv;
 
-	while (len && ns_rq_bvec_at(rq, off, &bv)) {
+	while (len && netswap_rq_bvec_at(rq, off, &bv)) {
 		u32 n = min(len, bv.bv_len);
 		void *p = kmap_local_page(bv.bv_page);
 
@@ -319,7 +301,7 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 		if (tx->cmd) {
 			struct bio_vec bv;
 
-			if (!ns_rq_bvec_at(tx->cmd->rq,
+			if (!netswap_rq_bvec_at(tx->cmd->rq,
 					   tx->data_off + tx->data_sent, &bv))
 				return -EIO;
 			bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
@@ -502,14 +484,7 @@ static int ns_recv_into(struct ns_iscsi_conn *conn, void *buf, u32 len)
 
 static int ns_recv_page(struct ns_iscsi_conn *conn, struct bio_vec *bv)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	unsigned int noreclaim = memalloc_noreclaim_save();
-	int ret;
-
-	iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, 1, bv->bv_len);
-	ret = sock_recvmsg(conn->sock, &msg, msg.msg_flags);
-	memalloc_noreclaim_restore(noreclaim);
-	return ret;
+	return netswap_sock_recv_bvec(conn->sock, bv);
 }
 
 static int ns_rx_proto_err(struct ns_iscsi_conn *conn, const char *what)
@@ -698,7 +673,7 @@ static int ns_rx_step(struct ns_iscsi_conn *conn)
 					struct bio_vec bv;
 					void *p;
 
-					if (!ns_rq_bvec_at(rx->cmd->rq,
+					if (!netswap_rq_bvec_at(rx->cmd->rq,
 							   rx->data_off + rx->got,
 							   &bv))
 						return -EIO;

@@ -13,12 +13,14 @@
 #include <linux/types.h>
 #include <linux/string.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>	/* snprintf */
 #else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <errno.h>
+#include <stdio.h>
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;

@@ -1,0 +1,894 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netswap NFS transport: the I/O path.
+ *
+ * One TCP connection to the NFS service carries one RPC per request: READ
+ * into the request's pages, WRITE from them with stable = FILE_SYNC. A
+ * request completes only when its data is on the server's stable storage:
+ * a WRITE the server answers with less than FILE_SYNC is followed by a
+ * COMMIT, and completes only if the COMMIT's write verifier matches the
+ * WRITE's; a different verifier means the server restarted and may have
+ * lost the data, so the WRITE is sent again. A FLUSH therefore has nothing
+ * left to do.
+ *
+ * All socket work runs in io_work on netswap_wq (WQ_MEM_RECLAIM) under
+ * PF_MEMALLOC; each request's call header is built in its PDU, replies are
+ * parsed in a buffer of the connection. After a reconnect, the core
+ * requeues every started request and each is sent again with its original
+ * XID, so the server's duplicate request cache sees a retransmission.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sched/mm.h>
+#include <linux/timekeeping.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include "nfs.h"
+
+#define NS_NFS_TX_BUDGET	16
+#define NS_NFS_RX_BUDGET	64
+#define NS_NFS_TX_RETRY_MS	100
+#define NS_NFS_SCRATCH		4096
+#define NS_NFS_JUKEBOX_MS	500
+
+static const u8 ns_nfs_zero_pad[XDR_UNIT];
+
+static inline struct ns_nfs_conn *ns_conn(struct netswap_dev *nd)
+{
+	return nd->tp;
+}
+
+static void ns_kick(struct ns_nfs_conn *conn)
+{
+	queue_work(netswap_wq, &conn->io_work);
+}
+
+/* ---------------- calls ---------------- */
+
+static void ns_cmd_new_xid(struct ns_nfs_cmd *cmd)
+{
+	cmd->gen = (cmd->gen + 1) & 0x7fff;
+	if (!cmd->gen)
+		cmd->gen = 1;
+	cmd->xid = (u32)cmd->gen << 16 | cmd->rq->tag;
+}
+
+/* Build the record marker, RPC header and arguments in the PDU. */
+static void ns_cmd_build(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd)
+{
+	struct request *rq = cmd->rq;
+	u64 off = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	u32 len = blk_rq_bytes(rq), frag;
+	bool write = false;
+	struct xdr_enc x;
+	u32 proc;
+
+	if (cmd->stage == NS_NFS_COMMIT)
+		proc = NFS3PROC_COMMIT;
+	else if (req_op(rq) == REQ_OP_WRITE)
+		proc = NFS3PROC_WRITE;
+	else
+		proc = NFS3PROC_READ;
+
+	xdr_enc_init(&x, cmd->hdr, sizeof(cmd->hdr));
+	xdr_enc_reserve(&x, RPC_MARKER_LEN);
+	rpc_encode_call(&x, cmd->xid, NFS_PROGRAM, NFS_V3, proc, &conn->cred);
+	switch (proc) {
+	case NFS3PROC_READ:
+		nfs3_encode_read(&x, &conn->fh, off, len);
+		break;
+	case NFS3PROC_WRITE:
+		nfs3_encode_write(&x, &conn->fh, off, len, NFS3_FILE_SYNC);
+		write = true;
+		break;
+	default:
+		nfs3_encode_commit(&x, &conn->fh, off, len);
+		break;
+	}
+	/* NS_NFS_CALL_HDR_MAX covers the largest header: cannot overflow. */
+	WARN_ON_ONCE(x.overflow);
+	cmd->hdr_len = x.used;
+	frag = cmd->hdr_len - RPC_MARKER_LEN;
+	if (write)
+		frag += len + XDR_PAD(len);
+	rpc_put_marker(cmd->hdr, frag, true);
+}
+
+/* Send @cmd's current call (again): from io_work, request started. */
+static void ns_cmd_queue(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd)
+{
+	spin_lock_bh(&conn->lock);
+	if (!conn->dead) {
+		list_add_tail(&cmd->entry, &conn->send_hi);
+		cmd->queued = true;
+	}
+	/* Dead: still started, so the core's requeue finds it. */
+	spin_unlock_bh(&conn->lock);
+}
+
+static void ns_cmd_done(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
+			blk_status_t status)
+{
+	cmd->sent = false;
+	netswap_complete_rq(conn->nd, cmd->rq, status);
+}
+
+/* Try the request again later as a new call (JUKEBOX and the like). */
+static void ns_cmd_retry(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
+			 unsigned int delay_ms)
+{
+	struct netswap_dev *nd = conn->nd;
+
+	if (++cmd->retries > NS_NFS_RETRIES) {
+		nd_err_rl(nd, "request at %llu: gave up after %u retries\n",
+			  (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT,
+			  NS_NFS_RETRIES);
+		ns_cmd_done(conn, cmd, BLK_STS_IOERR);
+		return;
+	}
+	atomic64_inc(&nd->stats.retries);
+	cmd->sent = false;
+	cmd->xid = 0;
+	blk_mq_requeue_request(cmd->rq, false);
+	blk_mq_delay_kick_requeue_list(cmd->rq->q, delay_ms);
+}
+
+/* Send the request again at once as a new call, at @stage. */
+static void ns_cmd_resend(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
+			  enum ns_nfs_stage stage)
+{
+	struct netswap_dev *nd = conn->nd;
+
+	if (stage == NS_NFS_IO && ++cmd->retries > NS_NFS_RETRIES) {
+		nd_err_rl(nd, "write at %llu: gave up after %u retries\n",
+			  (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT,
+			  NS_NFS_RETRIES);
+		ns_cmd_done(conn, cmd, BLK_STS_IOERR);
+		return;
+	}
+	if (stage == NS_NFS_IO)
+		atomic64_inc(&nd->stats.retries);
+	cmd->stage = stage;
+	cmd->sent = false;
+	ns_cmd_new_xid(cmd);
+	ns_cmd_build(conn, cmd);
+	ns_cmd_queue(conn, cmd);
+}
+
+/* ---------------- transmit ---------------- */
+
+static bool ns_tx_next(struct ns_nfs_conn *conn)
+{
+	struct ns_nfs_tx *tx = &conn->tx;
+	struct ns_nfs_cmd *cmd = NULL;
+
+	spin_lock_bh(&conn->lock);
+	if (!list_empty(&conn->send_hi))
+		cmd = list_first_entry(&conn->send_hi, struct ns_nfs_cmd,
+				       entry);
+	else if (!list_empty(&conn->send_lo))
+		cmd = list_first_entry(&conn->send_lo, struct ns_nfs_cmd,
+				       entry);
+	if (cmd) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	spin_unlock_bh(&conn->lock);
+	if (!cmd)
+		return false;
+
+	memset(tx, 0, sizeof(*tx));
+	tx->cmd = cmd;
+	if (cmd->stage == NS_NFS_IO && req_op(cmd->rq) == REQ_OP_WRITE) {
+		tx->data_len = blk_rq_bytes(cmd->rq);
+		tx->pad_len = XDR_PAD(tx->data_len);
+	}
+	return true;
+}
+
+static int ns_send_kvec(struct ns_nfs_conn *conn, const void *buf, size_t len,
+			bool more)
+{
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | (more ? MSG_MORE : 0) };
+
+	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
+	return netswap_sock_send(conn->sock, &msg, len);
+}
+
+/* 1: call fully sent; 0: socket full; -errno. */
+static int ns_tx_push(struct ns_nfs_conn *conn)
+{
+	struct ns_nfs_tx *tx = &conn->tx;
+	struct ns_nfs_cmd *cmd = tx->cmd;
+	int ret;
+
+	while (tx->hdr_sent < cmd->hdr_len) {
+		ret = ns_send_kvec(conn, cmd->hdr + tx->hdr_sent,
+				   cmd->hdr_len - tx->hdr_sent, tx->data_len);
+		if (ret <= 0)
+			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
+		tx->hdr_sent += ret;
+	}
+	while (tx->data_sent < tx->data_len) {
+		struct bio_vec bv;
+		int flags = MSG_DONTWAIT | MSG_MORE;
+
+		if (!netswap_rq_bvec_at(cmd->rq, tx->data_sent, &bv))
+			return -EIO;
+		bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
+		if (tx->data_sent + bv.bv_len == tx->data_len && !tx->pad_len)
+			flags &= ~MSG_MORE;
+		ret = netswap_sock_send_page(conn->sock, &bv, flags);
+		if (ret <= 0)
+			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
+		tx->data_sent += ret;
+	}
+	while (tx->pad_sent < tx->pad_len) {
+		ret = ns_send_kvec(conn, ns_nfs_zero_pad,
+				   tx->pad_len - tx->pad_sent, false);
+		if (ret <= 0)
+			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
+		tx->pad_sent += ret;
+	}
+	cmd->sent = true;
+	tx->cmd = NULL;
+	return 1;
+}
+
+static int ns_tx(struct ns_nfs_conn *conn)
+{
+	int sent = 0, ret;
+
+	while (sent < NS_NFS_TX_BUDGET) {
+		if (!conn->tx.cmd && !ns_tx_next(conn))
+			break;
+		ret = ns_tx_push(conn);
+		if (ret < 0)
+			return ret;
+		if (ret == 0) {
+			/* Nothing in flight may mean no write_space: poll. */
+			mod_delayed_work(netswap_wq, &conn->tx_retry_work,
+					 msecs_to_jiffies(NS_NFS_TX_RETRY_MS));
+			break;
+		}
+		sent++;
+	}
+	return sent;
+}
+
+static void ns_tx_retry_work(struct work_struct *work)
+{
+	struct ns_nfs_conn *conn = container_of(to_delayed_work(work),
+						struct ns_nfs_conn,
+						tx_retry_work);
+
+	if (!READ_ONCE(conn->dead))
+		ns_kick(conn);
+}
+
+/* ---------------- receive ---------------- */
+
+static struct ns_nfs_cmd *ns_find_cmd(struct ns_nfs_conn *conn, u32 xid)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct ns_nfs_cmd *cmd;
+	struct request *rq;
+	u32 tag = xid & 0xffff;
+
+	if (xid & NS_XID_CTL || !READ_ONCE(nd->disk) ||
+	    tag >= nd->tag_set.queue_depth)
+		return NULL;
+	rq = blk_mq_tag_to_rq(nd->tag_set.tags[0], tag);
+	if (!rq || !blk_mq_request_started(rq))
+		return NULL;
+	cmd = blk_mq_rq_to_pdu(rq);
+	return cmd->xid == xid && cmd->sent ? cmd : NULL;
+}
+
+static int ns_rx_proto_err(struct ns_nfs_conn *conn, const char *what)
+{
+	nd_err_rl(conn->nd, "protocol error: %s\n", what);
+	return -EPROTO;
+}
+
+/* Receive up to @len bytes of the current fragment into @buf. */
+static int ns_rx_recv(struct ns_nfs_conn *conn, void *buf, u32 len)
+{
+	int ret;
+
+	len = min(len, conn->rx.frag_left);
+	ret = netswap_sock_recv(conn->sock, buf, len, MSG_DONTWAIT);
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret == 0)
+		return -ECONNRESET;
+	if (ret > 0)
+		conn->rx.frag_left -= ret;
+	return ret;
+}
+
+static const char *ns_rq_what(struct ns_nfs_cmd *cmd)
+{
+	if (cmd->stage == NS_NFS_COMMIT)
+		return "COMMIT";
+	return req_op(cmd->rq) == REQ_OP_WRITE ? "WRITE" : "READ";
+}
+
+/* An NFS error status for @cmd. */
+static void ns_rx_nfs_status(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
+			     u32 status)
+{
+	struct netswap_dev *nd = conn->nd;
+
+	if (status == NFS3ERR_STALE || status == NFS3ERR_BADHANDLE) {
+		/* Retrying cannot help: fail the target, visibly. */
+		netswap_fatal(nd, "file handle is stale (file removed or export changed on the server): disable and enable again");
+		return;
+	}
+	if (nfs3_stat_transient(status)) {
+		nd_warn_rl(nd, "%s at %llu: %s, retrying\n", ns_rq_what(cmd),
+			   (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT,
+			   nfs3_stat_str(status));
+		ns_cmd_retry(conn, cmd, NS_NFS_JUKEBOX_MS);
+		return;
+	}
+	nd_err_rl(nd, "%s at %llu: %s\n", ns_rq_what(cmd),
+		  (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT,
+		  nfs3_stat_str(status));
+	ns_cmd_done(conn, cmd, BLK_STS_IOERR);
+}
+
+/* An RPC-level error for @cmd (the reply header said so). */
+static void ns_rx_rpc_error(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
+			    const struct rpc_reply *r)
+{
+	char why[64];
+
+	rpc_reply_str(r, why, sizeof(why));
+	nd_err_rl(conn->nd, "%s at %llu: RPC: %s\n", ns_rq_what(cmd),
+		  (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT, why);
+	if (r->reply_stat == RPC_MSG_ACCEPTED && r->stat == RPC_SYSTEM_ERR)
+		ns_cmd_retry(conn, cmd, NS_NFS_JUKEBOX_MS);
+	else
+		ns_cmd_done(conn, cmd, BLK_STS_IOERR);
+}
+
+static void ns_rx_write_reply(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
+			      const struct nfs3_write_res *res)
+{
+	if (res->count < blk_rq_bytes(cmd->rq)) {
+		/* Short write: simplest and safe to send it all again. */
+		ns_cmd_resend(conn, cmd, NS_NFS_IO);
+		return;
+	}
+	if (res->committed == NFS3_FILE_SYNC) {
+		ns_cmd_done(conn, cmd, BLK_STS_OK);
+		return;
+	}
+	/* Not on stable storage yet: COMMIT, then compare verifiers. */
+	memcpy(cmd->verf, res->verf, sizeof(cmd->verf));
+	ns_cmd_resend(conn, cmd, NS_NFS_COMMIT);
+}
+
+static void ns_rx_commit_reply(struct ns_nfs_conn *conn,
+			       struct ns_nfs_cmd *cmd,
+			       const struct nfs3_write_res *res)
+{
+	if (!memcmp(cmd->verf, res->verf, sizeof(cmd->verf))) {
+		ns_cmd_done(conn, cmd, BLK_STS_OK);
+		return;
+	}
+	nd_warn_rl(conn->nd, "write verifier changed (server restarted): writing %llu again\n",
+		   (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT);
+	ns_cmd_resend(conn, cmd, NS_NFS_IO);
+}
+
+static int ns_rx_want(struct ns_nfs_conn *conn, size_t need)
+{
+	if (need > sizeof(conn->rx.hdr) || need <= conn->rx.got)
+		return ns_rx_proto_err(conn, "reply header too large");
+	conn->rx.want = need;
+	return 1;
+}
+
+/* The reply header so far is in rx.hdr: decode, or ask for more. */
+static int ns_rx_parse(struct ns_nfs_conn *conn)
+{
+	struct ns_nfs_rx *rx = &conn->rx;
+	struct ns_nfs_cmd *cmd;
+	struct nfs3_write_res wres;
+	struct nfs3_read_res rres;
+	struct rpc_reply r;
+	struct xdr_dec d;
+	int ret;
+
+	xdr_dec_init(&d, rx->hdr, rx->got);
+	ret = rpc_decode_reply(&d, &r);
+	if (ret == -EAGAIN)
+		return ns_rx_want(conn, d.need);
+	if (ret)
+		return ns_rx_proto_err(conn, "malformed RPC reply");
+	if (!rx->cmd) {
+		rx->cmd = ns_find_cmd(conn, r.xid);
+		if (!rx->cmd) {
+			/* Late reply to a call we gave up on: drop it. */
+			nd_warn_rl(conn->nd, "reply with unknown XID 0x%08x ignored\n",
+				   r.xid);
+			rx->state = NS_NFS_RX_SKIP;
+			return 1;
+		}
+	}
+	cmd = rx->cmd;
+	if (rpc_reply_errno(&r)) {
+		rx->state = NS_NFS_RX_SKIP;
+		ns_rx_rpc_error(conn, cmd, &r);
+		return 1;
+	}
+
+	if (cmd->stage == NS_NFS_COMMIT) {
+		ret = nfs3_decode_commit(&d, &wres);
+	} else if (req_op(cmd->rq) == REQ_OP_WRITE) {
+		ret = nfs3_decode_write(&d, &wres);
+	} else {
+		ret = nfs3_decode_read(&d, &rres);
+		wres.status = rres.status;
+	}
+	if (ret == -EAGAIN)
+		return ns_rx_want(conn, d.need);
+	if (ret)
+		return ns_rx_proto_err(conn, "malformed NFS reply");
+
+	rx->state = NS_NFS_RX_SKIP;
+	if (wres.status != NFS3_OK) {
+		ns_rx_nfs_status(conn, cmd, wres.status);
+		return 1;
+	}
+	if (cmd->stage == NS_NFS_COMMIT) {
+		ns_rx_commit_reply(conn, cmd, &wres);
+	} else if (req_op(cmd->rq) == REQ_OP_WRITE) {
+		ns_rx_write_reply(conn, cmd, &wres);
+	} else {
+		if (rres.count > blk_rq_bytes(cmd->rq))
+			return ns_rx_proto_err(conn, "READ returned more than asked");
+		/* The data goes straight into the request's pages. */
+		rx->data_len = rres.count;
+		rx->data_got = 0;
+		rx->pad_left = XDR_PAD(rres.count);
+		rx->state = NS_NFS_RX_DATA;
+	}
+	return 1;
+}
+
+static void ns_rx_read_done(struct ns_nfs_conn *conn)
+{
+	struct ns_nfs_cmd *cmd = conn->rx.cmd;
+
+	conn->rx.state = NS_NFS_RX_SKIP;
+	if (conn->rx.data_len == blk_rq_bytes(cmd->rq)) {
+		ns_cmd_done(conn, cmd, BLK_STS_OK);
+		return;
+	}
+	/* The file is as large as the disk: a short read is the server's. */
+	nd_warn_rl(conn->nd, "short READ at %llu (%u of %u bytes), retrying\n",
+		   (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT,
+		   conn->rx.data_len, blk_rq_bytes(cmd->rq));
+	ns_cmd_retry(conn, cmd, NS_NFS_JUKEBOX_MS);
+}
+
+/* One step of the receive state machine: 1 progress, 0 idle, -errno. */
+static int ns_rx_step(struct ns_nfs_conn *conn)
+{
+	struct ns_nfs_rx *rx = &conn->rx;
+	struct bio_vec bv;
+	u32 mark;
+	int ret;
+
+	if (!rx->frag_left && (!rx->in_record || !rx->last_frag)) {
+		/* A record marker: the first of a record or the next one. */
+		ret = netswap_sock_recv(conn->sock, rx->mark + rx->mark_got,
+					RPC_MARKER_LEN - rx->mark_got,
+					MSG_DONTWAIT);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret <= 0)
+			return ret ? ret : -ECONNRESET;
+		rx->mark_got += ret;
+		if (rx->mark_got < RPC_MARKER_LEN)
+			return 1;
+		rx->mark_got = 0;
+		mark = nsp_get_be32(rx->mark);
+		rx->frag_left = rpc_marker_len(mark);
+		rx->last_frag = rpc_marker_last(mark);
+		if (!rx->in_record) {
+			rx->in_record = true;
+			rx->state = NS_NFS_RX_HDR;
+			rx->got = 0;
+			rx->want = 4;		/* the XID, to begin with */
+			rx->cmd = NULL;
+		}
+		return 1;
+	}
+	if (!rx->frag_left) {
+		/* Last fragment done: the record is complete. */
+		if (rx->state != NS_NFS_RX_SKIP)
+			return ns_rx_proto_err(conn, "reply ends inside its header or data");
+		rx->in_record = false;
+		return 1;
+	}
+
+	switch (rx->state) {
+	case NS_NFS_RX_HDR:
+		ret = ns_rx_recv(conn, rx->hdr + rx->got, rx->want - rx->got);
+		if (ret <= 0)
+			return ret;
+		rx->got += ret;
+		if (rx->got < rx->want)
+			return 1;
+		return ns_rx_parse(conn);
+	case NS_NFS_RX_DATA:
+		if (!netswap_rq_bvec_at(rx->cmd->rq, rx->data_got, &bv))
+			return ns_rx_proto_err(conn, "READ data past the request");
+		bv.bv_len = min3(bv.bv_len, rx->data_len - rx->data_got,
+				 rx->frag_left);
+		ret = netswap_sock_recv_bvec(conn->sock, &bv);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret <= 0)
+			return ret ? ret : -ECONNRESET;
+		rx->frag_left -= ret;
+		rx->data_got += ret;
+		if (rx->data_got == rx->data_len) {
+			if (rx->pad_left)
+				rx->state = NS_NFS_RX_PAD;
+			else
+				ns_rx_read_done(conn);
+		}
+		return 1;
+	case NS_NFS_RX_PAD:
+		ret = ns_rx_recv(conn, conn->scratch, rx->pad_left);
+		if (ret <= 0)
+			return ret;
+		rx->pad_left -= ret;
+		if (!rx->pad_left)
+			ns_rx_read_done(conn);
+		return 1;
+	case NS_NFS_RX_SKIP:
+	default:
+		ret = ns_rx_recv(conn, conn->scratch, NS_NFS_SCRATCH);
+		return ret;
+	}
+}
+
+static int ns_rx(struct ns_nfs_conn *conn)
+{
+	int n = 0, ret;
+
+	while (n < NS_NFS_RX_BUDGET) {
+		ret = ns_rx_step(conn);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			break;
+		n++;
+	}
+	return n;
+}
+
+static const char *ns_io_err_str(int err)
+{
+	switch (err) {
+	case -EPIPE:
+	case -ECONNRESET:
+		return "connection closed by server";
+	case -EPROTO:
+		return "protocol error";
+	default:
+		return "network error";
+	}
+}
+
+static void ns_io_work(struct work_struct *work)
+{
+	struct ns_nfs_conn *conn = container_of(work, struct ns_nfs_conn,
+						io_work);
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	unsigned long deadline = jiffies + msecs_to_jiffies(2);
+	int tx, rx;
+
+	if (READ_ONCE(conn->dead))
+		goto out;
+	do {
+		tx = ns_tx(conn);
+		if (tx < 0) {
+			netswap_error(conn->nd, ns_io_err_str(tx));
+			goto out;
+		}
+		rx = ns_rx(conn);
+		if (rx < 0) {
+			netswap_error(conn->nd, ns_io_err_str(rx));
+			goto out;
+		}
+	} while ((tx > 0 || rx > 0) && time_before(jiffies, deadline));
+	if (tx > 0 || rx > 0)
+		ns_kick(conn);
+out:
+	memalloc_noreclaim_restore(noreclaim);
+}
+
+/* ---------------- socket callbacks ---------------- */
+
+static void ns_data_ready(struct sock *sk)
+{
+	struct ns_nfs_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn && !READ_ONCE(conn->dead))
+		ns_kick(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_write_space(struct sock *sk)
+{
+	struct ns_nfs_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (!READ_ONCE(conn->dead))
+			ns_kick(conn);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_state_change(struct sock *sk)
+{
+	struct ns_nfs_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn && !READ_ONCE(conn->dead)) {
+		switch (sk->sk_state) {
+		case TCP_CLOSE:
+		case TCP_CLOSE_WAIT:
+		case TCP_LAST_ACK:
+		case TCP_FIN_WAIT1:
+		case TCP_FIN_WAIT2:
+			netswap_error(conn->nd, "connection closed by server");
+			break;
+		default:
+			break;
+		}
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_install_callbacks(struct ns_nfs_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = conn;
+	conn->old_data_ready = sk->sk_data_ready;
+	conn->old_write_space = sk->sk_write_space;
+	conn->old_state_change = sk->sk_state_change;
+	sk->sk_data_ready = ns_data_ready;
+	sk->sk_write_space = ns_write_space;
+	sk->sk_state_change = ns_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ns_restore_callbacks(struct ns_nfs_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == conn) {
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = conn->old_data_ready;
+		sk->sk_write_space = conn->old_write_space;
+		sk->sk_state_change = conn->old_state_change;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* ---------------- transport ops ---------------- */
+
+static int ns_nfs_validate(struct netswap_dev *nd)
+{
+	struct netswap_cfg *cfg = &nd->cfg;
+
+	if (!cfg->export[0]) {
+		netswap_set_error(nd, "export is not set");
+		return -EINVAL;
+	}
+	if (!cfg->file[0]) {
+		netswap_set_error(nd, "file is not set");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ns_nfs_alloc(struct netswap_dev *nd)
+{
+	struct ns_nfs_conn *conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return -ENOMEM;
+	conn->nd = nd;
+	spin_lock_init(&conn->lock);
+	INIT_LIST_HEAD(&conn->send_hi);
+	INIT_LIST_HEAD(&conn->send_lo);
+	INIT_WORK(&conn->io_work, ns_io_work);
+	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
+	conn->dead = true;
+	conn->ctl_buf = kmalloc(NS_NFS_CTL_BUF, GFP_KERNEL);
+	conn->scratch = kmalloc(NS_NFS_SCRATCH, GFP_KERNEL);
+	if (!conn->ctl_buf || !conn->scratch) {
+		kfree(conn->ctl_buf);
+		kfree(conn->scratch);
+		kfree(conn);
+		return -ENOMEM;
+	}
+	/* AUTH_SYS names this host; the server may log or check it. */
+	strscpy(conn->machine, utsname()->nodename, sizeof(conn->machine));
+	conn->cred.flavor = nd->cfg.auth_none ? RPC_AUTH_NONE : RPC_AUTH_SYS;
+	conn->cred.stamp = (u32)ktime_get_real_seconds();
+	conn->cred.machine = conn->machine;
+	conn->cred.uid = nd->cfg.auth_uid;
+	conn->cred.gid = nd->cfg.auth_gid;
+	nd->tp = conn;
+	return 0;
+}
+
+static void ns_nfs_free(struct netswap_dev *nd)
+{
+	struct ns_nfs_conn *conn = ns_conn(nd);
+
+	if (!conn)
+		return;
+	kfree(conn->ctl_buf);
+	kfree(conn->scratch);
+	kfree(conn);
+	nd->tp = NULL;
+}
+
+static int ns_nfs_init_request(struct netswap_dev *nd, struct request *rq)
+{
+	struct ns_nfs_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	INIT_LIST_HEAD(&cmd->entry);
+	cmd->rq = rq;
+	return 0;
+}
+
+static void ns_nfs_end_request(struct netswap_dev *nd, struct request *rq)
+{
+	struct ns_nfs_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	/* The next request on this tag is a new call, not a retransmission. */
+	cmd->xid = 0;
+	cmd->sent = false;
+	cmd->retries = 0;
+}
+
+static int ns_nfs_connect(struct netswap_dev *nd)
+{
+	struct ns_nfs_conn *conn = ns_conn(nd);
+	char astr[64];
+	int ret;
+
+	ret = conn->resolved ? ns_nfs_probe(conn) : ns_nfs_resolve(conn);
+	if (ret)
+		return ret;
+	if (!nd->disk) {
+		nd->capacity = conn->size & PAGE_MASK;
+		nd->block_size = SECTOR_SIZE;
+		nd->max_io_bytes = rounddown(min3(conn->rtmax, conn->wtmax,
+						  (u32)NS_NFS_MAX_IO),
+					     PAGE_SIZE);
+	}
+	memset(&conn->rx, 0, sizeof(conn->rx));
+	memset(&conn->tx, 0, sizeof(conn->tx));
+	WRITE_ONCE(conn->dead, false);
+	ns_install_callbacks(conn);
+	ns_kick(conn);
+	netswap_format_addr(&conn->nfs_addr, astr, sizeof(astr));
+	nd_info(nd, "NFSv3 %s:%s, file %s: %llu bytes, %u-byte transfers, AUTH_%s\n",
+		astr, nd->cfg.export, nd->cfg.file, conn->size,
+		nd->max_io_bytes,
+		conn->cred.flavor == RPC_AUTH_SYS ? "SYS" : "NONE");
+	return 0;
+}
+
+static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
+{
+	struct ns_nfs_conn *conn = ns_conn(nd);
+	struct ns_nfs_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct list_head *list = &conn->send_hi;
+
+	if (req_op(rq) == REQ_OP_FLUSH) {
+		/* Every completed write is on stable storage already. */
+		blk_mq_start_request(rq);
+		netswap_complete_rq(nd, rq, BLK_STS_OK);
+		return BLK_STS_OK;
+	}
+	/* A requeued request keeps its XID and stage: a retransmission. */
+	if (!cmd->xid) {
+		cmd->stage = NS_NFS_IO;
+		ns_cmd_new_xid(cmd);
+	}
+	cmd->sent = false;
+	ns_cmd_build(conn, cmd);
+	if (req_op(rq) == REQ_OP_WRITE && cmd->stage == NS_NFS_IO)
+		list = &conn->send_lo;
+
+	spin_lock_bh(&conn->lock);
+	if (conn->dead) {
+		spin_unlock_bh(&conn->lock);
+		return BLK_STS_RESOURCE;
+	}
+	/* Started only once it is on a list the recovery path sees. */
+	blk_mq_start_request(rq);
+	list_add_tail(&cmd->entry, list);
+	cmd->queued = true;
+	spin_unlock_bh(&conn->lock);
+	ns_kick(conn);
+	return BLK_STS_OK;
+}
+
+static void ns_nfs_disconnect(struct netswap_dev *nd)
+{
+	struct ns_nfs_conn *conn = ns_conn(nd);
+	struct ns_nfs_cmd *cmd, *tmp;
+
+	if (!conn || !conn->sock)
+		return;
+	spin_lock_bh(&conn->lock);
+	WRITE_ONCE(conn->dead, true);
+	spin_unlock_bh(&conn->lock);
+	ns_restore_callbacks(conn);
+	cancel_work_sync(&conn->io_work);
+	cancel_delayed_work_sync(&conn->tx_retry_work);
+	cancel_work_sync(&conn->io_work);
+	netswap_sock_release(conn->sock);
+	conn->sock = NULL;
+
+	/* The core requeues or fails every started request. */
+	spin_lock_bh(&conn->lock);
+	list_for_each_entry_safe(cmd, tmp, &conn->send_hi, entry) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	list_for_each_entry_safe(cmd, tmp, &conn->send_lo, entry) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	spin_unlock_bh(&conn->lock);
+	memset(&conn->rx, 0, sizeof(conn->rx));
+	memset(&conn->tx, 0, sizeof(conn->tx));
+}
+
+/* NFSv3 has no session to end: the handle stays valid on the server. */
+static void ns_nfs_logout(struct netswap_dev *nd)
+{
+}
+
+const struct netswap_transport_ops netswap_nfs_ops = {
+	.name		= "nfs",
+	.cmd_size	= sizeof(struct ns_nfs_cmd),
+	.default_port	= NFS_PORT,
+	.validate	= ns_nfs_validate,
+	.alloc		= ns_nfs_alloc,
+	.free		= ns_nfs_free,
+	.init_request	= ns_nfs_init_request,
+	.connect	= ns_nfs_connect,
+	.queue_rq	= ns_nfs_queue_rq,
+	.disconnect	= ns_nfs_disconnect,
+	.logout		= ns_nfs_logout,
+	.end_request	= ns_nfs_end_request,
+};

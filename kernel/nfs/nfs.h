@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netswap in-kernel NFSv3 client for one swap file: ONC RPC over one TCP
+ * connection, READ and WRITE straight between bio pages and the socket.
+ */
+#ifndef NETSWAP_NFS_H
+#define NETSWAP_NFS_H
+
+#include <linux/blk-mq.h>
+#include <linux/net.h>
+#include <linux/workqueue.h>
+#include <linux/utsname.h>
+#include "../core/netswap.h"
+#include "../proto/rpc.h"
+#include "../proto/nfs3.h"
+
+/* Largest READ/WRITE we issue, whatever the server's rtmax/wtmax. */
+#define NS_NFS_MAX_IO		(256 * 1024)
+/*
+ * Marker, call header with an AUTH_SYS credential carrying a host name of
+ * up to 64 bytes, and the largest argument header (WRITE: fh, offset,
+ * count, stable, data length).
+ */
+#define NS_NFS_CALL_HDR_MAX	(RPC_MARKER_LEN + 6 * 4 + 8 + 20 + \
+				 __NEW_UTS_LEN + 8 + 4 + NFS3_FHSIZE + 20)
+/* A reply header up to READ data, or a whole WRITE/COMMIT reply. */
+#define NS_NFS_RX_HDR_MAX	(24 + RPC_AUTH_BODY_MAX + 8 + 2 * \
+				 (4 + NFS3_FATTR_SIZE) + 4 + 24 + 32)
+/* Setup calls (portmapper, MOUNT, LOOKUP, ...): call and reply buffers. */
+#define NS_NFS_CTL_BUF		4096
+/* XIDs with this bit belong to setup calls, not to blk-mq tags. */
+#define NS_XID_CTL		0x80000000u
+#define NS_NFS_RETRIES		16	/* per request: JUKEBOX, short writes */
+
+enum ns_nfs_stage {
+	NS_NFS_IO,		/* READ or WRITE */
+	NS_NFS_COMMIT,		/* WRITE came back UNSTABLE: COMMIT it */
+};
+
+/* Per-request state, in the blk-mq PDU. */
+struct ns_nfs_cmd {
+	struct list_head	entry;		/* on conn->send_hi/lo */
+	struct request		*rq;
+	u32			xid;		/* 0: not sent yet */
+	u16			gen;
+	u8			stage;
+	u8			retries;
+	bool			queued;
+	bool			sent;		/* whole call on the wire */
+	u8			verf[NFS3_WRITEVERFSIZE]; /* of an UNSTABLE WRITE */
+	u32			hdr_len;
+	u8			hdr[NS_NFS_CALL_HDR_MAX];
+};
+
+enum ns_nfs_rx_state {
+	NS_NFS_RX_HDR,		/* reply header, up to READ data */
+	NS_NFS_RX_DATA,		/* READ data into the request's pages */
+	NS_NFS_RX_PAD,
+	NS_NFS_RX_SKIP,		/* the rest of the record */
+};
+
+struct ns_nfs_rx {
+	enum ns_nfs_rx_state	state;
+	bool			in_record;
+	bool			last_frag;
+	u32			frag_left;
+	u8			mark[RPC_MARKER_LEN];
+	u32			mark_got;
+	u8			hdr[NS_NFS_RX_HDR_MAX];
+	u32			got, want;
+	struct ns_nfs_cmd	*cmd;
+	u32			data_len, data_got, pad_left;
+};
+
+struct ns_nfs_tx {
+	struct ns_nfs_cmd	*cmd;		/* NULL: idle */
+	u32			hdr_sent;
+	u32			data_len, data_sent;
+	u32			pad_len, pad_sent;
+};
+
+struct ns_nfs_conn {
+	struct netswap_dev	*nd;
+	struct socket		*sock;
+	struct work_struct	io_work;
+	struct delayed_work	tx_retry_work;
+
+	void			(*old_data_ready)(struct sock *sk);
+	void			(*old_write_space)(struct sock *sk);
+	void			(*old_state_change)(struct sock *sk);
+
+	spinlock_t		lock;		/* send lists, dead */
+	struct list_head	send_hi;	/* reads, commits */
+	struct list_head	send_lo;	/* writes */
+	bool			dead;
+
+	struct rpc_cred		cred;
+	char			machine[__NEW_UTS_LEN + 1];
+	struct sockaddr_storage	nfs_addr;	/* port resolved */
+	bool			nfs_port_mapped; /* from the portmapper */
+	struct nfs3_fh		fh;		/* the swap file, from enable */
+	bool			resolved;
+	u64			size;
+	u32			rtmax, wtmax;
+	u32			ctl_xid;
+
+	struct ns_nfs_rx	rx;
+	struct ns_nfs_tx	tx;
+	u8			*ctl_buf;	/* setup call, then its reply */
+	u8			*scratch;	/* discarded bytes, zero padding */
+};
+
+/* setup.c */
+int ns_nfs_resolve(struct ns_nfs_conn *conn);
+int ns_nfs_probe(struct ns_nfs_conn *conn);
+void ns_nfs_fill_addr(struct sockaddr_storage *dst,
+		      const struct sockaddr_storage *src, u16 port);
+
+#endif /* NETSWAP_NFS_H */

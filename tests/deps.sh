@@ -11,6 +11,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev
 	qemu-system-x86 busybox-static iproute2 util-linux
 	tgt open-iscsi targetcli-fb dbus
+	nfs-ganesha nfs-ganesha-vfs rpcbind nfs-kernel-server nfs-common systemd python3
 )
 
 missing=()

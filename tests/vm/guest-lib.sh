@@ -104,3 +104,14 @@ nsvm_iscsi_logout() {
 	local iqn=$1 portal=${2:-$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT}
 	timeout 60 iscsiadm -m node -T "$iqn" -p "$portal" --logout >&2
 }
+
+# nsvm_nfs_mount SERVER EXPORT PORT MNT_PORT DIR [OPTS]: the kernel's NFSv3
+# client over TCP with both ports given (no portmapper lookup), nolock (no
+# statd/lockd), bounded by timeout. OPTS are appended to the -o list.
+nsvm_nfs_mount() {
+	modprobe nfsv3 || return 1
+	mkdir -p "$5"
+	timeout 90 mount -t nfs \
+		-o "vers=3,proto=tcp,mountproto=tcp,nolock,port=$3,mountport=$4${6:+,$6}" \
+		"$1:$2" "$5"
+}

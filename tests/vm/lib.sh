@@ -60,3 +60,47 @@ vm_tgt_lun() {
 	"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$VM_LUN" "$mb" "${@:3}" >/dev/null ||
 		vm_fail "tgt setup failed"
 }
+
+# vm_on_exit CMD: run CMD (bash code) when the driver exits, after whatever
+# EXIT trap is already set (vm_tgt_lun sets its own trap with `trap`:
+# call it before this, not after).
+vm_on_exit() {
+	local prev
+	prev=$(trap -p EXIT)
+	prev=${prev#"trap -- '"}
+	prev=${prev%"' EXIT"}
+	prev=${prev//"'\\''"/"'"}
+	# shellcheck disable=SC2064  # expand now, on purpose
+	trap "${prev:+$prev; }$1" EXIT
+}
+
+# vm_nfs_file NAME SIZE_MB: a fresh, fully allocated (no holes) file
+# NAME.img of SIZE_MB in the export of the host ganesha on
+# $NETSWAP_NFS_PORT (default 2049, MOUNT on $NETSWAP_MNT_PORT, default
+# port + 1; see ganesha.sh). ganesha is started lazily (ganesha.sh ensure:
+# a running one with the default config is reused) and left running for
+# the next driver: run.sh stops it, and the rpcbind ganesha.sh started, at
+# the end of the suite; a driver run on its own (NETSWAP_VM_SUITE unset)
+# stops what it started when it exits. The file is removed at exit.
+# Exports for the guest (boot.sh passes every NETSWAP_* variable on):
+#   NETSWAP_NFS_EXPORT      the export path, as the guest names it in MNT
+#   NETSWAP_NFS_FILE        the file, relative to the export (NAME.img)
+#   NETSWAP_NFS_FILE_BYTES  its size in bytes
+#   NETSWAP_NFS_PORT, NETSWAP_MNT_PORT   the ports on 10.0.2.2
+vm_nfs_file() {
+	local name=$1 mb=$2 started=0 env
+	export NETSWAP_NFS_PORT=${NETSWAP_NFS_PORT:-2049}
+	"$VM_HERE/ganesha.sh" status >/dev/null 2>&1 || started=1
+	"$VM_HERE/ganesha.sh" ensure >/dev/null || vm_fail "ganesha did not start"
+	env=$("$VM_HERE/ganesha.sh" env) || vm_fail "ganesha.sh env failed"
+	eval "$env"
+	export NETSWAP_NFS_FILE=$name.img
+	export NETSWAP_NFS_FILE_BYTES=$((mb * 1024 * 1024))
+	VM_NFS_FILE=$("$VM_HERE/ganesha.sh" file "$NETSWAP_NFS_FILE" "$mb") ||
+		vm_fail "ganesha.sh file $NETSWAP_NFS_FILE $mb failed"
+	vm_on_exit "$(printf 'rm -f %q' "$VM_NFS_FILE")"
+	if [ "$started" = 1 ] && [ -z "${NETSWAP_VM_SUITE:-}" ]; then
+		vm_on_exit "$(printf 'NETSWAP_NFS_PORT=%q %q stop >/dev/null 2>&1; %q stop-rpcbind >/dev/null 2>&1' \
+			"$NETSWAP_NFS_PORT" "$VM_HERE/ganesha.sh" "$VM_HERE/ganesha.sh")"
+	fi
+}

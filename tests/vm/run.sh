@@ -6,7 +6,10 @@
 #   NETSWAP_VM_TESTS   space-separated globs on the driver name without .sh
 #                      (e.g. "t-00-boot" or "t-1*"); default all
 #   NETSWAP_KVERS      kernel filter, see kernels.sh
-#   NETSWAP_VM_PREFIX  driver prefix: t (default, make test) or s (make stress)
+#   NETSWAP_VM_PREFIX  driver prefix: t (default, make test), s (make stress)
+#                      or h (harness self-checks, e.g. h-nfs-selfcheck)
+#   NETSWAP_NFS_PORT   host ganesha port for NFS drivers (2049); a ganesha
+#                      they start is stopped at the end (see ganesha.sh)
 #   NETSWAP_VM_CASE_TIMEOUT  last-resort bound per case, seconds (3600)
 # Per-case output: build/vm/logs/NAME-KVER.log
 set -uo pipefail
@@ -39,6 +42,19 @@ for t in "$here"/"${NETSWAP_VM_PREFIX:-t}"-*.sh; do
 	selected "$n" && tests+=("$t")
 done
 [ ${#tests[@]} -gt 0 ] || { echo "run.sh: no test selected" >&2; exit 1; }
+
+# NFS: drivers start the host ganesha on $NETSWAP_NFS_PORT lazily (lib.sh
+# vm_nfs_file) and leave it to the next one. Stop it, and the rpcbind
+# ganesha.sh started, when the suite ends, unless they ran before it.
+# (tgt needs nothing here: each driver starts and stops its own tgtd.)
+export NETSWAP_VM_SUITE=1
+gan_before=$("$here/ganesha.sh" status 2>/dev/null) || gan_before=""
+rpcb_before=$("$here/ganesha.sh" rpcbind-status 2>/dev/null) || rpcb_before=""
+suite_cleanup() {
+	[ -n "$gan_before" ] || "$here/ganesha.sh" stop >/dev/null 2>&1
+	[ -n "$rpcb_before" ] || "$here/ganesha.sh" stop-rpcbind >/dev/null 2>&1
+}
+trap suite_cleanup EXIT
 
 failed=0
 for kver in "${kvers[@]}"; do

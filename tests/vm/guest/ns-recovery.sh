@@ -1,11 +1,16 @@
 # shellcheck shell=bash
-# Guest: swap through netswap while the host kills and restarts tgtd twice
-# (t-11-recovery.sh). Every page verified; each outage is seen as
-# up -> recovering -> up and counted in stats.
+# Guest: swap through netswap while the host kills and restarts the target
+# twice (tgtd for t-11-recovery.sh, ganesha for t-21-nfs-recovery.sh).
+# Every page verified; each outage is seen as up -> recovering -> up and
+# counted in stats. Args: [iscsi|nfs [PASSES (default 2)]]
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 ns_load
-ns_create t0
+if [ "${1:-iscsi}" = nfs ]; then
+	ns_create_nfs t0
+else
+	ns_create t0
+fi
 ns_set t0 io_timeout_ms 10000
 ns_set t0 reconnect_delay_ms 500
 ns_enable t0 || ns_die "enable"
@@ -27,9 +32,9 @@ ns_reserve t0
 ) &
 mon=$!
 
-# Both outages must fall inside the workload (pass 1 of 2 takes a minute or more).
-ns_swap_workload "$dev" 2 /share/ready
-[ -e /share/restarted-2 ] || ns_fail "the workload ended before both tgtd restarts"
+# Both outages must fall inside the workload (the verify pass takes a minute or more).
+ns_swap_workload "$dev" "${2:-2}" /share/ready
+[ -e /share/restarted-2 ] || ns_fail "the workload ended before both target restarts"
 nsvm_sleep 1
 kill "$mon"
 echo "states seen: $(tr '\n' ' ' </tmp/states)"

@@ -1,11 +1,17 @@
 # shellcheck shell=bash
-# Guest: configfs alone sets up a target on the host's tgt, the disk has
-# the LUN's size, and a workload of twice the RAM swaps through it with
-# every page verified. Args: PASSES [expected capacity bytes]
+# Guest: configfs alone sets up a target on the host's tgt (or a file on
+# the host's ganesha), the disk has the LUN's (file's) size, and a workload
+# of twice the RAM swaps through it with every page verified.
+# Args: PASSES [expected capacity bytes [iscsi|nfs [NFS port [MOUNT port]]]]
+# (NFS ports empty: ask the host's portmapper)
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 passes=${1:-3}
 ns_load
-ns_create t0
+if [ "${3:-iscsi}" = nfs ]; then
+	ns_create_nfs t0 "" "" "" "${4-}" "${5-}"
+else
+	ns_create t0
+fi
 ns_enable t0 || ns_die "enable"
 dev=$(ns_dev t0)
 ns_monitor t0

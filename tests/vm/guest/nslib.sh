@@ -189,3 +189,43 @@ ns_create_nfs() {
 	ns_set "$n" port "${5-${NETSWAP_NFS_PORT:-2049}}"
 	ns_set "$n" mount_port "${6-${NETSWAP_MNT_PORT:-0}}"
 }
+
+# expect_refused ATTR VALUE ERRNO-TEXT LAST_ERROR-SUBSTRING: writing VALUE
+# to t0's ATTR fails with that errno text, last_error says why, and the
+# attribute keeps its value.
+expect_refused() {
+	local attr=$1 val=$2 errtxt=$3 want=$4 before after msg
+	before=$(cat "$NS_CFG/t0/$attr" 2>/dev/null)
+	if printf '%s\n' "$val" 2>/tmp/err >"$NS_CFG/t0/$attr"; then
+		ns_fail "$attr accepted '${val:0:40}'"
+		return
+	fi
+	if ! grep -q "$errtxt" /tmp/err; then
+		ns_fail "$attr '${val:0:40}': wanted '$errtxt', got '$(cat /tmp/err)'"
+	fi
+	msg=$(cat "$NS_CFG/t0/last_error")
+	case $msg in
+	*"$want"*) ns_ok "$attr '${val:0:20}' refused: $msg" ;;
+	*) ns_fail "$attr '${val:0:40}': last_error '$msg' lacks '$want'" ;;
+	esac
+	after=$(cat "$NS_CFG/t0/$attr" 2>/dev/null)
+	[ "$before" = "$after" ] || ns_fail "$attr changed to '$after' although refused"
+}
+
+
+# expect_enable_fails LAST_ERROR-SUBSTRING: enable of t0 fails, says why in
+# one line, and leaves the target disabled (ready for another try).
+expect_enable_fails() {
+	if echo 1 2>/dev/null >"$NS_CFG/t0/enable"; then
+		ns_fail "enable succeeded; expected '$1'"
+		echo 0 >"$NS_CFG/t0/enable"
+		return
+	fi
+	[ "$(wc -l <"$NS_CFG/t0/last_error")" = 1 ] || ns_fail "last_error is not one line"
+	case $(cat "$NS_CFG/t0/last_error") in
+	*"$1"*) ns_ok "enable refused: $(cat "$NS_CFG/t0/last_error")" ;;
+	*) ns_fail "enable: last_error '$(cat "$NS_CFG/t0/last_error")' lacks '$1'" ;;
+	esac
+	[ "$(cat "$NS_CFG/t0/state")" = disabled ] || ns_fail "state $(cat "$NS_CFG/t0/state") after failed enable"
+	[ "$(cat "$NS_CFG/t0/enable")" = 0 ] || ns_fail "enable reads 1 after a failed enable"
+}

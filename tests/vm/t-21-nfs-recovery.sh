@@ -1,0 +1,31 @@
+#!/bin/bash
+# t-21-nfs-recovery.sh KVER: the NFS swap workload while the host's
+# ganesha is killed with SIGKILL and restarted twice. The workload
+# completes with zero corrupt pages; the target goes up -> recovering -> up
+# each time, reconnecting with the file handle it resolved at enable and
+# sending the outstanding calls again with their XIDs.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ "${1:-}" = --host-side ]; then
+	vm_wait_file "$NETSWAP_SHARE/ready" 600 "$NETSWAP_QEMU_PID" ||
+		vm_fail "the guest never started swapping"
+	for i in 1 2; do
+		sleep 3
+		vm_log "kill -9 ganesha ($i)"
+		"$VM_HERE/ganesha.sh" kill9 || vm_fail "ganesha kill $i"
+		sleep 4
+		"$VM_HERE/ganesha.sh" restart >/dev/null || vm_fail "ganesha restart $i"
+		vm_log "ganesha restarted ($i)"
+		: >"$NETSWAP_SHARE/restarted-$i"
+		sleep 8
+	done
+	exit 0
+fi
+
+kver=${1:?usage: $0 KVER}
+vm_need_module "$kver"
+vm_nfs_file t-21-nfs-recovery 1024
+"$VM_HERE/boot.sh" --name "t-21-nfs-recovery-$kver" --mem 256 --timeout 1500 \
+	--host "$(printf '%q --host-side' "$0")" \
+	"$kver" "$VM_HERE/guest/ns-recovery.sh" nfs 1

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/sched/mm.h>
 #include <linux/timekeeping.h>
+#include <linux/random.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include "nfs.h"
@@ -46,12 +47,19 @@ static void ns_kick(struct ns_nfs_conn *conn)
 
 /* ---------------- calls ---------------- */
 
-static void ns_cmd_new_xid(struct ns_nfs_cmd *cmd)
+/*
+ * A new XID: from a per-target counter that starts at a random value, so
+ * that a server's duplicate request cache never takes a call of this
+ * enable for one of an earlier one. Never 0 and never NS_XID_CTL.
+ */
+static void ns_cmd_new_xid(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd)
 {
-	cmd->gen = (cmd->gen + 1) & 0x7fff;
-	if (!cmd->gen)
-		cmd->gen = 1;
-	cmd->xid = (u32)cmd->gen << 16 | cmd->rq->tag;
+	u32 xid;
+
+	do {
+		xid = (u32)atomic_inc_return(&conn->next_xid) & ~NS_XID_CTL;
+	} while (!xid);
+	cmd->xid = xid;
 }
 
 /* Build the record marker, RPC header and arguments in the PDU. */
@@ -151,7 +159,7 @@ static void ns_cmd_resend(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
 		atomic64_inc(&nd->stats.retries);
 	cmd->stage = stage;
 	cmd->sent = false;
-	ns_cmd_new_xid(cmd);
+	ns_cmd_new_xid(conn, cmd);
 	ns_cmd_build(conn, cmd);
 	ns_cmd_queue(conn, cmd);
 }
@@ -233,6 +241,7 @@ static int ns_tx_push(struct ns_nfs_conn *conn)
 		tx->pad_sent += ret;
 	}
 	cmd->sent = true;
+	hash_add(conn->calls, &cmd->hnode, cmd->xid);
 	tx->cmd = NULL;
 	return 1;
 }
@@ -270,21 +279,18 @@ static void ns_tx_retry_work(struct work_struct *work)
 
 /* ---------------- receive ---------------- */
 
-static struct ns_nfs_cmd *ns_find_cmd(struct ns_nfs_conn *conn, u32 xid)
+/* The call a reply answers, taken off the table: a duplicate is unknown. */
+static struct ns_nfs_cmd *ns_take_cmd(struct ns_nfs_conn *conn, u32 xid)
 {
-	struct netswap_dev *nd = conn->nd;
 	struct ns_nfs_cmd *cmd;
-	struct request *rq;
-	u32 tag = xid & 0xffff;
 
-	if (xid & NS_XID_CTL || !READ_ONCE(nd->disk) ||
-	    tag >= nd->tag_set.queue_depth)
-		return NULL;
-	rq = blk_mq_tag_to_rq(nd->tag_set.tags[0], tag);
-	if (!rq || !blk_mq_request_started(rq))
-		return NULL;
-	cmd = blk_mq_rq_to_pdu(rq);
-	return cmd->xid == xid && cmd->sent ? cmd : NULL;
+	hash_for_each_possible(conn->calls, cmd, hnode, xid) {
+		if (cmd->xid == xid && cmd->sent) {
+			hash_del(&cmd->hnode);
+			return cmd;
+		}
+	}
+	return NULL;
 }
 
 static int ns_rx_proto_err(struct ns_nfs_conn *conn, const char *what)
@@ -411,7 +417,7 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 	if (ret)
 		return ns_rx_proto_err(conn, "malformed RPC reply");
 	if (!rx->cmd) {
-		rx->cmd = ns_find_cmd(conn, r.xid);
+		rx->cmd = ns_take_cmd(conn, r.xid);
 		if (!rx->cmd) {
 			/* Late reply to a call we gave up on: drop it. */
 			nd_warn_rl(conn->nd, "reply with unknown XID 0x%08x ignored\n",
@@ -726,6 +732,9 @@ static int ns_nfs_alloc(struct netswap_dev *nd)
 	INIT_WORK(&conn->io_work, ns_io_work);
 	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
 	conn->dead = true;
+	hash_init(conn->calls);
+	atomic_set(&conn->next_xid, get_random_u32());
+	conn->ctl_xid = get_random_u32();
 	conn->ctl_buf = kmalloc(NS_NFS_CTL_BUF, GFP_KERNEL);
 	conn->scratch = kmalloc(NS_NFS_SCRATCH, GFP_KERNEL);
 	if (!conn->ctl_buf || !conn->scratch) {
@@ -762,6 +771,7 @@ static int ns_nfs_init_request(struct netswap_dev *nd, struct request *rq)
 	struct ns_nfs_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	INIT_LIST_HEAD(&cmd->entry);
+	INIT_HLIST_NODE(&cmd->hnode);
 	cmd->rq = rq;
 	return 0;
 }
@@ -820,7 +830,7 @@ static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
 	/* A requeued request keeps its XID and stage: a retransmission. */
 	if (!cmd->xid) {
 		cmd->stage = NS_NFS_IO;
-		ns_cmd_new_xid(cmd);
+		ns_cmd_new_xid(conn, cmd);
 	}
 	cmd->sent = false;
 	ns_cmd_build(conn, cmd);
@@ -845,6 +855,8 @@ static void ns_nfs_disconnect(struct netswap_dev *nd)
 {
 	struct ns_nfs_conn *conn = ns_conn(nd);
 	struct ns_nfs_cmd *cmd, *tmp;
+	struct hlist_node *htmp;
+	int bkt;
 
 	if (!conn || !conn->sock)
 		return;
@@ -859,6 +871,8 @@ static void ns_nfs_disconnect(struct netswap_dev *nd)
 	conn->sock = NULL;
 
 	/* The core requeues or fails every started request. */
+	hash_for_each_safe(conn->calls, bkt, htmp, cmd, hnode)
+		hash_del(&cmd->hnode);
 	spin_lock_bh(&conn->lock);
 	list_for_each_entry_safe(cmd, tmp, &conn->send_hi, entry) {
 		list_del_init(&cmd->entry);

@@ -10,6 +10,7 @@
 #include <linux/net.h>
 #include <linux/workqueue.h>
 #include <linux/utsname.h>
+#include <linux/hashtable.h>
 #include "../core/netswap.h"
 #include "../proto/rpc.h"
 #include "../proto/nfs3.h"
@@ -28,7 +29,7 @@
 				 (4 + NFS3_FATTR_SIZE) + 4 + 24 + 32)
 /* Setup calls (portmapper, MOUNT, LOOKUP, ...): call and reply buffers. */
 #define NS_NFS_CTL_BUF		4096
-/* XIDs with this bit belong to setup calls, not to blk-mq tags. */
+/* XIDs with this bit belong to setup calls, not to requests. */
 #define NS_XID_CTL		0x80000000u
 #define NS_NFS_RETRIES		16	/* per request: JUKEBOX, short writes */
 
@@ -40,9 +41,9 @@ enum ns_nfs_stage {
 /* Per-request state, in the blk-mq PDU. */
 struct ns_nfs_cmd {
 	struct list_head	entry;		/* on conn->send_hi/lo */
+	struct hlist_node	hnode;		/* in conn->calls while sent */
 	struct request		*rq;
 	u32			xid;		/* 0: not sent yet */
-	u16			gen;
 	u8			stage;
 	u8			retries;
 	bool			queued;
@@ -93,6 +94,15 @@ struct ns_nfs_conn {
 	struct list_head	send_hi;	/* reads, commits */
 	struct list_head	send_lo;	/* writes */
 	bool			dead;
+
+	/*
+	 * Calls on the wire, by XID. A request's XID is not derived from
+	 * its tag: with an I/O scheduler a requeued request can come back
+	 * with another driver tag, and it must keep its XID. io_work owns
+	 * the table; disconnect empties it with io_work stopped.
+	 */
+	DECLARE_HASHTABLE(calls, 8);
+	atomic_t		next_xid;	/* random start per enable */
 
 	struct rpc_cred		cred;
 	char			machine[__NEW_UTS_LEN + 1];

@@ -158,11 +158,11 @@ static void netswap_unquiesce(struct netswap_dev *nd)
  */
 void netswap_fatal(struct netswap_dev *nd, const char *reason)
 {
+	netswap_set_error(nd, "%s", reason);
 	set_bit(NETSWAP_ERR_FATAL, &nd->flags);
 	if (netswap_change_state(nd, NETSWAP_RECOVERING, reason))
 		queue_work(nd->rec_wq, &nd->err_work);
 	/* Already recovering: the reconnect worker sees the flag. */
-	netswap_set_error(nd, "%s", reason);
 }
 
 /*

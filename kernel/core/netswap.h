@@ -85,6 +85,33 @@ struct netswap_stats {
 struct netswap_dev;
 
 /**
+ * struct netswap_io - a transport connection's I/O worker and socket hooks
+ * @nd:		target, for recovery
+ * @work:	runs @tx and @rx in turns on netswap_wq under PF_MEMALLOC
+ * @dead:	the transport's "connection stopped" flag: nothing is kicked
+ *		while it is set
+ * @tx, @rx:	send / receive what they can without blocking: >0 when
+ *		something moved, 0 when nothing could, -errno to start recovery
+ *		(-EPIPE/-ECONNRESET: closed by the peer; -EPROTO: protocol error)
+ * @arg:	the transport's connection, passed to @tx and @rx
+ *
+ * Socket data and write space kick @work; a connection closing starts
+ * recovery. netswap_io_attach() installs the hooks on a connected socket,
+ * netswap_io_detach() puts the socket's own back.
+ */
+struct netswap_io {
+	struct netswap_dev	*nd;
+	struct work_struct	work;
+	const bool		*dead;
+	int			(*tx)(void *arg);
+	int			(*rx)(void *arg);
+	void			*arg;
+	void			(*old_data_ready)(struct sock *sk);
+	void			(*old_write_space)(struct sock *sk);
+	void			(*old_state_change)(struct sock *sk);
+};
+
+/**
  * struct netswap_transport_ops - what a transport provides to the core
  * @name:	"iscsi", "nfs"
  * @cmd_size:	bytes of per-request state in the blk-mq PDU
@@ -219,6 +246,12 @@ int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len);
 void netswap_sock_set_timeouts(struct socket *sock, unsigned int ms);
 int netswap_format_addr(const struct sockaddr_storage *ss, char *buf,
 			size_t len);
+void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
+		     const bool *dead, int (*tx)(void *arg),
+		     int (*rx)(void *arg), void *arg);
+void netswap_io_kick(struct netswap_io *io);
+void netswap_io_attach(struct netswap_io *io, struct socket *sock);
+void netswap_io_detach(struct netswap_io *io, struct socket *sock);
 
 /* configfs/configfs.c */
 int netswap_configfs_init(void);

@@ -223,3 +223,135 @@ int netswap_format_addr(const struct sockaddr_storage *ss, char *buf,
 			&((const struct sockaddr_in *)ss)->sin_addr,
 			ntohs(((const struct sockaddr_in *)ss)->sin_port));
 }
+
+/* ---------------- the I/O worker and its socket hooks ---------------- */
+
+void netswap_io_kick(struct netswap_io *io)
+{
+	queue_work(netswap_wq, &io->work);
+}
+
+static const char *netswap_io_err(int err, bool tx)
+{
+	if (err == -ECONNRESET || (tx && err == -EPIPE))
+		return "connection closed by target";
+	if (err == -EPROTO)
+		return "protocol error";
+	return tx ? "send failed" : "receive failed";
+}
+
+/* Send and receive in turns for up to 2 ms, then yield the worker. */
+static void netswap_io_work(struct work_struct *work)
+{
+	struct netswap_io *io = container_of(work, struct netswap_io, work);
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	unsigned long deadline = jiffies + msecs_to_jiffies(2);
+	int tx, rx;
+
+	if (READ_ONCE(*io->dead))
+		goto out;
+	do {
+		tx = io->tx(io->arg);
+		if (tx < 0) {
+			netswap_error(io->nd, netswap_io_err(tx, true));
+			goto out;
+		}
+		rx = io->rx(io->arg);
+		if (rx < 0) {
+			netswap_error(io->nd, netswap_io_err(rx, false));
+			goto out;
+		}
+	} while ((tx > 0 || rx > 0) && time_before(jiffies, deadline));
+	if (tx > 0 || rx > 0)
+		netswap_io_kick(io);
+out:
+	memalloc_noreclaim_restore(noreclaim);
+}
+
+void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
+		     const bool *dead, int (*tx)(void *arg),
+		     int (*rx)(void *arg), void *arg)
+{
+	io->nd = nd;
+	io->dead = dead;
+	io->tx = tx;
+	io->rx = rx;
+	io->arg = arg;
+	INIT_WORK(&io->work, netswap_io_work);
+}
+
+static void netswap_io_data_ready(struct sock *sk)
+{
+	struct netswap_io *io;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	io = sk->sk_user_data;
+	if (io && !READ_ONCE(*io->dead))
+		netswap_io_kick(io);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void netswap_io_write_space(struct sock *sk)
+{
+	struct netswap_io *io;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	io = sk->sk_user_data;
+	if (io && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (!READ_ONCE(*io->dead))
+			netswap_io_kick(io);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void netswap_io_state_change(struct sock *sk)
+{
+	struct netswap_io *io;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	io = sk->sk_user_data;
+	if (io && !READ_ONCE(*io->dead)) {
+		switch (sk->sk_state) {
+		case TCP_CLOSE:
+		case TCP_CLOSE_WAIT:
+		case TCP_LAST_ACK:
+		case TCP_FIN_WAIT1:
+		case TCP_FIN_WAIT2:
+			netswap_error(io->nd, "connection closed by target");
+			break;
+		default:
+			break;
+		}
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+void netswap_io_attach(struct netswap_io *io, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = io;
+	io->old_data_ready = sk->sk_data_ready;
+	io->old_write_space = sk->sk_write_space;
+	io->old_state_change = sk->sk_state_change;
+	sk->sk_data_ready = netswap_io_data_ready;
+	sk->sk_write_space = netswap_io_write_space;
+	sk->sk_state_change = netswap_io_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+void netswap_io_detach(struct netswap_io *io, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == io) {
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = io->old_data_ready;
+		sk->sk_write_space = io->old_write_space;
+		sk->sk_state_change = io->old_state_change;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}

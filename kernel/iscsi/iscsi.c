@@ -78,7 +78,7 @@ void ns_iscsi_update_sn(struct ns_iscsi_conn *conn,
 
 static void ns_kick(struct ns_iscsi_conn *conn)
 {
-	queue_work(netswap_wq, &conn->io_work);
+	netswap_io_kick(&conn->io);
 }
 
 /* ---------------- request data helpers ---------------- */
@@ -340,8 +340,9 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 }
 
 /* Returns >0 if something was sent, 0 if nothing could be, -errno. */
-static int ns_tx(struct ns_iscsi_conn *conn)
+static int ns_tx(void *arg)
 {
+	struct ns_iscsi_conn *conn = arg;
 	int sent = 0, ret;
 
 	while (sent < NS_TX_BUDGET) {
@@ -750,8 +751,9 @@ io:
 	return ret ? ret : -ECONNRESET;
 }
 
-static int ns_rx(struct ns_iscsi_conn *conn)
+static int ns_rx(void *arg)
 {
+	struct ns_iscsi_conn *conn = arg;
 	int n = 0, ret;
 
 	while (n < NS_RX_BUDGET) {
@@ -763,118 +765,6 @@ static int ns_rx(struct ns_iscsi_conn *conn)
 		n++;
 	}
 	return n;
-}
-
-static void ns_io_work(struct work_struct *work)
-{
-	struct ns_iscsi_conn *conn = container_of(work, struct ns_iscsi_conn,
-						  io_work);
-	unsigned int noreclaim = memalloc_noreclaim_save();
-	unsigned long deadline = jiffies + msecs_to_jiffies(2);
-	int tx, rx;
-
-	if (READ_ONCE(conn->dead))
-		goto out;
-	do {
-		tx = ns_tx(conn);
-		if (tx < 0) {
-			netswap_error(conn->nd, tx == -EPIPE ||
-				      tx == -ECONNRESET ?
-				      "connection closed by target" :
-				      "send failed");
-			goto out;
-		}
-		rx = ns_rx(conn);
-		if (rx < 0) {
-			netswap_error(conn->nd, rx == -ECONNRESET ?
-				      "connection closed by target" :
-				      rx == -EPROTO ? "protocol error" :
-				      "receive failed");
-			goto out;
-		}
-	} while ((tx > 0 || rx > 0) && time_before(jiffies, deadline));
-	if (tx > 0 || rx > 0)
-		ns_kick(conn);
-out:
-	memalloc_noreclaim_restore(noreclaim);
-}
-
-/* ---------------- socket callbacks ---------------- */
-
-static void ns_data_ready(struct sock *sk)
-{
-	struct ns_iscsi_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn && !READ_ONCE(conn->dead))
-		ns_kick(conn);
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_write_space(struct sock *sk)
-{
-	struct ns_iscsi_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn && sk_stream_is_writeable(sk)) {
-		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		if (!READ_ONCE(conn->dead))
-			ns_kick(conn);
-	}
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_state_change(struct sock *sk)
-{
-	struct ns_iscsi_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn && !READ_ONCE(conn->dead)) {
-		switch (sk->sk_state) {
-		case TCP_CLOSE:
-		case TCP_CLOSE_WAIT:
-		case TCP_LAST_ACK:
-		case TCP_FIN_WAIT1:
-		case TCP_FIN_WAIT2:
-			netswap_error(conn->nd, "connection closed by target");
-			break;
-		default:
-			break;
-		}
-	}
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_install_callbacks(struct ns_iscsi_conn *conn)
-{
-	struct sock *sk = conn->sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = conn;
-	conn->old_data_ready = sk->sk_data_ready;
-	conn->old_write_space = sk->sk_write_space;
-	conn->old_state_change = sk->sk_state_change;
-	sk->sk_data_ready = ns_data_ready;
-	sk->sk_write_space = ns_write_space;
-	sk->sk_state_change = ns_state_change;
-	write_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_restore_callbacks(struct ns_iscsi_conn *conn)
-{
-	struct sock *sk = conn->sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == conn) {
-		sk->sk_user_data = NULL;
-		sk->sk_data_ready = conn->old_data_ready;
-		sk->sk_write_space = conn->old_write_space;
-		sk->sk_state_change = conn->old_state_change;
-	}
-	write_unlock_bh(&sk->sk_callback_lock);
 }
 
 /* ---------------- liveness ---------------- */
@@ -961,7 +851,7 @@ static int ns_iscsi_alloc(struct netswap_dev *nd)
 	spin_lock_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->send_hi);
 	INIT_LIST_HEAD(&conn->send_lo);
-	INIT_WORK(&conn->io_work, ns_io_work);
+	netswap_io_init(&conn->io, nd, &conn->dead, ns_tx, ns_rx, conn);
 	INIT_DELAYED_WORK(&conn->ping_work, ns_ping_work);
 	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
 	conn->dead = true;
@@ -1049,7 +939,7 @@ static int ns_iscsi_connect(struct netswap_dev *nd)
 	conn->ping_pending = false;
 	conn->ping_outstanding = false;
 	WRITE_ONCE(conn->dead, false);
-	ns_install_callbacks(conn);
+	netswap_io_attach(&conn->io, conn->sock);
 	queue_delayed_work(netswap_wq, &conn->ping_work,
 			   msecs_to_jiffies(ns_ping_interval_ms(nd)));
 	ns_kick(conn);
@@ -1136,12 +1026,12 @@ static void ns_stop_io(struct ns_iscsi_conn *conn)
 	spin_lock_bh(&conn->lock);
 	WRITE_ONCE(conn->dead, true);
 	spin_unlock_bh(&conn->lock);
-	ns_restore_callbacks(conn);
+	netswap_io_detach(&conn->io, conn->sock);
 	/* Each can queue the next; io_work sees ->dead and queues nothing. */
 	cancel_delayed_work_sync(&conn->ping_work);
-	cancel_work_sync(&conn->io_work);
+	cancel_work_sync(&conn->io.work);
 	cancel_delayed_work_sync(&conn->tx_retry_work);
-	cancel_work_sync(&conn->io_work);
+	cancel_work_sync(&conn->io.work);
 }
 
 static void ns_iscsi_disconnect(struct netswap_dev *nd)

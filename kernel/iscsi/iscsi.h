@@ -86,15 +86,11 @@ struct ns_iscsi_cmd {
 struct ns_iscsi_conn {
 	struct netswap_dev	*nd;
 	struct socket		*sock;
-	struct work_struct	io_work;
+	struct netswap_io	io;		/* io.work: all socket I/O */
 	struct delayed_work	ping_work;
 	/* Backstop when the socket is full and no ACK will call write_space. */
 	struct delayed_work	tx_retry_work;
 
-	/* Saved socket callbacks, restored at disconnect. */
-	void			(*old_data_ready)(struct sock *sk);
-	void			(*old_write_space)(struct sock *sk);
-	void			(*old_state_change)(struct sock *sk);
 
 	spinlock_t		lock;		/* send_list, ctl flags */
 	struct list_head	send_hi;	/* reads, flushes, R2T data */

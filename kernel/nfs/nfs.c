@@ -42,7 +42,7 @@ static inline struct ns_nfs_conn *ns_conn(struct netswap_dev *nd)
 
 static void ns_kick(struct ns_nfs_conn *conn)
 {
-	queue_work(netswap_wq, &conn->io_work);
+	netswap_io_kick(&conn->io);
 }
 
 /* ---------------- calls ---------------- */
@@ -246,8 +246,9 @@ static int ns_tx_push(struct ns_nfs_conn *conn)
 	return 1;
 }
 
-static int ns_tx(struct ns_nfs_conn *conn)
+static int ns_tx(void *arg)
 {
+	struct ns_nfs_conn *conn = arg;
 	int sent = 0, ret;
 
 	while (sent < NS_NFS_TX_BUDGET) {
@@ -567,8 +568,9 @@ static int ns_rx_step(struct ns_nfs_conn *conn)
 	}
 }
 
-static int ns_rx(struct ns_nfs_conn *conn)
+static int ns_rx(void *arg)
 {
+	struct ns_nfs_conn *conn = arg;
 	int n = 0, ret;
 
 	while (n < NS_NFS_RX_BUDGET) {
@@ -580,125 +582,6 @@ static int ns_rx(struct ns_nfs_conn *conn)
 		n++;
 	}
 	return n;
-}
-
-static const char *ns_io_err_str(int err)
-{
-	switch (err) {
-	case -EPIPE:
-	case -ECONNRESET:
-		return "connection closed by server";
-	case -EPROTO:
-		return "protocol error";
-	default:
-		return "network error";
-	}
-}
-
-static void ns_io_work(struct work_struct *work)
-{
-	struct ns_nfs_conn *conn = container_of(work, struct ns_nfs_conn,
-						io_work);
-	unsigned int noreclaim = memalloc_noreclaim_save();
-	unsigned long deadline = jiffies + msecs_to_jiffies(2);
-	int tx, rx;
-
-	if (READ_ONCE(conn->dead))
-		goto out;
-	do {
-		tx = ns_tx(conn);
-		if (tx < 0) {
-			netswap_error(conn->nd, ns_io_err_str(tx));
-			goto out;
-		}
-		rx = ns_rx(conn);
-		if (rx < 0) {
-			netswap_error(conn->nd, ns_io_err_str(rx));
-			goto out;
-		}
-	} while ((tx > 0 || rx > 0) && time_before(jiffies, deadline));
-	if (tx > 0 || rx > 0)
-		ns_kick(conn);
-out:
-	memalloc_noreclaim_restore(noreclaim);
-}
-
-/* ---------------- socket callbacks ---------------- */
-
-static void ns_data_ready(struct sock *sk)
-{
-	struct ns_nfs_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn && !READ_ONCE(conn->dead))
-		ns_kick(conn);
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_write_space(struct sock *sk)
-{
-	struct ns_nfs_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn && sk_stream_is_writeable(sk)) {
-		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		if (!READ_ONCE(conn->dead))
-			ns_kick(conn);
-	}
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_state_change(struct sock *sk)
-{
-	struct ns_nfs_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn && !READ_ONCE(conn->dead)) {
-		switch (sk->sk_state) {
-		case TCP_CLOSE:
-		case TCP_CLOSE_WAIT:
-		case TCP_LAST_ACK:
-		case TCP_FIN_WAIT1:
-		case TCP_FIN_WAIT2:
-			netswap_error(conn->nd, "connection closed by server");
-			break;
-		default:
-			break;
-		}
-	}
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_install_callbacks(struct ns_nfs_conn *conn)
-{
-	struct sock *sk = conn->sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = conn;
-	conn->old_data_ready = sk->sk_data_ready;
-	conn->old_write_space = sk->sk_write_space;
-	conn->old_state_change = sk->sk_state_change;
-	sk->sk_data_ready = ns_data_ready;
-	sk->sk_write_space = ns_write_space;
-	sk->sk_state_change = ns_state_change;
-	write_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ns_restore_callbacks(struct ns_nfs_conn *conn)
-{
-	struct sock *sk = conn->sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == conn) {
-		sk->sk_user_data = NULL;
-		sk->sk_data_ready = conn->old_data_ready;
-		sk->sk_write_space = conn->old_write_space;
-		sk->sk_state_change = conn->old_state_change;
-	}
-	write_unlock_bh(&sk->sk_callback_lock);
 }
 
 /* ---------------- transport ops ---------------- */
@@ -729,7 +612,7 @@ static int ns_nfs_alloc(struct netswap_dev *nd)
 	spin_lock_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->send_hi);
 	INIT_LIST_HEAD(&conn->send_lo);
-	INIT_WORK(&conn->io_work, ns_io_work);
+	netswap_io_init(&conn->io, nd, &conn->dead, ns_tx, ns_rx, conn);
 	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
 	conn->dead = true;
 	hash_init(conn->calls);
@@ -805,7 +688,7 @@ static int ns_nfs_connect(struct netswap_dev *nd)
 	memset(&conn->rx, 0, sizeof(conn->rx));
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	WRITE_ONCE(conn->dead, false);
-	ns_install_callbacks(conn);
+	netswap_io_attach(&conn->io, conn->sock);
 	ns_kick(conn);
 	netswap_format_addr(&conn->nfs_addr, astr, sizeof(astr));
 	nd_info(nd, "NFSv3 %s:%s, file %s: %llu bytes, %u-byte transfers, AUTH_%s\n",
@@ -863,10 +746,10 @@ static void ns_nfs_disconnect(struct netswap_dev *nd)
 	spin_lock_bh(&conn->lock);
 	WRITE_ONCE(conn->dead, true);
 	spin_unlock_bh(&conn->lock);
-	ns_restore_callbacks(conn);
-	cancel_work_sync(&conn->io_work);
+	netswap_io_detach(&conn->io, conn->sock);
+	cancel_work_sync(&conn->io.work);
 	cancel_delayed_work_sync(&conn->tx_retry_work);
-	cancel_work_sync(&conn->io_work);
+	cancel_work_sync(&conn->io.work);
 	netswap_sock_release(conn->sock);
 	conn->sock = NULL;
 

@@ -83,12 +83,8 @@ struct ns_nfs_tx {
 struct ns_nfs_conn {
 	struct netswap_dev	*nd;
 	struct socket		*sock;
-	struct work_struct	io_work;
+	struct netswap_io	io;		/* io.work: all socket I/O */
 	struct delayed_work	tx_retry_work;
-
-	void			(*old_data_ready)(struct sock *sk);
-	void			(*old_write_space)(struct sock *sk);
-	void			(*old_state_change)(struct sock *sk);
 
 	spinlock_t		lock;		/* send lists, dead */
 	struct list_head	send_hi;	/* reads, commits */

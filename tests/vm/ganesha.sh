@@ -354,11 +354,17 @@ do_stop() {
 }
 
 do_kill9() {
-	local pid
+	local pid i
 	pid=$(ganesha_pid) || die "ganesha not running on $port"
 	kill -KILL "$pid"
 	wait_gone "$pid" 50 || die "ganesha $pid does not die"
 	rm -f "$pidfile"
+	# The leader can be a zombie while its other threads still exit and
+	# hold the listening sockets: wait (bounded, 5 s) for the ports.
+	for ((i = 0; i < 50; i++)); do
+		listening "$port" || listening "$mnt_port" || break
+		sleep 0.1
+	done
 }
 
 # target NAME: absolute path of NAME inside the export dir (no "..").

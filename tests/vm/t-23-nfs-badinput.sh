@@ -11,6 +11,7 @@ set -euo pipefail
 if [ "${1:-}" = --host-side ]; then
 	vm_wait_file "$NETSWAP_SHARE/remove-file" 300 "$NETSWAP_QEMU_PID" ||
 		vm_fail "the guest never asked to remove the file"
+	# shellcheck disable=SC2153 # exported by vm_nfs_file
 	rm -f "$NETSWAP_NFS_EXPORT/$NETSWAP_NFS_FILE"
 	# ganesha keeps a removed file open until it restarts.
 	NETSWAP_NFS_PORT=$NETSWAP_NFS_PORT "$VM_HERE/ganesha.sh" restart >/dev/null ||
@@ -29,19 +30,17 @@ vm_on_exit "$(printf 'rm -rf %q %q' "$NETSWAP_NFS_EXPORT/holes.img" "$NETSWAP_NF
 # A ganesha that refuses every MOUNT from the guest, on its own ports.
 deny_port=$((NETSWAP_NFS_PORT + 10))
 export NETSWAP_NFS_DENY_PORT=$deny_port NETSWAP_MNT_DENY_PORT=$((deny_port + 1))
-vm_on_exit "$(printf 'NETSWAP_NFS_PORT=%q %q stop >/dev/null 2>&1' "$deny_port" "$VM_HERE/ganesha.sh")"
+# Starting or stopping it takes the portmapper entries of the main one (one
+# rpcbind for all): restart the main one after it, whatever happens, so
+# later drivers find it there.
+vm_on_exit "$(printf 'NETSWAP_NFS_PORT=%q %q stop >/dev/null 2>&1; ! %q status >/dev/null 2>&1 || %q restart >/dev/null 2>&1' \
+	"$deny_port" "$VM_HERE/ganesha.sh" "$VM_HERE/ganesha.sh" "$VM_HERE/ganesha.sh")"
 NETSWAP_NFS_PORT=$deny_port NETSWAP_MNT_PORT=$NETSWAP_MNT_DENY_PORT NETSWAP_NFS_CLIENTS=10.9.9.9 \
 	NETSWAP_NFS_EXPORT_DIR='' "$VM_HERE/ganesha.sh" start >/dev/null ||
 	vm_fail "refusing ganesha did not start"
 NETSWAP_NFS_DENY_EXPORT=$(NETSWAP_NFS_PORT=$deny_port "$VM_HERE/ganesha.sh" export)
 export NETSWAP_NFS_DENY_EXPORT
 
-rc=0
 "$VM_HERE/boot.sh" --name "t-23-nfs-badinput-$kver" --mem 256 --timeout 600 \
 	--host "$(printf '%q --host-side' "$0")" \
-	"$kver" "$VM_HERE/guest/ns-nfs-badinput.sh" || rc=$?
-# Starting the refusing ganesha took the portmapper entries of the main
-# one (one rpcbind for all): restart it so later drivers find it there.
-NETSWAP_NFS_PORT=$deny_port "$VM_HERE/ganesha.sh" stop >/dev/null 2>&1 || true
-"$VM_HERE/ganesha.sh" restart >/dev/null || vm_fail "ganesha restart"
-exit "$rc"
+	"$kver" "$VM_HERE/guest/ns-nfs-badinput.sh"

@@ -180,14 +180,14 @@ ns_swap_workload() {
 # target on the host's ganesha (NETSWAP_NFS_* from vm_nfs_file) unless told
 # otherwise. An empty PORT / MOUNT_PORT leaves it 0: ask the portmapper.
 ns_create_nfs() {
-	local n=$1
+	local n=$1 port=${5-${NETSWAP_NFS_PORT:-2049}} mport=${6-${NETSWAP_MNT_PORT:-0}}
 	mkdir "$NS_CFG/$n" || ns_die "mkdir $NS_CFG/$n"
 	ns_set "$n" transport nfs
 	ns_set "$n" address "${4:-$NETSWAP_HOST_IP}"
 	ns_set "$n" export "${3:-$NETSWAP_NFS_EXPORT}"
 	ns_set "$n" file "${2:-$NETSWAP_NFS_FILE}"
-	ns_set "$n" port "${5-${NETSWAP_NFS_PORT:-2049}}"
-	ns_set "$n" mount_port "${6-${NETSWAP_MNT_PORT:-0}}"
+	ns_set "$n" port "${port:-0}"
+	ns_set "$n" mount_port "${mport:-0}"
 }
 
 # expect_refused ATTR VALUE ERRNO-TEXT LAST_ERROR-SUBSTRING: writing VALUE

@@ -1,0 +1,225 @@
+# shellcheck shell=bash
+# Guest (t-24-nfs-quirks.sh): netswap's NFS client against fakenfs.py, an
+# in-memory NFSv3 server in this guest on 127.0.0.1 whose quirks take the
+# client paths knfsd and ganesha never take:
+#  (a) every WRITE answers UNSTABLE: the client must COMMIT; every Nth
+#      COMMIT simulates a server reboot (new write verifier, uncommitted
+#      pages lost): the client must send those WRITEs again;
+#  (b) NFS3ERR_JUKEBOX on every Nth READ, WRITE and COMMIT, also
+#      NFS3ERR_SERVERFAULT, RPC SYSTEM_ERR and short READs (odd counts:
+#      XDR padding): retried after ~500 ms (the server measures the
+#      delay); short WRITEs: sent again;
+#  (c) every reply split into 2-3 record fragments at odd offsets (inside
+#      the reply header and inside READ data), some with a zero-length
+#      fragment, some sent in pieces 2 ms apart (inside the markers too);
+#  (d) before every Nth I/O reply, and before every setup reply (MNT,
+#      LOOKUP, GETATTR, FSINFO), a copy with an XID the client never used:
+#      ignored ("reply with unknown XID ... ignored");
+#  (e) a file whose GETATTR reports used < size: enable fails "has holes".
+# An O_DIRECT 8 MB pattern is written and read back; the server's stable
+# content (what survived the simulated reboots) must equal the pattern;
+# after disable/enable it reads back again. The server's counters
+# (/share/fakenfs-stats.txt) must show every quirk taken, every JUKEBOX
+# retried no sooner than 400 ms, no uncommitted or lost data left; the
+# target's stats show retries and no errors; the kernel log has the
+# client's line for each quirk ("write verifier changed", "unknown XID",
+# "jukebox", "short READ", ...) and no protocol error.
+# NETSWAP_FAKENFS_QUIRKS (fakenfs.py switches, words) replaces the quirk
+# set, e.g. to find the smallest one that reproduces a failure; only the
+# counters and log lines of the quirks given are checked.
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+
+FAKENFS=$NETSWAP_REPO/tests/vm/fakenfs.py
+port=20049 mport=20050 export_path=/fakenfs mb=8
+stats=/tmp/fakenfs-stats dump=/tmp/fakenfs-dump
+if [ -n "${NETSWAP_FAKENFS_QUIRKS:-}" ]; then
+	read -r -a quirks <<<"$NETSWAP_FAKENFS_QUIRKS"
+else
+	quirks=(--unstable --verf-change-every 40 --jukebox-every 7
+		--jukebox-commit-every 29 --serverfault-every 23 --syserr-every 31
+		--short-every 17 --fragment --empty-fragments --trickle-every 13
+		--bogus-xid-every 5 --bogus-setup --vary-attrs)
+fi
+ns_log "fakenfs quirks: ${quirks[*]}"
+
+python3 "$FAKENFS" --port "$port" --mnt-port "$mport" --export "$export_path" \
+	--file swap.img:32M --holes holes.img:1M --stats "$stats" \
+	--dump "$dump" --dump-len "${mb}M" --ready /tmp/fakenfs-ready \
+	--log /share/fakenfs.log "${quirks[@]}" </dev/null >/share/fakenfs.out 2>&1 &
+srv_pid=$!
+nsvm_wait_file /tmp/fakenfs-ready 90 || ns_die "fakenfs.py did not start: $(tail -n 3 /share/fakenfs.out)"
+ns_log "fakenfs.py is up (pid $srv_pid)"
+
+declare -A SRV
+# srv_snapshot: SIGUSR1 makes the server rewrite its stats (and dump);
+# wait for the new stats_seq, load the counters into SRV.
+srv_snapshot() {
+	local prev=${SRV[stats_seq]:-0} seq=0 k v i end=$((SECONDS + 30))
+	kill -USR1 "$srv_pid" || { ns_fail "fakenfs.py is gone"; return 1; }
+	for ((i = 0; i < 300 && SECONDS <= end; i++)); do
+		if [ -f "$stats" ]; then
+			while read -r k v; do [ "$k" = stats_seq ] && seq=$v; done <"$stats"
+		fi
+		[ "$seq" -gt "$prev" ] && break
+		nsvm_sleep 0.1
+	done
+	[ "$seq" -gt "$prev" ] || { ns_fail "fakenfs.py did not write its stats"; return 1; }
+	SRV=()
+	while read -r k v; do SRV[$k]=$v; done <"$stats"
+	cp "$stats" /share/fakenfs-stats.txt
+}
+
+# has SWITCH: the server runs with that quirk.
+has() {
+	local q
+	for q in "${quirks[@]}"; do [ "$q" = "$1" ] && return 0; done
+	return 1
+}
+
+# srv_expect NAME OP VALUE: the server counter NAME compares with VALUE.
+srv_expect() {
+	local v=${SRV[$1]:-0} ok=0
+	case $2 in
+	gt) ((v > $3)) && ok=1 ;;
+	ge) ((v >= $3)) && ok=1 ;;
+	eq) ((v == $3)) && ok=1 ;;
+	esac
+	if [ "$ok" = 1 ]; then
+		ns_ok "server: $1 = $v (-$2 $3)"
+	else
+		ns_fail "server: $1 = $v, expected -$2 $3"
+	fi
+}
+
+ns_load
+
+# (e) used < size
+ns_create_nfs t0 holes.img "$export_path" 127.0.0.1 "$port" "$mport"
+expect_enable_fails "has holes"
+rmdir "$NS_CFG/t0" || ns_fail "rmdir t0"
+
+# (a)-(d) under an O_DIRECT pattern
+ns_create_nfs q0 swap.img "$export_path" 127.0.0.1 "$port" "$mport"
+ns_enable q0 || ns_die "enable against fakenfs.py"
+dev=$(ns_dev q0)
+[ "$(blockdev --getsize64 "$dev")" = $((32 << 20)) ] ||
+	ns_fail "$dev is $(blockdev --getsize64 "$dev") bytes, the file 32 MB"
+t0=$SECONDS
+ns_pattern_check "$dev" "$mb"
+ns_log "pattern check took $((SECONDS - t0)) s"
+cat "$NS_CFG/q0/stats"
+declare -A NS
+while read -r k v; do NS[$k]=$v; done <"$NS_CFG/q0/stats"
+[ "${NS[errors]:-x}" = 0 ] || ns_fail "target errors: ${NS[errors]:-?}"
+[ "${NS[writes]:-0}" -ge $((mb * 16)) ] || ns_fail "target writes: ${NS[writes]:-?}"
+
+srv_snapshot
+if cmp -s "$dump" /tmp/ns-pat; then
+	ns_ok "the server's stable data equals the pattern"
+else
+	ns_fail "the server's stable data differs from the pattern: $(cmp "$dump" /tmp/ns-pat 2>&1 | head -n 1)"
+fi
+srv_expect bad_calls eq 0
+srv_expect auth_sys gt 0
+srv_expect dirty_pages eq 0
+srv_expect lost_pending eq 0
+if has --unstable; then
+	srv_expect unstable_replies gt 0
+	# one COMMIT per UNSTABLE reply, but a short WRITE is sent again first
+	srv_expect commits eq $((SRV[unstable_replies] - SRV[short_writes]))
+fi
+if has --verf-change-every; then
+	srv_expect verf_changes gt 0
+	srv_expect pages_lost gt 0
+	srv_expect verf_rewrites gt 0
+	srv_expect verf_mismatches gt 0
+	srv_expect rewrites ge "${SRV[verf_rewrites]:-1}"
+fi
+if has --jukebox-every; then
+	srv_expect jukebox_read gt 0
+	srv_expect jukebox_write gt 0
+fi
+has --jukebox-commit-every && srv_expect jukebox_commit gt 0
+has --serverfault-every && srv_expect serverfaults gt 0
+has --syserr-every && srv_expect syserrs gt 0
+if has --short-every; then
+	srv_expect short_reads gt 0
+	srv_expect short_writes gt 0
+fi
+if [ "${SRV[retry_waits]:-0}" -gt 0 ]; then
+	srv_expect retry_back eq "${SRV[retry_waits]}"
+	srv_expect retry_delay_min_ms ge 400
+	ns_log "server: retry delays $((SRV[retry_delay_min_ms]))-$((SRV[retry_delay_max_ms])) ms"
+fi
+if has --fragment; then
+	srv_expect split_replies gt 0
+	srv_expect fragments gt $((2 * SRV[split_replies]))
+fi
+has --empty-fragments && srv_expect empty_fragments gt 0
+has --trickle-every && srv_expect trickled gt 0
+if has --bogus-xid-every || has --bogus-setup; then
+	srv_expect bogus_xids gt 0
+fi
+
+# the client's side of it, in the kernel log
+dmesg >/tmp/dmesg.txt
+log_has() {
+	local n
+	n=$(grep -c "q0: .*$1" /tmp/dmesg.txt)
+	if [ "$n" -gt 0 ]; then
+		ns_ok "kernel log: $n x '$1'"
+	else
+		ns_fail "kernel log lacks '$1'"
+	fi
+}
+has --verf-change-every && log_has "write verifier changed (server restarted)"
+has --bogus-xid-every && log_has "reply with unknown XID .* ignored"
+has --jukebox-every && log_has "server busy, try later (jukebox), retrying"
+has --serverfault-every && log_has "server fault, retrying"
+has --syserr-every && log_has "RPC: server system error"
+has --short-every && log_has "short READ at"
+if grep -E 'q0: .*(malformed|protocol error|gave up|connection lost)' /tmp/dmesg.txt; then
+	ns_fail "protocol errors or a lost connection in the kernel log"
+fi
+# Every reply that asks for a retry is one: waits (JUKEBOX, SERVERFAULT,
+# SYSTEM_ERR, short READ), short WRITEs, COMMITs with another verifier.
+want=$((SRV[retry_waits] + SRV[short_writes] + SRV[verf_mismatches]))
+if [ "${NS[retries]:-x}" = "$want" ]; then
+	ns_ok "target retries: ${NS[retries]} (= $want retries the server asked for)"
+else
+	ns_fail "target retries: ${NS[retries]:-?}, the server asked for $want (waits ${SRV[retry_waits]}, short writes ${SRV[short_writes]}, verifier mismatches ${SRV[verf_mismatches]})"
+fi
+if [ "$want" -gt 0 ] && [ "${NS[retries]:-0}" -eq 0 ]; then
+	ns_fail "no retries"
+fi
+
+# Enable again (setup replies fragmented, bogus XIDs before them); the
+# pattern reads back from the server.
+echo 0 >"$NS_CFG/q0/enable" || ns_fail "disable: $(ns_get q0 last_error)"
+ns_enable q0 || ns_die "re-enable against fakenfs.py"
+dev=$(ns_dev q0)
+dd if="$dev" of=/tmp/ns-back2 bs=1M count="$mb" iflag=direct status=none || ns_fail "read $dev"
+if cmp -s /tmp/ns-pat /tmp/ns-back2; then
+	ns_ok "pattern read back after re-enable"
+else
+	ns_fail "pattern differs after re-enable"
+fi
+grep -E '^(reads|writes|errors|retries) ' "$NS_CFG/q0/stats"
+[ "$(ns_get q0 state)" = up ] || ns_fail "state $(ns_get q0 state)"
+ns_teardown q0
+ns_unload
+
+kill "$srv_pid" 2>/dev/null
+for ((i = 0; i < 100; i++)); do
+	kill -0 "$srv_pid" 2>/dev/null || break
+	nsvm_sleep 0.1
+done
+if kill -0 "$srv_pid" 2>/dev/null; then
+	ns_fail "fakenfs.py ignored SIGTERM"
+	kill -9 "$srv_pid"
+fi
+wait "$srv_pid" || ns_fail "fakenfs.py exited $?"
+cp "$stats" /share/fakenfs-stats.txt 2>/dev/null
+ns_log "server at exit: $(tr '\n' ' ' <"$stats")"
+ns_finish

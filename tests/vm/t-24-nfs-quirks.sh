@@ -1,0 +1,21 @@
+#!/bin/bash
+# t-24-nfs-quirks.sh KVER: netswap's NFS client against fakenfs.py, an
+# in-memory NFSv3 server in the same guest on 127.0.0.1 that takes the
+# paths real servers never do (guest/ns-nfs-quirks.sh): WRITEs answered
+# UNSTABLE (COMMIT), write verifier changes that lose uncommitted data
+# (the WRITEs are sent again), NFS3ERR_JUKEBOX on READ/WRITE/COMMIT
+# (retried after ~500 ms), replies split into several record fragments
+# (inside headers and READ data, zero-length ones, sent in pieces),
+# replies with unknown XIDs before real ones, a file with holes. An O_DIRECT
+# pattern is written and read back and must equal what the server kept.
+# Nothing on the host: no ganesha, no tgt.
+#   NETSWAP_FAKENFS_QUIRKS="--jukebox-every 5 ..."  other fakenfs.py
+#   switches (see fakenfs.py --help); the checks expect the default set.
+# Output: build/vm/t-24-nfs-quirks-KVER/share/{output.log,fakenfs.log,fakenfs.out,
+# fakenfs-stats.txt,dmesg.txt}.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kver=${1:?usage: $0 KVER}
+vm_need_module "$kver"
+"$VM_HERE/boot.sh" --name "t-24-nfs-quirks-$kver" --mem 384 --timeout 600 \
+	"$kver" "$VM_HERE/guest/ns-nfs-quirks.sh"

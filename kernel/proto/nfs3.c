@@ -265,7 +265,7 @@ const char *nfs3_stat_str(u32 status)
 	case NFS3ERR_PERM:		return "not owner";
 	case NFS3ERR_NOENT:		return "no such file or directory";
 	case NFS3ERR_IO:		return "I/O error on the server";
-	case NFS3ERR_NXIO:		return "no such device";
+	case NFS3ERR_NXIO:		return "no such device or address";
 	case NFS3ERR_ACCES:		return "permission denied";
 	case NFS3ERR_EXIST:		return "file exists";
 	case NFS3ERR_XDEV:		return "cross-device link";

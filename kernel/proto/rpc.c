@@ -206,10 +206,11 @@ int rpc_record_decode(const u8 *in, size_t in_len, u8 *out, size_t out_len,
 		m = nsp_get_be32(in + pos);
 		n = rpc_marker_len(m);
 		pos += RPC_MARKER_LEN;
-		if (in_len - pos < n)
-			return -EAGAIN;
+		/* Too big is known from the marker: no need to wait for it. */
 		if (out_len - got < n || got + n > 0x7fffffff)
 			return -EMSGSIZE;
+		if (in_len - pos < n)
+			return -EAGAIN;
 		if (n)
 			memcpy(out + got, in + pos, n);
 		got += n;

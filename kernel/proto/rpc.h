@@ -120,7 +120,8 @@ int rpc_record_encode(u8 *out, size_t out_len, const u8 *rec, size_t rec_len,
  * Reassemble the record that starts at @in into @out. Returns its length
  * with *@consumed set to the stream bytes it took; -EAGAIN if the stream
  * ends before the last fragment; -EMSGSIZE if the record does not fit in
- * @out_len bytes.
+ * @out_len bytes (as soon as a marker says so, whether or not the
+ * fragment's bytes are there yet).
  */
 int rpc_record_decode(const u8 *in, size_t in_len, u8 *out, size_t out_len,
 		      size_t *consumed);

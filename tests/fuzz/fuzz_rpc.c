@@ -3,6 +3,19 @@
  * libFuzzer harness: an RPC record off the wire (record marking), its reply
  * header, then the NFSv3 / MOUNT / portmapper results decoder that the
  * first input byte selects, the way the client reads a reply.
+ *
+ * Input: byte 0 selects the decoder (bits 0-2) and a fragment size for
+ * re-encoding the record (bits 3-7); the rest is the TCP stream.
+ *
+ * Checked besides memory safety (the record is decoded from an exact-size
+ * heap copy, so ASan sees any read past its end):
+ *  - the cursor's error is the one returned, pos never passes len, and
+ *    -EAGAIN asks for more bytes than there are;
+ *  - a reply that decodes is also asked for, never overread, when cut
+ *    short: every prefix returns -EAGAIN with prefix < need <= length
+ *    used (what a stream reader relies on to read exactly the header);
+ *  - rpc_record_encode() with any fragment size round-trips the record;
+ *  - the decoded results respect their documented limits.
  */
 #include <stdlib.h>
 #include "rpc.h"
@@ -10,19 +23,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define NR_DECODERS	8
+
 static void check(const struct xdr_dec *d, int ret)
 {
 	if (ret != d->err || d->pos > d->len)
 		abort();
-	if (ret == -EAGAIN && d->need <= d->pos)
+	if (ret == -EAGAIN && d->need <= d->len)
 		abort();
 	if (ret && ret != -EAGAIN && ret != -EBADMSG)
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Reply header, then (if the call succeeded) the selected results. */
+static int decode(const u8 *buf, size_t len, unsigned int sel,
+		  size_t *pos, size_t *need)
 {
-	static u8 rec[65536];
 	struct nfs3_fsinfo_res fs;
 	struct nfs3_attr_res ar;
 	struct nfs3_write_res wr;
@@ -31,49 +47,194 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rpc_reply r;
 	struct xdr_dec d;
 	char text[64];
-	size_t used;
-	u32 port;
-	int n, ret;
+	u32 port, status = 0;
+	int ret;
+
+	xdr_dec_init(&d, buf, len);
+	ret = rpc_decode_reply(&d, &r);
+	check(&d, ret);
+	*pos = d.pos;
+	*need = d.need;
+	if (ret)
+		return ret;
+	/* a short buffer truncates the text, never overruns it */
+	rpc_reply_str(&r, text, 1 + sel * 4);
+	if (!memchr(text, '\0', 1 + sel * 4))
+		abort();
+	rpc_reply_str(&r, text, sizeof(text));
+	if (!memchr(text, '\0', sizeof(text)))
+		abort();
+	ret = rpc_reply_errno(&r);
+	if (ret > 0 || (ret == 0 && (r.reply_stat != RPC_MSG_ACCEPTED ||
+				     r.stat != RPC_SUCCESS)))
+		abort();
+	if (ret)
+		return 0;	/* no results follow an unsuccessful call */
+
+	switch (sel) {
+	case 0:
+		ret = pmap_decode_getport(&d, &port);
+		if (!ret && port > 65535)
+			abort();
+		break;
+	case 1:
+		ret = mnt3_decode_mnt(&d, &mr);
+		if (!ret && !mr.status &&
+		    (mr.fh.len == 0 || mr.fh.len > NFS3_FHSIZE))
+			abort();
+		if (!mnt3_stat_str(mr.status))
+			abort();
+		status = mr.status;
+		break;
+	case 2:
+		ret = nfs3_decode_getattr(&d, &ar);
+		if (!ret && !ar.status &&
+		    (!ar.attr_valid || ar.attr.type < 1 || ar.attr.type > 7))
+			abort();
+		status = ar.status;
+		break;
+	case 3:
+		ret = nfs3_decode_lookup(&d, &ar);
+		if (!ret && !ar.status &&
+		    (ar.fh.len == 0 || ar.fh.len > NFS3_FHSIZE))
+			abort();
+		status = ar.status;
+		break;
+	case 4:
+		ret = nfs3_decode_fsinfo(&d, &fs);
+		status = fs.status;
+		break;
+	case 5:
+		ret = nfs3_decode_read(&d, &rr);
+		if (!ret && !rr.status &&
+		    (rr.count != rr.data_len || rr.data_len > 0x7fffffff))
+			abort();
+		status = rr.status;
+		break;
+	case 6:
+		ret = nfs3_decode_write(&d, &wr);
+		if (!ret && !wr.status && wr.committed > NFS3_FILE_SYNC)
+			abort();
+		status = wr.status;
+		break;
+	default:
+		ret = nfs3_decode_commit(&d, &wr);
+		if (!ret && !wr.status && wr.committed != NFS3_FILE_SYNC)
+			abort();
+		status = wr.status;
+		break;
+	}
+	check(&d, ret);
+	*pos = d.pos;
+	*need = d.need;
+	/* every status has a text and an errno */
+	if (!ret && (!nfs3_stat_str(status) || nfs3_stat_errno(status) > 0 ||
+		     (nfs3_stat_errno(status) == 0) != (status == NFS3_OK)))
+		abort();
+	return ret;
+}
+
+/* The decoders on @len bytes of @rec, from an exact-size copy. */
+static int decode_copy(const u8 *rec, size_t len, unsigned int sel,
+		       size_t *pos, size_t *need)
+{
+	u8 *b = malloc(len ? len : 1);
+	int ret;
+
+	if (!b)
+		abort();
+	if (len)
+		memcpy(b, rec, len);
+	ret = decode(b, len, sel, pos, need);
+	free(b);
+	return ret;
+}
+
+/* The path walker on the record read as a string. */
+static void walk(const u8 *rec, size_t len)
+{
+	char *s = malloc(len + 1);
+	size_t pos = 0, start, slen;
+	int n, steps = 0;
+
+	if (!s)
+		abort();
+	memcpy(s, rec, len);
+	s[len] = '\0';
+	slen = strlen(s);
+	for (;;) {
+		n = nfs3_path_next(s, &pos, &start);
+		if (pos > slen || ++steps > 65536)
+			abort();
+		if (n <= 0) {
+			if (n && n != -EINVAL && n != -ENAMETOOLONG)
+				abort();
+			break;
+		}
+		if (n > NFS3_NAME_MAX || start + n != pos ||
+		    memchr(s + start, '/', n) || (start && s[start - 1] != '/'))
+			abort();
+	}
+	free(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static u8 rec[65536], back[65536], enc[65536 * 5];
+	unsigned int sel;
+	size_t used, frag, pos, need, p2, n2, cut;
+	int n, m, ret;
 
 	if (size < 1)
 		return 0;
+	sel = data[0] % NR_DECODERS;
+	frag = 1 + (data[0] >> 3);
 	n = rpc_record_decode(data + 1, size - 1, rec, sizeof(rec), &used);
 	if (n < 0) {
 		if (n != -EAGAIN && n != -EMSGSIZE)
 			abort();
 		return 0;
 	}
-	if (used > size - 1 || (size_t)n > used)
+	if (used > size - 1 || (size_t)n > used || used < RPC_MARKER_LEN)
 		abort();
-	xdr_dec_init(&d, rec, n);
-	ret = rpc_decode_reply(&d, &r);
-	check(&d, ret);
+
+	/* Split again into fragments of @frag bytes; joined, the same. */
+	m = rpc_record_encode(enc, sizeof(enc), rec, n, frag);
+	if (m < 0) {
+		if (m != -ENOSPC)
+			abort();
+	} else {
+		size_t nfrag = n ? ((size_t)n + frag - 1) / frag : 1;
+
+		if ((size_t)m != (size_t)n + RPC_MARKER_LEN * nfrag)
+			abort();
+		if (rpc_record_decode(enc, m, back, sizeof(back), &used) != n ||
+		    used != (size_t)m || memcmp(back, rec, n))
+			abort();
+	}
+
+	walk(rec, n);
+
+	ret = decode_copy(rec, n, sel, &pos, &need);
 	if (ret)
 		return 0;
-	rpc_reply_str(&r, text, sizeof(text));
-	if (!memchr(text, '\0', sizeof(text)))
+	/*
+	 * It decoded using @pos bytes: any shorter input is cut short, and
+	 * asks for no more than those @pos bytes.
+	 */
+	if (!pos)
 		abort();
-	if (rpc_reply_errno(&r))
-		return 0;
-	switch (data[0] % 8) {
-	case 0: ret = pmap_decode_getport(&d, &port); break;
-	case 1: ret = mnt3_decode_mnt(&d, &mr); break;
-	case 2: ret = nfs3_decode_getattr(&d, &ar); break;
-	case 3: ret = nfs3_decode_lookup(&d, &ar);
-		if (!ret && !ar.status && (ar.fh.len == 0 || ar.fh.len > NFS3_FHSIZE))
+	cut = size > 2 ? ((size_t)data[size - 1] << 8 | data[size - 2]) % pos
+		       : pos - 1;
+	for (int i = 0; i < 2; i++, cut = pos - 1) {
+		if (decode_copy(rec, cut, sel, &p2, &n2) != -EAGAIN ||
+		    n2 <= cut || n2 > pos)
 			abort();
-		break;
-	case 4: ret = nfs3_decode_fsinfo(&d, &fs); break;
-	case 5: ret = nfs3_decode_read(&d, &rr);
-		if (!ret && !rr.status && rr.count != rr.data_len)
+		/* ...and with @need bytes, it gets further or succeeds */
+		ret = decode_copy(rec, n2, sel, &p2, &need);
+		if (ret == -EBADMSG || (ret == -EAGAIN && need <= n2) ||
+		    (ret == 0 && (n2 != pos || p2 != pos)))
 			abort();
-		break;
-	case 6: ret = nfs3_decode_write(&d, &wr);
-		if (!ret && !wr.status && wr.committed > NFS3_FILE_SYNC)
-			abort();
-		break;
-	default: ret = nfs3_decode_commit(&d, &wr); break;
 	}
-	check(&d, ret);
 	return 0;
 }

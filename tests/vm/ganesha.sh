@@ -362,7 +362,7 @@ do_kill9() {
 	# The leader can be a zombie while its other threads still exit and
 	# hold the listening sockets: wait (bounded, 5 s) for the ports.
 	for ((i = 0; i < 50; i++)); do
-		listening "$port" || listening "$mnt_port" || break
+		listening "$port" || { [ -n "${mnt_port:-}" ] && listening "$mnt_port"; } || break
 		sleep 0.1
 	done
 }

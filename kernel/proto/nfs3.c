@@ -152,6 +152,22 @@ static void nfs3_decode_wcc(struct xdr_dec *d)
 	nfs3_decode_post_op(d, NULL);
 }
 
+/*
+ * The status and the attributes every result starts with (post_op_attr,
+ * or wcc_data for WRITE and COMMIT). True when the results proper follow.
+ */
+static bool nfs3_decode_head(struct xdr_dec *d, u32 *status, bool wcc)
+{
+	*status = xdr_get_u32(d);
+	if (d->err)
+		return false;
+	if (wcc)
+		nfs3_decode_wcc(d);
+	else
+		nfs3_decode_post_op(d, NULL);
+	return !d->err && *status == NFS3_OK;
+}
+
 int nfs3_decode_getattr(struct xdr_dec *d, struct nfs3_attr_res *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -182,11 +198,7 @@ int nfs3_decode_lookup(struct xdr_dec *d, struct nfs3_attr_res *res)
 int nfs3_decode_fsinfo(struct xdr_dec *d, struct nfs3_fsinfo_res *res)
 {
 	memset(res, 0, sizeof(*res));
-	res->status = xdr_get_u32(d);
-	if (d->err)
-		return d->err;
-	nfs3_decode_post_op(d, NULL);
-	if (d->err || res->status != NFS3_OK)
+	if (!nfs3_decode_head(d, &res->status, false))
 		return d->err;
 	res->rtmax = xdr_get_u32(d);
 	res->rtpref = xdr_get_u32(d);
@@ -204,11 +216,7 @@ int nfs3_decode_fsinfo(struct xdr_dec *d, struct nfs3_fsinfo_res *res)
 int nfs3_decode_read(struct xdr_dec *d, struct nfs3_read_res *res)
 {
 	memset(res, 0, sizeof(*res));
-	res->status = xdr_get_u32(d);
-	if (d->err)
-		return d->err;
-	nfs3_decode_post_op(d, NULL);
-	if (d->err || res->status != NFS3_OK)
+	if (!nfs3_decode_head(d, &res->status, false))
 		return d->err;
 	res->count = xdr_get_u32(d);
 	res->eof = xdr_get_bool(d);
@@ -224,11 +232,7 @@ int nfs3_decode_write(struct xdr_dec *d, struct nfs3_write_res *res)
 	const u8 *v;
 
 	memset(res, 0, sizeof(*res));
-	res->status = xdr_get_u32(d);
-	if (d->err)
-		return d->err;
-	nfs3_decode_wcc(d);
-	if (d->err || res->status != NFS3_OK)
+	if (!nfs3_decode_head(d, &res->status, true))
 		return d->err;
 	res->count = xdr_get_u32(d);
 	res->committed = xdr_get_u32(d);
@@ -245,11 +249,7 @@ int nfs3_decode_commit(struct xdr_dec *d, struct nfs3_write_res *res)
 	const u8 *v;
 
 	memset(res, 0, sizeof(*res));
-	res->status = xdr_get_u32(d);
-	if (d->err)
-		return d->err;
-	nfs3_decode_wcc(d);
-	if (d->err || res->status != NFS3_OK)
+	if (!nfs3_decode_head(d, &res->status, true))
 		return d->err;
 	v = xdr_dec_take(d, NFS3_WRITEVERFSIZE);
 	if (v)

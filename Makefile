@@ -4,6 +4,7 @@
 #   make modules    build for every Debian kernel under test, W=1, warnings fatal
 #   make deps       install everything the build and tests need (Debian packages)
 #   make test       deps, builds, sparse, unit tests, fuzzers, VM tests; summary
+#   make swapctl    build build/swapctl (userspace/)
 #   make bench      benchmarks (not part of make test)
 
 SHELL := /bin/bash
@@ -18,7 +19,7 @@ KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build/Makefile),/lib/modu
 
 KSRC := Kbuild $(shell find kernel configfs -name '*.[ch]')
 
-.PHONY: all module modules sparse tools deps test unit fuzz vm-test bench stress clean summary
+.PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary
 
 all: module
 
@@ -66,7 +67,20 @@ deps:
 	tests/deps.sh
 
 # Test programs run inside the guests (host root is the guest's root).
-tools: $(BUILD)/memhog
+tools: $(BUILD)/memhog swapctl
+
+swapctl:
+	$(MAKE) -C userspace OUT=$(BUILD)
+
+# swapctl built with -Werror and checked by cppcheck; one result line each.
+userspace:
+	@mkdir -p $(RESULTS)
+	@if $(MAKE) -s -C userspace OUT=$(BUILD) >$(BUILD)/swapctl.log 2>&1; then \
+		echo "PASS build swapctl" | tee -a $(RESULTS)/build.txt; \
+	else cat $(BUILD)/swapctl.log; echo "FAIL build swapctl" | tee -a $(RESULTS)/build.txt; fi
+	@if $(MAKE) -s -C userspace cppcheck >$(BUILD)/swapctl-cppcheck.log 2>&1; then \
+		echo "PASS cppcheck swapctl" | tee -a $(RESULTS)/build.txt; \
+	else cat $(BUILD)/swapctl-cppcheck.log; echo "FAIL cppcheck swapctl" | tee -a $(RESULTS)/build.txt; fi
 
 $(BUILD)/memhog: tests/tools/memhog.c
 	@mkdir -p $(BUILD)
@@ -87,6 +101,7 @@ test: deps
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	-@$(MAKE) --no-print-directory modules
 	-@$(MAKE) --no-print-directory sparse
+	-@$(MAKE) --no-print-directory userspace
 	-@$(MAKE) --no-print-directory unit
 	-@$(MAKE) --no-print-directory fuzz
 	-@$(MAKE) --no-print-directory tools

@@ -687,8 +687,17 @@ static struct config_item *netswap_make_item(struct config_group *group,
 	return &nd->item;
 }
 
+/* rmdir: an enabled target is pinned (EBUSY), so this one is disabled. */
+static void netswap_drop_item(struct config_group *group,
+			      struct config_item *item)
+{
+	netswap_nl_removed(to_netswap_dev(item));
+	config_item_put(item);
+}
+
 static struct configfs_group_operations netswap_group_ops = {
 	.make_item	= netswap_make_item,
+	.drop_item	= netswap_drop_item,
 };
 
 static const struct config_item_type netswap_root_type = {

@@ -8,7 +8,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	sparse cppcheck clang libclang-rt-14-dev libcmocka-dev
-	libnl-3-dev libnl-genl-3-dev
+	libnl-3-dev libnl-genl-3-dev libblkid-dev
 	qemu-system-x86 busybox-static iproute2 util-linux
 	tgt open-iscsi targetcli-fb dbus
 	nfs-ganesha nfs-ganesha-vfs rpcbind nfs-kernel-server nfs-common systemd python3

@@ -25,6 +25,7 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 {
 	struct netswap_dev *nd = hctx->queue->queuedata;
 	struct request *rq = bd->rq;
+	blk_status_t ret;
 
 	switch (netswap_get_state(nd)) {
 	case NETSWAP_UP:
@@ -47,7 +48,12 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_NOTSUPP;
 	}
 
-	return nd->ops->queue_rq(nd, rq);
+	/* Counted before: a transport may complete @rq before it returns. */
+	atomic_inc(&nd->stats.inflight);
+	ret = nd->ops->queue_rq(nd, rq);
+	if (ret != BLK_STS_OK)
+		atomic_dec(&nd->stats.inflight);
+	return ret;
 }
 
 static void netswap_commit_rqs(struct blk_mq_hw_ctx *hctx)
@@ -66,7 +72,7 @@ static enum blk_eh_timer_return netswap_timeout(struct request *rq)
 	if (netswap_get_state(nd) == NETSWAP_UP) {
 		nd_warn_rl(nd, "request tag %d timed out after %u ms\n",
 			   rq->tag, nd->cfg.io_timeout_ms);
-		netswap_error(nd, "I/O timeout");
+		netswap_error(nd, -ETIMEDOUT, "I/O timeout");
 	}
 	/* Recovery requeues or fails it. */
 	return BLK_EH_RESET_TIMER;
@@ -87,6 +93,46 @@ static const struct blk_mq_ops netswap_mq_ops = {
 	.init_request	= netswap_init_request,
 };
 
+/*
+ * Latency as the task saw it: from the block layer's allocation of the
+ * request (stamped while I/O accounting or a scheduler is on, the default)
+ * to its completion, including time spent requeued during recovery.
+ */
+static void netswap_account_lat(struct request *rq, atomic64_t *sum,
+				atomic64_t *max)
+{
+	u64 start = rq->start_time_ns, now, lat, old;
+
+	if (!start)
+		return;
+	now = ktime_get_ns();
+	lat = now > start ? now - start : 0;
+	atomic64_add(lat, sum);
+	old = atomic64_read(max);
+	while (lat > old) {
+		u64 cur = atomic64_cmpxchg(max, old, lat);
+
+		if (cur == old)
+			break;
+		old = cur;
+	}
+}
+
+/**
+ * netswap_requeue_rq() - give a started request back to blk-mq for later
+ * @nd:		target
+ * @rq:		request, started, no longer known to the transport
+ * @delay_ms:	when to run the requeue list
+ */
+void netswap_requeue_rq(struct netswap_dev *nd, struct request *rq,
+			unsigned long delay_ms)
+{
+	atomic64_inc(&nd->stats.retries);
+	atomic_dec(&nd->stats.inflight);
+	blk_mq_requeue_request(rq, false);
+	blk_mq_delay_kick_requeue_list(rq->q, delay_ms);
+}
+
 /**
  * netswap_complete_rq() - account and end a request
  * @nd:		target
@@ -98,14 +144,19 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 {
 	unsigned int bytes = blk_rq_bytes(rq);
 
+	atomic_dec(&nd->stats.inflight);
 	if (status) {
 		atomic64_inc(&nd->stats.errors);
 	} else if (req_op(rq) == REQ_OP_READ) {
 		atomic64_inc(&nd->stats.reads);
 		atomic64_add(bytes, &nd->stats.read_bytes);
+		netswap_account_lat(rq, &nd->stats.read_lat_ns,
+				    &nd->stats.read_lat_max_ns);
 	} else if (req_op(rq) == REQ_OP_WRITE) {
 		atomic64_inc(&nd->stats.writes);
 		atomic64_add(bytes, &nd->stats.write_bytes);
+		netswap_account_lat(rq, &nd->stats.write_lat_ns,
+				    &nd->stats.write_lat_max_ns);
 	} else {
 		atomic64_inc(&nd->stats.flushes);
 	}
@@ -144,6 +195,7 @@ static bool netswap_requeue_one(struct request *rq, void *data)
 	struct netswap_dev *nd = data;
 
 	atomic64_inc(&nd->stats.retries);
+	atomic_dec(&nd->stats.inflight);
 	blk_mq_requeue_request(rq, false);
 	return true;
 }
@@ -170,6 +222,16 @@ void netswap_blk_fail_all(struct netswap_dev *nd)
 bool netswap_blk_busy(struct netswap_dev *nd)
 {
 	return nd->disk && disk_openers(nd->disk) > 0;
+}
+
+/* The disk's name for netlink, which must not look at nd->disk. */
+static void netswap_publish_disk(struct netswap_dev *nd, const char *name)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	strscpy(nd->disk_name, name, sizeof(nd->disk_name));
+	spin_unlock_irqrestore(&nd->state_lock, flags);
 }
 
 /**
@@ -228,6 +290,7 @@ int netswap_blk_add(struct netswap_dev *nd)
 	ret = add_disk(disk);
 	if (ret)
 		goto out_disk;
+	netswap_publish_disk(nd, disk->disk_name);
 	return 0;
 
 out_disk:
@@ -252,6 +315,7 @@ void netswap_blk_remove(struct netswap_dev *nd)
 
 	if (!disk)
 		return;
+	netswap_publish_disk(nd, "");
 	netswap_blk_fail_all(nd);
 	if (nd->quiesced) {
 		nd->quiesced = false;

@@ -16,6 +16,10 @@
 
 struct workqueue_struct *netswap_wq;
 
+/* Every target, for netlink; held across a dump so none is freed under it. */
+LIST_HEAD(netswap_devs);
+DEFINE_MUTEX(netswap_devs_lock);
+
 static const char * const netswap_state_names[NETSWAP_NR_STATES] = {
 	[NETSWAP_DISABLED]	= "disabled",
 	[NETSWAP_CONNECTING]	= "connecting",
@@ -47,15 +51,18 @@ enum netswap_state netswap_get_state(struct netswap_dev *nd)
 }
 
 /**
- * netswap_change_state() - move the target to @new if the table allows it
+ * netswap_change_state_err() - move the target to @new if the table allows it
  * @nd:		target
  * @new:	wanted state
- * @reason:	short text for the log (and, later, the event)
+ * @err:	0 or -errno that caused the change
+ * @reason:	short text for the log and the netlink event
+ *
+ * Safe from any context; the event is sent best effort (GFP_ATOMIC).
  *
  * Return: true if the state changed.
  */
-bool netswap_change_state(struct netswap_dev *nd, enum netswap_state new,
-			  const char *reason)
+bool netswap_change_state_err(struct netswap_dev *nd, enum netswap_state new,
+			      int err, const char *reason)
 {
 	enum netswap_state old;
 	unsigned long flags;
@@ -68,11 +75,19 @@ bool netswap_change_state(struct netswap_dev *nd, enum netswap_state new,
 		WRITE_ONCE(nd->state, new);
 	spin_unlock_irqrestore(&nd->state_lock, flags);
 
-	if (ok)
+	if (ok) {
 		pr_info_ratelimited("%s: %s -> %s (%s)\n", nd->name,
 				    netswap_state_name(old),
 				    netswap_state_name(new), reason);
+		netswap_nl_notify(nd, old, new, err, reason);
+	}
 	return ok;
+}
+
+bool netswap_change_state(struct netswap_dev *nd, enum netswap_state new,
+			  const char *reason)
+{
+	return netswap_change_state_err(nd, new, 0, reason);
 }
 
 void netswap_set_error(struct netswap_dev *nd, const char *fmt, ...)
@@ -99,16 +114,17 @@ void netswap_clear_error(struct netswap_dev *nd)
 /**
  * netswap_error() - a transport lost its connection or a request timed out
  * @nd:		target
- * @reason:	what happened, for the log and last_error
+ * @err:	-errno: what it amounts to (-ETIMEDOUT, -ECONNRESET, ...)
+ * @reason:	what happened, for the log, last_error and the event
  *
  * Safe from any context. Starts recovery once; later calls while recovery
  * runs are ignored.
  */
-void netswap_error(struct netswap_dev *nd, const char *reason)
+void netswap_error(struct netswap_dev *nd, int err, const char *reason)
 {
 	enum netswap_state s;
 
-	if (!netswap_change_state(nd, NETSWAP_RECOVERING, reason)) {
+	if (!netswap_change_state_err(nd, NETSWAP_RECOVERING, err, reason)) {
 		/*
 		 * A new connection failed before it was declared up: keep
 		 * that in mind and start recovery again once it is.
@@ -127,7 +143,8 @@ void netswap_error(struct netswap_dev *nd, const char *reason)
 static void netswap_replay_error(struct netswap_dev *nd)
 {
 	if (test_and_clear_bit(NETSWAP_ERR_LATCHED, &nd->flags))
-		netswap_error(nd, "connection failed while logging in");
+		netswap_error(nd, -ECONNRESET,
+			      "connection failed while logging in");
 }
 
 static void netswap_quiesce(struct netswap_dev *nd)
@@ -150,17 +167,19 @@ static void netswap_unquiesce(struct netswap_dev *nd)
 /**
  * netswap_fatal() - the target cannot be used any more (NFS: stale handle)
  * @nd:		target
+ * @err:	-errno for the event (-ESTALE, ...)
  * @reason:	what happened; becomes last_error
  *
  * Safe from any context. Recovery drops the connection, fails every
  * request and leaves the target in the failed state without reconnecting:
  * only disable and enable (which resolves everything anew) bring it back.
  */
-void netswap_fatal(struct netswap_dev *nd, const char *reason)
+void netswap_fatal(struct netswap_dev *nd, int err, const char *reason)
 {
 	netswap_set_error(nd, "%s", reason);
+	WRITE_ONCE(nd->fatal_err, err);
 	set_bit(NETSWAP_ERR_FATAL, &nd->flags);
-	if (netswap_change_state(nd, NETSWAP_RECOVERING, reason))
+	if (netswap_change_state_err(nd, NETSWAP_RECOVERING, err, reason))
 		queue_work(nd->rec_wq, &nd->err_work);
 	/* Already recovering: the reconnect worker sees the flag. */
 }
@@ -177,7 +196,8 @@ static void netswap_give_up(struct netswap_dev *nd)
 	spin_lock_irqsave(&nd->state_lock, flags);
 	memcpy(reason, nd->last_error, sizeof(reason));
 	spin_unlock_irqrestore(&nd->state_lock, flags);
-	if (!netswap_change_state(nd, NETSWAP_FAILED, "fatal error"))
+	if (!netswap_change_state_err(nd, NETSWAP_FAILED,
+				      READ_ONCE(nd->fatal_err), reason))
 		return;
 	nd_err(nd, "giving up: %s\n", reason);
 	netswap_blk_fail_all(nd);
@@ -243,8 +263,8 @@ static void netswap_reconnect_work(struct work_struct *work)
 
 	if (state == NETSWAP_RECOVERING && limit_s &&
 	    time_after(jiffies, nd->recovery_start + limit_s * HZ)) {
-		if (netswap_change_state(nd, NETSWAP_FAILED,
-					 "recovery timeout expired")) {
+		if (netswap_change_state_err(nd, NETSWAP_FAILED, -ETIMEDOUT,
+					     "recovery timeout expired")) {
 			nd_err(nd, "no connection for %u s, failing I/O\n",
 			       limit_s);
 			netswap_set_error(nd, "no connection for %u s (recovery_timeout_s): I/O fails until the target is back",
@@ -312,11 +332,17 @@ struct netswap_dev *netswap_dev_create(const char *name)
 	nd->cfg.reconnect_delay_ms = NETSWAP_RECONNECT_DEFAULT;
 	INIT_WORK(&nd->err_work, netswap_err_work);
 	INIT_DELAYED_WORK(&nd->reconnect_work, netswap_reconnect_work);
+	mutex_lock(&netswap_devs_lock);
+	list_add_tail(&nd->node, &netswap_devs);
+	mutex_unlock(&netswap_devs_lock);
 	return nd;
 }
 
 void netswap_dev_destroy(struct netswap_dev *nd)
 {
+	mutex_lock(&netswap_devs_lock);
+	list_del(&nd->node);
+	mutex_unlock(&netswap_devs_lock);
 	memzero_explicit(nd->cfg.auth_secret, sizeof(nd->cfg.auth_secret));
 	kfree(nd);
 }
@@ -329,6 +355,19 @@ static void netswap_set_port(struct netswap_dev *nd)
 		((struct sockaddr_in6 *)&nd->cfg.addr)->sin6_port = htons(port);
 	else
 		((struct sockaddr_in *)&nd->cfg.addr)->sin_port = htons(port);
+}
+
+/* Back to disabled; the event carries why, as last_error says it. */
+static void netswap_enable_failed(struct netswap_dev *nd, int err)
+{
+	char reason[NETSWAP_ERR_MAX];
+	unsigned long flags;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	memcpy(reason, nd->last_error, sizeof(reason));
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+	netswap_change_state_err(nd, NETSWAP_DISABLED, err,
+				 reason[0] ? reason : "enable failed");
 }
 
 /**
@@ -410,7 +449,7 @@ out_disconnect:
 	ops->logout(nd);
 	ops->disconnect(nd);
 out_state:
-	netswap_change_state(nd, NETSWAP_DISABLED, "enable failed");
+	netswap_enable_failed(nd, ret);
 out_free:
 	ops->free(nd);
 out_wq:
@@ -466,12 +505,17 @@ static int __init netswap_init(void)
 	ret = netswap_blk_init();
 	if (ret)
 		goto out_wq;
-	ret = netswap_configfs_init();
+	ret = netswap_nl_init();
 	if (ret)
 		goto out_blk;
+	ret = netswap_configfs_init();
+	if (ret)
+		goto out_nl;
 	pr_info("loaded\n");
 	return 0;
 
+out_nl:
+	netswap_nl_exit();
 out_blk:
 	netswap_blk_exit();
 out_wq:
@@ -482,6 +526,7 @@ out_wq:
 static void __exit netswap_exit(void)
 {
 	netswap_configfs_exit();
+	netswap_nl_exit();
 	netswap_blk_exit();
 	destroy_workqueue(netswap_wq);
 	pr_info("unloaded\n");

@@ -80,6 +80,11 @@ struct netswap_stats {
 	atomic64_t	timeouts;
 	atomic64_t	recoveries;	/* connection losses */
 	atomic64_t	reconnects;	/* successful re-logins */
+	atomic_t	inflight;	/* started, not completed or requeued */
+	atomic64_t	read_lat_ns;	/* sum over reads, submit to complete */
+	atomic64_t	read_lat_max_ns;
+	atomic64_t	write_lat_ns;
+	atomic64_t	write_lat_max_ns;
 };
 
 struct netswap_dev;
@@ -158,6 +163,7 @@ struct netswap_transport_ops {
 struct netswap_dev {
 	struct config_item	item;
 	char			name[NETSWAP_NAME_MAX];
+	struct list_head	node;		/* on netswap_devs */
 
 	/* Serialises configuration writes, enable and disable. */
 	struct mutex		lock;
@@ -171,6 +177,8 @@ struct netswap_dev {
 	spinlock_t		state_lock;
 	enum netswap_state	state;
 	char			last_error[NETSWAP_ERR_MAX];
+	char			disk_name[DISK_NAME_LEN]; /* under state_lock */
+	int			fatal_err;	/* -errno of netswap_fatal */
 
 	/* Block device, present while enabled. */
 	int			index;
@@ -203,6 +211,8 @@ static inline struct netswap_dev *to_netswap_dev(struct config_item *item)
 
 /* core/dev.c */
 extern struct workqueue_struct *netswap_wq;
+extern struct list_head netswap_devs;
+extern struct mutex netswap_devs_lock;
 struct netswap_dev *netswap_dev_create(const char *name);
 void netswap_dev_destroy(struct netswap_dev *nd);
 int netswap_enable(struct netswap_dev *nd);
@@ -211,8 +221,10 @@ enum netswap_state netswap_get_state(struct netswap_dev *nd);
 const char *netswap_state_name(enum netswap_state s);
 bool netswap_change_state(struct netswap_dev *nd, enum netswap_state new,
 			  const char *reason);
-void netswap_error(struct netswap_dev *nd, const char *reason);
-void netswap_fatal(struct netswap_dev *nd, const char *reason);
+bool netswap_change_state_err(struct netswap_dev *nd, enum netswap_state new,
+			      int err, const char *reason);
+void netswap_error(struct netswap_dev *nd, int err, const char *reason);
+void netswap_fatal(struct netswap_dev *nd, int err, const char *reason);
 __printf(2, 3) void netswap_set_error(struct netswap_dev *nd,
 				      const char *fmt, ...);
 void netswap_clear_error(struct netswap_dev *nd);
@@ -228,6 +240,8 @@ void netswap_blk_requeue_all(struct netswap_dev *nd);
 void netswap_blk_fail_all(struct netswap_dev *nd);
 void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 			 blk_status_t status);
+void netswap_requeue_rq(struct netswap_dev *nd, struct request *rq,
+			unsigned long delay_ms);
 bool netswap_rq_bvec_at(struct request *rq, u32 off, struct bio_vec *out);
 int netswap_blk_init(void);
 void netswap_blk_exit(void);
@@ -252,6 +266,13 @@ void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
 void netswap_io_kick(struct netswap_io *io);
 void netswap_io_attach(struct netswap_io *io, struct socket *sock);
 void netswap_io_detach(struct netswap_io *io, struct socket *sock);
+
+/* core/netlink.c */
+int netswap_nl_init(void);
+void netswap_nl_exit(void);
+void netswap_nl_notify(struct netswap_dev *nd, enum netswap_state old,
+		       enum netswap_state new, int err, const char *reason);
+void netswap_nl_removed(struct netswap_dev *nd);
 
 /* configfs/configfs.c */
 int netswap_configfs_init(void);

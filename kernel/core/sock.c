@@ -253,12 +253,12 @@ static void netswap_io_work(struct work_struct *work)
 	do {
 		tx = io->tx(io->arg);
 		if (tx < 0) {
-			netswap_error(io->nd, netswap_io_err(tx, true));
+			netswap_error(io->nd, tx, netswap_io_err(tx, true));
 			goto out;
 		}
 		rx = io->rx(io->arg);
 		if (rx < 0) {
-			netswap_error(io->nd, netswap_io_err(rx, false));
+			netswap_error(io->nd, rx, netswap_io_err(rx, false));
 			goto out;
 		}
 	} while ((tx > 0 || rx > 0) && time_before(jiffies, deadline));
@@ -318,7 +318,8 @@ static void netswap_io_state_change(struct sock *sk)
 		case TCP_LAST_ACK:
 		case TCP_FIN_WAIT1:
 		case TCP_FIN_WAIT2:
-			netswap_error(io->nd, "connection closed by target");
+			netswap_error(io->nd, -ECONNRESET,
+				      "connection closed by target");
 			break;
 		default:
 			break;

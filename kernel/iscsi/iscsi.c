@@ -422,8 +422,6 @@ static void ns_cmd_done(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 static void ns_cmd_retry(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 			 unsigned int delay_ms)
 {
-	struct request_queue *q = cmd->rq->q;
-
 	ns_cmd_unlink(conn, cmd);
 	if (conn->tx.busy && conn->tx.cmd == cmd) {
 		/* Rare: finish the PDU first; RESOURCE marks a retry. */
@@ -431,9 +429,7 @@ static void ns_cmd_retry(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 		cmd->done_status = BLK_STS_RESOURCE;
 		return;
 	}
-	atomic64_inc(&conn->nd->stats.retries);
-	blk_mq_requeue_request(cmd->rq, false);
-	blk_mq_delay_kick_requeue_list(q, delay_ms);
+	netswap_requeue_rq(conn->nd, cmd->rq, delay_ms);
 }
 
 static void ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
@@ -543,7 +539,7 @@ static void ns_rx_r2t(struct ns_iscsi_conn *conn)
 	    h->buffer_offset >= cmd->len || !h->desired_len ||
 	    h->desired_len > cmd->len - h->buffer_offset) {
 		ns_rx_proto_err(conn, "bad R2T");
-		netswap_error(conn->nd, "protocol error: bad R2T");
+		netswap_error(conn->nd, -EPROTO, "protocol error: bad R2T");
 		return;
 	}
 	spin_lock_bh(&conn->lock);
@@ -564,11 +560,13 @@ static int ns_rx_async(struct ns_iscsi_conn *conn)
 
 	switch (h->async_event) {
 	case ISCSI_ASYNC_LOGOUT_REQUEST:
-		netswap_error(conn->nd, "target requested logout");
+		netswap_error(conn->nd, -ECONNABORTED,
+			      "target requested logout");
 		return -ECONNRESET;
 	case ISCSI_ASYNC_DROP_CONN:
 	case ISCSI_ASYNC_DROP_ALL:
-		netswap_error(conn->nd, "target is dropping the connection");
+		netswap_error(conn->nd, -ECONNABORTED,
+			      "target is dropping the connection");
 		return -ECONNRESET;
 	default:
 		return 0;
@@ -789,7 +787,8 @@ static void ns_ping_work(struct work_struct *work)
 		       msecs_to_jiffies(nd->cfg.io_timeout_ms))) {
 		spin_unlock_bh(&conn->lock);
 		atomic64_inc(&nd->stats.timeouts);
-		netswap_error(nd, "target stopped answering NOP-Out pings");
+		netswap_error(nd, -ETIMEDOUT,
+			      "target stopped answering NOP-Out pings");
 		/* Recovery cancels us; if it could not start yet, keep watching. */
 		conn->ping_sent = jiffies;
 		goto rearm;

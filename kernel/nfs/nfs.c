@@ -135,11 +135,9 @@ static void ns_cmd_retry(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
 		ns_cmd_done(conn, cmd, BLK_STS_IOERR);
 		return;
 	}
-	atomic64_inc(&nd->stats.retries);
 	cmd->sent = false;
 	cmd->xid = 0;
-	blk_mq_requeue_request(cmd->rq, false);
-	blk_mq_delay_kick_requeue_list(cmd->rq->q, delay_ms);
+	netswap_requeue_rq(nd, cmd->rq, delay_ms);
 }
 
 /* Send the request again at once as a new call, at @stage. */
@@ -331,7 +329,7 @@ static void ns_rx_nfs_status(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
 
 	if (status == NFS3ERR_STALE || status == NFS3ERR_BADHANDLE) {
 		/* Retrying cannot help: fail the target, visibly. */
-		netswap_fatal(nd, "file handle is stale (file removed or export changed on the server): disable and enable again");
+		netswap_fatal(nd, -ESTALE, "file handle is stale (file removed or export changed on the server): disable and enable again");
 		return;
 	}
 	if (nfs3_stat_transient(status)) {

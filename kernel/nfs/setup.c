@@ -432,9 +432,9 @@ int ns_nfs_probe(struct ns_nfs_conn *conn)
 		return ret;
 	ret = ns_nfs_getattr(conn, &attr);
 	if (ret == -ESTALE) {
-		netswap_fatal(nd, "file handle is stale (file removed or export changed on the server): disable and enable again");
+		netswap_fatal(nd, -ESTALE, "file handle is stale (file removed or export changed on the server): disable and enable again");
 	} else if (!ret && attr.size < nd->capacity) {
-		netswap_fatal(nd, "file shrank on the server below the disk's size");
+		netswap_fatal(nd, -EIO, "file shrank on the server below the disk's size");
 		ret = -EIO;
 	}
 	if (ret) {

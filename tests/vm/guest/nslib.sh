@@ -229,3 +229,70 @@ expect_enable_fails() {
 	[ "$(cat "$NS_CFG/t0/state")" = disabled ] || ns_fail "state $(cat "$NS_CFG/t0/state") after failed enable"
 	[ "$(cat "$NS_CFG/t0/enable")" = 0 ] || ns_fail "enable reads 1 after a failed enable"
 }
+
+# ---- swapctl ----
+NS_SWAPCTL=${NETSWAP_SWAPCTL:-$NETSWAP_REPO/build/swapctl}
+
+# ns_sc ARGS...: run swapctl; its stdout in $ns_out, stderr in $ns_errout,
+# exit code in $ns_rc (never fails the script by itself).
+ns_sc() {
+	local e
+	e=$(mktemp)
+	ns_out=$("$NS_SWAPCTL" "$@" 2>"$e")
+	ns_rc=$?
+	ns_errout=$(<"$e")
+	rm -f "$e"
+	echo "\$ swapctl $* -> $ns_rc"
+	[ -z "$ns_out" ] || printf '%s\n' "$ns_out" | sed 's/^/  | /'
+	[ -z "$ns_errout" ] || printf '%s\n' "$ns_errout" | sed 's/^/  ! /'
+}
+
+# ns_sc_ok ARGS...: swapctl must succeed.
+ns_sc_ok() {
+	ns_sc "$@"
+	[ "$ns_rc" -eq 0 ] || ns_fail "swapctl $* exited $ns_rc: $ns_errout"
+	[ "$ns_rc" -eq 0 ]
+}
+
+# ns_sc_fails RC TEXT ARGS...: swapctl must exit RC, print one error line
+# on stderr containing TEXT, and leave the configfs tree as it was.
+ns_sc_fails() {
+	local rc=$1 text=$2 before after
+	shift 2
+	before=$(ns_cfs_snapshot)
+	ns_sc "$@"
+	after=$(ns_cfs_snapshot)
+	if [ "$ns_rc" -ne "$rc" ]; then
+		ns_fail "swapctl $*: exit $ns_rc, expected $rc"
+	elif [[ $ns_errout != *"$text"* ]]; then
+		ns_fail "swapctl $*: message '$ns_errout' lacks '$text'"
+	elif [ "$(printf '%s\n' "$ns_errout" | wc -l)" -ne 1 ]; then
+		ns_fail "swapctl $*: more than one error line"
+	elif [ "$before" != "$after" ]; then
+		ns_fail "swapctl $*: changed the configuration"
+		diff <(echo "$before") <(echo "$after") | head -20
+	else
+		ns_ok "swapctl $* -> $rc: $ns_errout"
+	fi
+}
+
+# ns_cfs_snapshot: every target with every readable setting and state.
+ns_cfs_snapshot() {
+	local d f
+	for d in "$NS_CFG"/*/; do
+		[ -d "$d" ] || continue
+		for f in "$d"*; do
+			case ${f##*/} in
+			auth_secret | stats | last_error) continue ;;
+			esac
+			printf '%s=%s\n' "${f#"$NS_CFG"/}" "$(cat "$f" 2>/dev/null)"
+		done
+	done
+	grep '^/dev/netswap' /proc/swaps | awk '{ print $1, $5 }'
+}
+
+# ns_json EXPR: evaluate a Python expression over the JSON in $ns_out
+# (bound to j) and print it.
+ns_json() {
+	python3 -c 'import json,sys; j = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$1" <<<"$ns_out"
+}

@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Guest: swapctl on bad input. Each case exits with the documented code,
+# prints one line saying what failed and why, and changes nothing in
+# configfs or /proc/swaps. Args: CHAP_USER CHAP_SECRET (the host tgt's
+# incoming account).
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+user=${1:?} secret=${2:?}
+ns_load
+
+h=$NETSWAP_HOST_IP
+iqn=$NETSWAP_TGT_IQN
+url=iscsi://$user@$h:$NETSWAP_TGT_PORT/$iqn/1
+printf '%s\n' "$secret" >/tmp/good.secret
+printf 'wrong-%s\n' "$secret" >/tmp/wrong.secret
+
+# The command line itself.
+ns_sc_fails 1 "unknown command" frobnicate
+ns_sc_fails 1 "expected NAME URL" add only-a-name
+ns_sc_fails 1 "expected NAME or --all" up
+ns_sc_fails 1 "priority" up x --priority 40000
+
+# Names and URLs (nothing is created).
+ns_sc_fails 1 "name" add "bad/name" "$url"
+ns_sc_fails 1 "name" add -- "-dash" "$url"
+ns_sc_fails 1 "name" add "$(printf 'n%.0s' {1..40})" "$url"
+ns_sc_fails 1 "scheme" add u1 "http://$h/$iqn/1"
+ns_sc_fails 1 "port" add u1 "iscsi://$h:99999/$iqn/1"
+ns_sc_fails 1 "port" add u1 "iscsi://$h:0/$iqn/1"
+ns_sc_fails 1 "port" add u1 "iscsi://$h:/$iqn/1"
+ns_sc_fails 1 "]" add u1 "iscsi://[::1/$iqn/1"
+ns_sc_fails 1 "[" add u1 "iscsi://::1]/$iqn/1"
+ns_sc_fails 1 "secret" add u1 "iscsi://$user:pw@$h/$iqn/1"
+ns_sc_fails 1 "lun" add u1 "iscsi://$h/$iqn"
+ns_sc_fails 1 "lun" add u1 "iscsi://$h/$iqn/16384"
+ns_sc_fails 1 "newline" add u1 "iscsi://$h/iq"$'\n'"n/1"
+ns_sc_fails 1 "export and a file" add u1 "nfs://$h/onlyfile"
+ns_sc_fails 1 "'..'" add u1 "nfs://$h/srv/../x"
+ns_sc_fails 1 "export" add u1 "nfs://$h/srv/swap/f.img" -o export=/other
+ns_sc_fails 1 "host" add u1 "iscsi://$(printf 'c%.0s' {1..300})/$iqn/1"
+ns_sc_fails 1 "queue_depth" add u1 "$url" -o queue_depth=0
+ns_sc_fails 1 "frob" add u1 "$url" -o frob=1
+ns_sc_fails 1 "mount_port" add u1 "$url" -o mount_port=635
+ns_sc_fails 1 "priority" add u1 "$url" -o priority=3
+ns_sc_fails 1 "secret_file" add u1 "$url" --secret-file /nonexistent/secret
+
+# Names that do not resolve, and addresses that do not answer.
+ns_sc_fails 4 "cannot resolve" add u1 "iscsi://no-such-host.invalid/$iqn/1"
+ns_sc_ok add u1 "iscsi://$h:1/$iqn/1"
+ns_sc_fails 4 "cannot connect" up u1
+[ "$(ns_get u1 state)" = disabled ] || ns_fail "u1 left in state $(ns_get u1 state)"
+ns_sc_ok rm u1
+
+# Unknown names.
+ns_sc_fails 2 "no such target" up nosuch
+ns_sc_fails 2 "no such target" down nosuch
+ns_sc_fails 2 "no such target" rm nosuch
+ns_sc_fails 2 "no such target" status nosuch
+
+# A wrong CHAP secret: up fails, the target stays as it was (disabled).
+ns_sc_ok add c0 "$url" --secret-file /tmp/wrong.secret
+ns_sc_fails 4 "authentication failed" up c0 --format
+ns_sc_ok rm c0
+# The right one, from standard input.
+ns_sc add c0 "$url" --secret-file - </tmp/good.secret
+[ "$ns_rc" -eq 0 ] || ns_fail "add with the secret on stdin: $ns_errout"
+ns_sc_ok up c0 --format
+dev=/dev/$(ns_get c0 disk)
+
+# Duplicates, and removing what is up.
+ns_sc_fails 3 "exists" add c0 "$url" --secret-file /tmp/good.secret
+ns_sc_fails 3 "is up" rm c0
+# A disk that carries something else is never formatted.
+ns_sc_ok down c0
+ns_sc_ok add c1 "$url" --secret-file /tmp/good.secret
+ns_sc_ok up c1 --format
+ns_sc_ok down c1
+echo 1 >"$NS_CFG/c1/enable"
+mkfs.ext4 -q -F "/dev/$(ns_get c1 disk)" || ns_fail "mkfs.ext4"
+echo 0 >"$NS_CFG/c1/enable"
+ns_sc_fails 3 "ext4 signature" up c1 --format
+ns_sc_ok rm c1
+ns_sc_ok rm c0
+
+# A netswaptab with a bad line changes nothing, and says where.
+cat >/tmp/tab <<TAB
+ok0 $url secret_file=/tmp/good.secret
+bad1 iscsi://$h:70000/$iqn/1
+TAB
+ns_sc_fails 1 "/tmp/tab:2" apply -c /tmp/tab
+printf 'ok0 %s\nok0 %s\n' "$url" "$url" >/tmp/tab
+ns_sc_fails 1 "listed twice" apply -c /tmp/tab
+printf 'ok0 iscsi://%s/%s/1\0junk\n' "$h" "$iqn" >/tmp/tab
+ns_sc_fails 1 "NUL" apply -c /tmp/tab
+ns_sc_fails 2 "No such file" apply -c /tmp/no-such-tab
+[ -z "$(ls "$NS_CFG")" ] || ns_fail "targets left: $(ls "$NS_CFG")"
+
+ns_unload
+ns_finish

@@ -1,0 +1,149 @@
+# shellcheck shell=bash
+# Guest: the operator's path, with swapctl alone. add (iSCSI to the host's
+# tgt, NFS to the host's ganesha), up --format, status and status --json
+# show both up with their disks, a workload swaps through both while the
+# host restarts tgtd and `swapctl monitor` receives the events, reserve
+# --apply raises vm.min_free_kbytes by the targets' reserve, down, rm;
+# then apply from a netswaptab twice (the second run changes nothing) and
+# apply --prune.
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+ns_load
+
+iurl=iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/1
+nurl=nfs://$NETSWAP_HOST_IP$NETSWAP_NFS_EXPORT/$NETSWAP_NFS_FILE
+
+ns_sc_ok status
+[ "$(printf '%s\n' "$ns_out" | wc -l)" -eq 1 ] || ns_fail "status with no targets: not just the header"
+
+# Events from here on, as JSON lines, until killed by PID.
+"$NS_SWAPCTL" monitor --json >/tmp/events.json 2>/tmp/monitor.err &
+mon=$!
+nsvm_sleep 1
+
+ns_sc_ok add i0 "$iurl" -o io_timeout_ms=10000,reconnect_delay_ms=500
+ns_sc_ok add n0 "$nurl" -o queue_depth=32
+[ "$(ns_get i0 target_name)" = "$NETSWAP_TGT_IQN" ] || ns_fail "i0 target_name"
+[ "$(ns_get i0 io_timeout_ms)" = 10000 ] || ns_fail "i0 io_timeout_ms"
+[ "$(ns_get n0 export)" = "$NETSWAP_NFS_EXPORT" ] || ns_fail "n0 export"
+[ "$(ns_get n0 file)" = "$NETSWAP_NFS_FILE" ] || ns_fail "n0 file"
+[ "$(ns_get n0 queue_depth)" = 32 ] || ns_fail "n0 queue_depth"
+
+ns_sc_ok up i0 --format --priority 5
+ns_sc_ok up n0 --format --priority 5
+ns_sc_ok up i0
+[[ $ns_out == *"already on"* ]] || ns_fail "second up i0 did not say the swap is already on"
+
+ns_sc_ok status
+for n in i0 n0; do
+	printf '%s\n' "$ns_out" | grep -Eq "^$n +up +netswap[0-9]+ .*on,prio=5" ||
+		ns_fail "status: $n not up with a disk and swap on"
+done
+ns_sc_ok status --json
+[ "$(ns_json 'len(j)')" = 2 ] || ns_fail "status --json: not 2 targets"
+for i in 0 1; do
+	[ "$(ns_json "j[$i]['state']")" = up ] || ns_fail "json[$i] state"
+	[ "$(ns_json "j[$i]['swap']")" = True ] || ns_fail "json[$i] swap"
+	[[ $(ns_json "j[$i]['disk']") == netswap* ]] || ns_fail "json[$i] disk"
+	[ "$(ns_json "j[$i]['capacity_bytes'] > 0")" = True ] || ns_fail "json[$i] capacity"
+done
+[ "$(ns_json "j[0]['transport'] + ' ' + j[1]['transport']")" = "iscsi nfs" ] ||
+	ns_fail "json transports"
+
+# reserve: needed = the kernel default + the sum of reserve_kb.
+sum=$(ns_json "sum(t['reserve_kb'] for t in j)")
+echo 1024 >/proc/sys/vm/min_free_kbytes
+ns_sc_ok reserve
+base=$(printf '%s\n' "$ns_out" | awk '/^kernel default/ { print $3 }')
+need=$(printf '%s\n' "$ns_out" | awk '/^needed/ { print $2 }')
+[ "$need" = $((base + sum)) ] || ns_fail "reserve: needed $need != $base + $sum"
+[ "$(cat /proc/sys/vm/min_free_kbytes)" = 1024 ] || ns_fail "reserve without --apply changed the setting"
+ns_sc_ok reserve --apply
+[ "$(cat /proc/sys/vm/min_free_kbytes)" = "$need" ] || ns_fail "reserve --apply: min_free_kbytes $(cat /proc/sys/vm/min_free_kbytes) != $need"
+echo $((need + 1000)) >/proc/sys/vm/min_free_kbytes
+ns_sc_ok reserve --apply
+[ "$(cat /proc/sys/vm/min_free_kbytes)" = $((need + 1000)) ] || ns_fail "reserve --apply lowered an admin's higher setting"
+echo "$need" >/proc/sys/vm/min_free_kbytes
+
+# Swap through both (same priority: pages go to both) while the host
+# restarts tgtd once.
+echo 60 >/proc/sys/kernel/hung_task_timeout_secs
+mb=$(($(ns_mem_mb) * 3 / 2))
+ns_log "memhog $mb MB, 1 pass"
+"$NS_MEMHOG" -m "$mb" -p 1 -r /share/ready || ns_fail "memhog: corrupt pages or failure"
+[ -e /share/restarted ] || ns_fail "the workload ended before the target restart"
+for i in $(seq 1 60); do
+	[ "$(ns_get i0 state)" = up ] && break
+	nsvm_sleep 0.5
+done
+ns_sc_ok status --json
+for i in 0 1; do
+	[ "$(ns_json "j[$i]['stats']['writes'] > 0 and j[$i]['stats']['reads'] > 0")" = True ] ||
+		ns_fail "json[$i]: no reads or writes counted"
+	[ "$(ns_json "j[$i]['stats']['errors']")" = 0 ] || ns_fail "json[$i]: errors"
+	[ "$(ns_json "j[$i]['stats']['read_lat_max_us'] > 0")" = True ] || ns_fail "json[$i]: no read latency"
+done
+[ "$(ns_json "j[0]['stats']['reconnects']")" -ge 1 ] || ns_fail "i0 did not reconnect"
+ns_sc_ok status i0
+
+ns_sc_ok down i0
+[ "$(ns_get i0 state)" = disabled ] || ns_fail "down i0: state $(ns_get i0 state)"
+grep -q '^/dev/netswap' /proc/swaps && ns_sc_ok down --all
+grep -q '^/dev/netswap' /proc/swaps && ns_fail "swap still on after down --all"
+ns_sc_ok rm i0
+ns_sc_ok rm n0
+[ -z "$(ls "$NS_CFG")" ] || ns_fail "targets left after rm"
+
+nsvm_sleep 1
+kill "$mon"
+wait "$mon" 2>/dev/null
+echo "events:"
+cat /tmp/events.json
+ev() { python3 -c 'import json,sys
+n=0
+for l in open("/tmp/events.json"):
+    e=json.loads(l)
+    if e["name"]==sys.argv[1] and e["old_state"]==sys.argv[2] and e["state"]==sys.argv[3]: n+=1
+print(n)' "$@"; }
+[ "$(ev i0 disabled connecting)" -ge 1 ] || ns_fail "no i0 connecting event"
+[ "$(ev i0 connecting up)" -ge 1 ] || ns_fail "no i0 up event"
+[ "$(ev i0 up recovering)" -ge 1 ] || ns_fail "no i0 recovering event (target restart)"
+[ "$(ev i0 recovering up)" -ge 1 ] || ns_fail "no i0 recovering -> up event"
+[ "$(ev i0 up disabled)" -ge 1 ] || ns_fail "no i0 disabled event"
+[ "$(ev i0 disabled removed)" = 1 ] || ns_fail "no i0 removed event"
+[ "$(ev n0 connecting up)" -ge 1 ] || ns_fail "no n0 up event"
+[ "$(ev n0 disabled removed)" = 1 ] || ns_fail "no n0 removed event"
+python3 -c 'import json
+for l in open("/tmp/events.json"):
+    e=json.loads(l)
+    if e["state"]=="recovering": assert e["errno"]>0 and e["reason"], e' ||
+	ns_fail "a recovering event without errno and reason"
+
+# apply: a netswaptab, applied twice; the second run changes nothing.
+cat >/tmp/netswaptab <<TAB
+# netswap targets for this test
+i1	$iurl	io_timeout_ms=10000,priority=3,format
+n1 $nurl	format,priority=3 # same priority: pages go to both
+TAB
+ns_sc_ok apply -c /tmp/netswaptab
+[[ $ns_out == *"2 added, 0 updated, 2 brought up"* ]] || ns_fail "first apply: $ns_out"
+snap1=$(ns_cfs_snapshot)
+ns_sc_ok apply -c /tmp/netswaptab
+[[ $ns_out == *"0 added, 0 updated, 0 brought up, 0 removed, 2 already up, 0 failed"* ]] ||
+	ns_fail "second apply changed something: $ns_out"
+[ "$snap1" = "$(ns_cfs_snapshot)" ] || ns_fail "second apply changed the configuration"
+grep -c '^/dev/netswap' /proc/swaps | grep -qx 2 || ns_fail "apply: not 2 swap areas"
+awk '$1 ~ /^\/dev\/netswap/ && $5 != 3 { bad = 1 } END { exit bad }' /proc/swaps ||
+	ns_fail "apply: priority not 3"
+# A target taken down is brought up again; one left out is pruned.
+ns_sc_ok down n1
+sed -i '/^i1/d' /tmp/netswaptab
+ns_sc_ok apply -c /tmp/netswaptab --prune
+[[ $ns_out == *"0 added, 0 updated, 1 brought up, 1 removed"* ]] || ns_fail "apply --prune: $ns_out"
+[ ! -d "$NS_CFG/i1" ] || ns_fail "apply --prune left i1"
+[ "$(ns_get n1 state)" = up ] || ns_fail "n1 not brought up again"
+ns_sc_ok down --all
+ns_sc_ok rm n1
+
+ns_unload
+ns_finish

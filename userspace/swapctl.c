@@ -1,0 +1,1532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapctl - manage netswap network swap targets
+ *
+ * Turns URLs into configfs writes, turns swap on and off, shows status and
+ * follows events over the netswap generic netlink family, applies
+ * /etc/netswap/netswaptab and sizes vm.min_free_kbytes. swapctl(8) is the
+ * manual; the exit codes are listed there and below.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <blkid/blkid.h>
+#include "cfs.h"
+#include "netswap.h"
+#include "nl.h"
+#include "parse.h"
+
+#ifndef SWAPCTL_VERSION
+#define SWAPCTL_VERSION "0.4"
+#endif
+
+#define NS_TAB_DEFAULT		"/etc/netswap/netswaptab"
+#define NS_INITIATOR_FILE	"/etc/iscsi/initiatorname.iscsi"
+#define NS_DISK_WAIT_MS		10000
+
+/* Exit codes: documented in swapctl(8). */
+enum {
+	EX_OK		= 0,
+	EX_USAGE	= 1,	/* bad command line, URL, option or value */
+	EX_NOENT	= 2,	/* no such target */
+	EX_BUSY		= 3,	/* exists, in use, or a foreign signature */
+	EX_CONN		= 4,	/* name lookup, connect, login or mount failed */
+	EX_SYS		= 5,	/* module, netlink, swapon/swapoff, mkswap */
+};
+
+static const char *cmd_name = "swapctl";
+
+static void __attribute__((format(printf, 1, 2))) ns_errmsg(const char *fmt,
+							     ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "swapctl: %s: ", cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* -------- helpers -------- */
+
+static int ns_need_cfs(void)
+{
+	char err[NS_ERR_MAX];
+
+	if (ns_cfs_check(err, sizeof(err))) {
+		ns_errmsg("%s", err);
+		return EX_SYS;
+	}
+	return EX_OK;
+}
+
+static struct ns_nl *ns_need_nl(void)
+{
+	char err[NS_ERR_MAX];
+	struct ns_nl *nl = ns_nl_open(err, sizeof(err));
+
+	if (!nl)
+		ns_errmsg("%s", err);
+	return nl;
+}
+
+static void ns_human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	unsigned int i = 0;
+
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[i]);
+}
+
+/* Resolve the URL's host here, never in the kernel: a numeric literal. */
+static int ns_resolve(const struct ns_target *t, char *out, size_t len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res;
+	int ret;
+
+	hints.ai_family = t->host_v6 ? AF_INET6 : AF_UNSPEC;
+	ret = getaddrinfo(t->host, NULL, &hints, &res);
+	if (ret) {
+		ns_errmsg("%s: cannot resolve host '%s': %s", t->name, t->host,
+			  gai_strerror(ret));
+		return EX_CONN;
+	}
+	ret = getnameinfo(res->ai_addr, res->ai_addrlen, out, len, NULL, 0,
+			  NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (ret) {
+		ns_errmsg("%s: cannot print the address of '%s': %s", t->name,
+			  t->host, gai_strerror(ret));
+		return EX_CONN;
+	}
+	return EX_OK;
+}
+
+/* Same address, whatever the spelling ("::1" and "0:0::1"). */
+static int ns_same_addr(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+
+	if (inet_pton(AF_INET, a, x) == 1)
+		return inet_pton(AF_INET, b, y) == 1 && !memcmp(x, y, 4);
+	if (inet_pton(AF_INET6, a, x) == 1)
+		return inet_pton(AF_INET6, b, y) == 1 && !memcmp(x, y, 16);
+	return 0;
+}
+
+/* CHAP secret: from a file or standard input, never the command line. */
+static int ns_read_secret(const struct ns_target *t, char *buf, size_t len)
+{
+	FILE *f = stdin;
+	size_t n;
+
+	buf[0] = '\0';
+	if (!t->secret_file[0])
+		return EX_OK;
+	if (strcmp(t->secret_file, "-") != 0) {
+		f = fopen(t->secret_file, "re");
+		if (!f) {
+			ns_errmsg("%s: secret_file %s: %s", t->name,
+				  t->secret_file, strerror(errno));
+			return EX_USAGE;
+		}
+	}
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	if (f != stdin)
+		fclose(f);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	if (!n) {
+		ns_errmsg("%s: secret_file %s: no secret in it", t->name,
+			  t->secret_file);
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
+/* open-iscsi's InitiatorName=, if the host has one. */
+static void ns_default_initiator(char *buf, size_t len)
+{
+	char line[512];
+	FILE *f;
+
+	buf[0] = '\0';
+	f = fopen(NS_INITIATOR_FILE, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *v = line + strspn(line, " \t");
+
+		if (strncmp(v, "InitiatorName=", 14) != 0)
+			continue;
+		v += 14;
+		v[strcspn(v, " \t\r\n")] = '\0';
+		if (strlen(v) < len)
+			snprintf(buf, len, "%s", v);
+		break;
+	}
+	fclose(f);
+}
+
+/* -------- settings: a target description as configfs values -------- */
+
+#define NS_MAX_SETTINGS	24
+
+struct ns_setting {
+	const char	*attr;
+	char		value[NS_PATH_MAX];
+	int		flags;
+};
+
+#define NS_S_ADDR	1	/* compare as an address */
+#define NS_S_SECRET	2	/* write-only: never compared */
+#define NS_S_LOOSE	4	/* the kernel may fill it in: "" = any */
+
+struct ns_settings {
+	struct ns_setting	s[NS_MAX_SETTINGS];
+	int			n;
+};
+
+static void ns_add_setting(struct ns_settings *ss, const char *attr,
+			   int flags, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void ns_add_setting(struct ns_settings *ss, const char *attr,
+			   int flags, const char *fmt, ...)
+{
+	struct ns_setting *s = &ss->s[ss->n++];
+	va_list ap;
+
+	s->attr = attr;
+	s->flags = flags;
+	va_start(ap, fmt);
+	vsnprintf(s->value, sizeof(s->value), fmt, ap);
+	va_end(ap);
+}
+
+static long long ns_or(long long v, long long def)
+{
+	return v < 0 ? def : v;
+}
+
+/*
+ * Every configfs setting the target should have: what it names, or the
+ * kernel's default where it names nothing, so that removing an option from
+ * netswaptab puts the default back.
+ */
+static void ns_settings_build(const struct ns_target *t, const char *addr,
+			      const char *secret, struct ns_settings *ss)
+{
+	char initiator[NS_STR_MAX];
+
+	ss->n = 0;
+	ns_add_setting(ss, "transport", 0, "%s",
+		       ns_transport_name(t->transport));
+	ns_add_setting(ss, "address", NS_S_ADDR, "%s", addr);
+	ns_add_setting(ss, "port", 0, "%lld", ns_or(t->port, 0));
+	if (t->transport == NS_T_ISCSI) {
+		ns_add_setting(ss, "target_name", 0, "%s", t->target);
+		ns_add_setting(ss, "lun", 0, "%lld", ns_or(t->lun, 0));
+		if (t->initiator[0])
+			snprintf(initiator, sizeof(initiator), "%s",
+				 t->initiator);
+		else
+			ns_default_initiator(initiator, sizeof(initiator));
+		ns_add_setting(ss, "initiator_name", NS_S_LOOSE, "%s",
+			       initiator);
+		ns_add_setting(ss, "auth_user", 0, "%s", t->user);
+		if (secret[0])
+			ns_add_setting(ss, "auth_secret", NS_S_SECRET, "%s",
+				       secret);
+		ns_add_setting(ss, "header_digest", 0, "%s",
+			       t->header_digest == 1 ? "crc32c" : "none");
+		ns_add_setting(ss, "data_digest", 0, "%s",
+			       t->data_digest == 1 ? "crc32c" : "none");
+	} else {
+		ns_add_setting(ss, "export", 0, "%s", t->export);
+		ns_add_setting(ss, "file", 0, "%s", t->file);
+		ns_add_setting(ss, "mount_port", 0, "%lld",
+			       ns_or(t->mount_port, 0));
+		ns_add_setting(ss, "auth_flavor", 0, "%s",
+			       t->auth_none == 1 ? "none" : "sys");
+		ns_add_setting(ss, "auth_uid", 0, "%lld",
+			       ns_or(t->auth_uid, 0));
+		ns_add_setting(ss, "auth_gid", 0, "%lld",
+			       ns_or(t->auth_gid, 0));
+	}
+	ns_add_setting(ss, "queue_depth", 0, "%lld",
+		       ns_or(t->queue_depth, 64));
+	ns_add_setting(ss, "io_timeout_ms", 0, "%lld",
+		       ns_or(t->io_timeout_ms, 30000));
+	ns_add_setting(ss, "reconnect_delay_ms", 0, "%lld",
+		       ns_or(t->reconnect_delay_ms, 1000));
+	ns_add_setting(ss, "recovery_timeout_s", 0, "%lld",
+		       ns_or(t->recovery_timeout_s, 0));
+}
+
+static int ns_setting_differs(const char *name, const struct ns_setting *s)
+{
+	char cur[NS_PATH_MAX];
+
+	if (s->flags & NS_S_SECRET)
+		return 0;
+	if (ns_cfs_read(name, s->attr, cur, sizeof(cur)))
+		return 1;
+	if ((s->flags & NS_S_LOOSE) && !s->value[0])
+		return 0;
+	if (s->flags & NS_S_ADDR)
+		return !ns_same_addr(cur, s->value);
+	return strcmp(cur, s->value) != 0;
+}
+
+/*
+ * Write the settings (all of them, or only those that differ). Return the
+ * number written, or -1 after saying which one the kernel refused and why.
+ */
+static int ns_settings_write(const char *name, const struct ns_settings *ss,
+			     int only_changed)
+{
+	char err[NS_ERR_MAX];
+	int i, written = 0;
+
+	for (i = 0; i < ss->n; i++) {
+		const struct ns_setting *s = &ss->s[i];
+
+		if (only_changed && !(s->flags & NS_S_SECRET) &&
+		    !ns_setting_differs(name, s))
+			continue;
+		if (ns_cfs_write(name, s->attr, s->value, err, sizeof(err))) {
+			ns_errmsg("%s: %s", name, err);
+			return -1;
+		}
+		if (!(s->flags & NS_S_SECRET))
+			written++;
+	}
+	return written;
+}
+
+static int ns_settings_differ(const char *name, const struct ns_settings *ss)
+{
+	int i;
+
+	for (i = 0; i < ss->n; i++)
+		if (ns_setting_differs(name, &ss->s[i]))
+			return 1;
+	return 0;
+}
+
+/* Resolve, read the secret, build the settings. */
+static int ns_prepare(const struct ns_target *t, struct ns_settings *ss)
+{
+	char addr[NI_MAXHOST], secret[257];
+	int ret;
+
+	ret = ns_resolve(t, addr, sizeof(addr));
+	if (ret)
+		return ret;
+	ret = ns_read_secret(t, secret, sizeof(secret));
+	if (ret)
+		return ret;
+	ns_settings_build(t, addr, secret, ss);
+	memset(secret, 0, sizeof(secret));
+	return EX_OK;
+}
+
+/* Create the target with every setting, or leave nothing behind. */
+static int ns_create(const struct ns_target *t, const struct ns_settings *ss)
+{
+	char err[NS_ERR_MAX];
+	int ret;
+
+	ret = ns_cfs_mkdir(t->name, err, sizeof(err));
+	if (ret) {
+		ns_errmsg("%s", err);
+		return ret == -EEXIST ? EX_BUSY : EX_SYS;
+	}
+	if (ns_settings_write(t->name, ss, 0) < 0) {
+		ns_cfs_rmdir(t->name, err, sizeof(err));
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
+/* -------- swap devices -------- */
+
+/* Is @dev an active swap area? Its priority in *@prio, used KiB in *@used. */
+static int ns_swap_active(const char *dev, int *prio, long long *used)
+{
+	char path[4096], type[64];
+	long long size, u;
+	struct stat a, b;
+	int p, found = 0;
+	FILE *f;
+
+	if (stat(dev, &a) != 0)
+		return 0;
+	f = fopen("/proc/swaps", "re");
+	if (!f)
+		return 0;
+	/* "Filename Type Size Used Priority" after a header line. */
+	if (fscanf(f, "%*[^\n]\n") < 0) {
+		fclose(f);
+		return 0;
+	}
+	while (fscanf(f, "%4095s %63s %lld %lld %d", path, type, &size, &u,
+		      &p) == 5) {
+		if (stat(path, &b) == 0 && S_ISBLK(b.st_mode) &&
+		    b.st_rdev == a.st_rdev) {
+			if (prio)
+				*prio = p;
+			if (used)
+				*used = u;
+			found = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The disk's device node; wait for it to appear (devtmpfs or udev). */
+static int ns_wait_dev(const char *disk, char *dev, size_t len)
+{
+	struct stat st;
+	int waited;
+
+	snprintf(dev, len, "/dev/%s", disk);
+	for (waited = 0; waited < NS_DISK_WAIT_MS; waited += 50) {
+		if (stat(dev, &st) == 0 && S_ISBLK(st.st_mode))
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+/* The signature on @dev: "" for none, else its type ("swap", "ext4"). */
+static int ns_probe_sig(const char *dev, char *type, size_t len)
+{
+	const char *v = NULL;
+	blkid_probe pr;
+	int ret;
+
+	type[0] = '\0';
+	pr = blkid_new_probe_from_filename(dev);
+	if (!pr)
+		return -1;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+	blkid_probe_enable_partitions(pr, 1);
+	ret = blkid_do_safeprobe(pr);
+	if (ret == 0) {
+		if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) &&
+		    blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL))
+			v = "unknown";
+		snprintf(type, len, "%s", v);
+	} else if (ret == -2) {
+		snprintf(type, len, "ambivalent (several)");
+	}
+	blkid_free_probe(pr);
+	return ret == -1 ? -1 : 0;
+}
+
+static int ns_mkswap(const char *dev)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execlp("mkswap", "mkswap", dev, (char *)NULL);
+		fprintf(stderr, "swapctl: mkswap: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* -------- up / down -------- */
+
+static int ns_disable(const char *name)
+{
+	char err[NS_ERR_MAX];
+
+	if (ns_cfs_write(name, "enable", "0", err, sizeof(err))) {
+		ns_errmsg("%s: disable: %s", name, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Enable (if needed), wait for the disk, check or make the signature, swapon. */
+static int ns_up_one(struct ns_nl *nl, const char *name, int prio,
+		     int format)
+{
+	char err[NS_ERR_MAX], dev[64], sig[64], size[32];
+	struct ns_status st;
+	int enabled_here = 0, flags = 0, ret, p;
+
+	ret = ns_nl_get(nl, name, &st, err, sizeof(err));
+	if (ret) {
+		ns_errmsg("%s: %s", name, err);
+		return ret == -ENOENT ? EX_NOENT : EX_SYS;
+	}
+	if (!st.enabled) {
+		if (ns_cfs_write(name, "enable", "1", err, sizeof(err))) {
+			ns_errmsg("%s: %s", name, err);
+			return EX_CONN;
+		}
+		enabled_here = 1;
+		if (ns_nl_get(nl, name, &st, err, sizeof(err))) {
+			ns_errmsg("%s: %s", name, err);
+			ret = EX_SYS;
+			goto undo;
+		}
+	}
+	if (!st.disk[0] || ns_wait_dev(st.disk, dev, sizeof(dev))) {
+		ns_errmsg("%s: no block device appeared for the target", name);
+		ret = EX_SYS;
+		goto undo;
+	}
+	if (ns_swap_active(dev, &p, NULL)) {
+		printf("%s: swap already on %s (priority %d)\n", name, dev, p);
+		return EX_OK;
+	}
+	if (ns_probe_sig(dev, sig, sizeof(sig))) {
+		ns_errmsg("%s: cannot read %s: %s", name, dev, strerror(errno));
+		ret = EX_SYS;
+		goto undo;
+	}
+	if (sig[0] && strcmp(sig, "swap") != 0) {
+		ns_errmsg("%s: %s carries a %s signature: not touching it (wipefs it first if it is really unused)",
+			  name, dev, sig);
+		ret = EX_BUSY;
+		goto undo;
+	}
+	if (format) {
+		if (ns_mkswap(dev)) {
+			ns_errmsg("%s: mkswap %s failed", name, dev);
+			ret = EX_SYS;
+			goto undo;
+		}
+	} else if (!sig[0]) {
+		ns_errmsg("%s: %s has no swap signature (use --format to run mkswap on it)",
+			  name, dev);
+		ret = EX_BUSY;
+		goto undo;
+	}
+	if (prio >= 0)
+		flags = SWAP_FLAG_PREFER |
+			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	if (swapon(dev, flags) != 0) {
+		ns_errmsg("%s: swapon %s: %s", name, dev, strerror(errno));
+		ret = EX_SYS;
+		goto undo;
+	}
+	ns_human(st.capacity, size, sizeof(size));
+	ns_swap_active(dev, &p, NULL);
+	printf("%s: swap on %s (%s, priority %d)\n", name, dev, size, p);
+	return EX_OK;
+undo:
+	/* A failed up leaves the target as it found it. */
+	if (enabled_here)
+		ns_disable(name);
+	return ret;
+}
+
+static int ns_down_one(struct ns_nl *nl, const char *name)
+{
+	char err[NS_ERR_MAX], dev[64];
+	struct ns_status st;
+	int ret;
+
+	ret = ns_nl_get(nl, name, &st, err, sizeof(err));
+	if (ret) {
+		ns_errmsg("%s: %s", name, err);
+		return ret == -ENOENT ? EX_NOENT : EX_SYS;
+	}
+	if (st.disk[0]) {
+		snprintf(dev, sizeof(dev), "/dev/%s", st.disk);
+		if (ns_swap_active(dev, NULL, NULL) && swapoff(dev) != 0) {
+			ns_errmsg("%s: swapoff %s: %s", name, dev,
+				  errno == ENOMEM ?
+				  "not enough memory to take its pages back" :
+				  strerror(errno));
+			return EX_SYS;
+		}
+	}
+	if (st.enabled && ns_disable(name))
+		return EX_BUSY;
+	printf("%s: down\n", name);
+	return EX_OK;
+}
+
+/* Every target's name, from the kernel. */
+static int ns_all_names(struct ns_nl *nl, struct ns_status **v, int *n)
+{
+	char err[NS_ERR_MAX];
+
+	if (ns_nl_dump(nl, v, n, err, sizeof(err))) {
+		ns_errmsg("%s", err);
+		return EX_SYS;
+	}
+	return EX_OK;
+}
+
+/* -------- commands -------- */
+
+static void ns_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: swapctl COMMAND [ARGS]\n"
+"  add NAME URL [-o OPT=VAL,...] [--secret-file FILE|-]\n"
+"        iscsi://[user@]host[:port]/IQN/LUN\n"
+"        nfs://host[:port]/export/path/to/file\n"
+"  up NAME|--all [--priority P] [--format]\n"
+"  down NAME|--all\n"
+"  rm NAME\n"
+"  status [NAME] [--json]\n"
+"  monitor [--json] [--count N]\n"
+"  apply [-c FILE] [--prune]\n"
+"  reserve [--apply]\n"
+"  help | --version\n"
+"See swapctl(8) and netswaptab(5).\n");
+}
+
+static int cmd_add(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "option", required_argument, NULL, 'o' },
+		{ "secret-file", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[NS_ERR_MAX];
+	struct ns_settings ss;
+	struct ns_target t;
+	int c, ret;
+
+	ns_target_init(&t);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (ns_parse_opts(optarg, strlen(optarg), &t, err,
+					  sizeof(err))) {
+				ns_errmsg("%s", err);
+				return EX_USAGE;
+			}
+			break;
+		case 's':
+			if (strlen(optarg) >= sizeof(t.secret_file)) {
+				ns_errmsg("--secret-file: path too long");
+				return EX_USAGE;
+			}
+			snprintf(t.secret_file, sizeof(t.secret_file), "%s",
+				 optarg);
+			break;
+		default:
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		ns_errmsg("expected NAME URL (swapctl help)");
+		return EX_USAGE;
+	}
+	if (ns_parse_name(argv[optind], strlen(argv[optind]), t.name, err,
+			  sizeof(err)) ||
+	    ns_parse_url(argv[optind + 1], strlen(argv[optind + 1]), &t, err,
+			 sizeof(err)) ||
+	    ns_target_finish(&t, err, sizeof(err))) {
+		ns_errmsg("%s", err);
+		return EX_USAGE;
+	}
+	if (t.priority != INT32_MIN || t.auto_up || t.format) {
+		ns_errmsg("priority, auto and format are netswaptab options (or: swapctl up --priority P --format)");
+		return EX_USAGE;
+	}
+	ret = ns_need_cfs();
+	if (ret)
+		return ret;
+	if (ns_cfs_exists(t.name)) {
+		ns_errmsg("target %s exists (swapctl rm %s first)", t.name,
+			  t.name);
+		return EX_BUSY;
+	}
+	ret = ns_prepare(&t, &ss);
+	if (!ret)
+		ret = ns_create(&t, &ss);
+	memset(&ss, 0, sizeof(ss));
+	if (!ret)
+		printf("%s: added\n", t.name);
+	return ret;
+}
+
+/* NAME or --all, for up and down. */
+static int ns_for_targets(int argc, char **argv, int all,
+			  int (*fn)(struct ns_nl *nl, const char *name,
+				    void *arg),
+			  void *arg)
+{
+	struct ns_status *v = NULL;
+	struct ns_nl *nl;
+	int i, n = 0, ret = EX_OK, r;
+
+	if ((all && argc != 0) || (!all && argc != 1)) {
+		ns_errmsg("expected NAME or --all");
+		return EX_USAGE;
+	}
+	r = ns_need_cfs();
+	if (r)
+		return r;
+	nl = ns_need_nl();
+	if (!nl)
+		return EX_SYS;
+	if (!all) {
+		ret = fn(nl, argv[0], arg);
+		goto out;
+	}
+	ret = ns_all_names(nl, &v, &n);
+	for (i = 0; !ret && i < n; i++) {
+		r = fn(nl, v[i].name, arg);
+		if (r && !ret)
+			ret = r;
+	}
+	free(v);
+out:
+	ns_nl_close(nl);
+	return ret;
+}
+
+struct ns_up_arg {
+	int	prio;
+	int	format;
+};
+
+static int ns_up_cb(struct ns_nl *nl, const char *name, void *arg)
+{
+	const struct ns_up_arg *a = arg;
+
+	return ns_up_one(nl, name, a->prio, a->format);
+}
+
+static int ns_down_cb(struct ns_nl *nl, const char *name, void *arg)
+{
+	(void)arg;
+	return ns_down_one(nl, name);
+}
+
+static int ns_parse_prio(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -1 || v > 32767) {
+		ns_errmsg("--priority: %s: a number from -1 to 32767", s);
+		return EX_USAGE;
+	}
+	*out = (int)v;
+	return EX_OK;
+}
+
+static int cmd_up(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "priority", required_argument, NULL, 'p' },
+		{ "format", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ns_up_arg a = { .prio = -1 };
+	int c, all = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ap:f", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			all = 1;
+			break;
+		case 'p':
+			if (ns_parse_prio(optarg, &a.prio))
+				return EX_USAGE;
+			break;
+		case 'f':
+			a.format = 1;
+			break;
+		default:
+			return EX_USAGE;
+		}
+	}
+	return ns_for_targets(argc - optind, argv + optind, all, ns_up_cb, &a);
+}
+
+static int cmd_down(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, all = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "a", lo, NULL)) != -1) {
+		if (c != 'a')
+			return EX_USAGE;
+		all = 1;
+	}
+	return ns_for_targets(argc - optind, argv + optind, all, ns_down_cb,
+			      NULL);
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+	char err[NS_ERR_MAX], en[8];
+	int ret;
+
+	if (argc != 2) {
+		ns_errmsg("expected NAME");
+		return EX_USAGE;
+	}
+	ret = ns_need_cfs();
+	if (ret)
+		return ret;
+	if (!ns_cfs_exists(argv[1])) {
+		ns_errmsg("%s: no such target", argv[1]);
+		return EX_NOENT;
+	}
+	if (!ns_cfs_read(argv[1], "enable", en, sizeof(en)) &&
+	    strcmp(en, "1") == 0) {
+		ns_errmsg("%s is up: swapctl down %s first", argv[1], argv[1]);
+		return EX_BUSY;
+	}
+	ret = ns_cfs_rmdir(argv[1], err, sizeof(err));
+	if (ret) {
+		ns_errmsg("%s", err);
+		return ret == -EBUSY ? EX_BUSY : EX_SYS;
+	}
+	printf("%s: removed\n", argv[1]);
+	return EX_OK;
+}
+
+/* -------- status -------- */
+
+static void ns_json_str(const char *key, const char *s, int comma)
+{
+	printf("\"%s\":\"", key);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c > 0x7e)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	printf("\"%s", comma ? "," : "");
+}
+
+static void ns_json_num(const char *key, unsigned long long v, int comma)
+{
+	printf("\"%s\":%llu%s", key, v, comma ? "," : "");
+}
+
+static const char *ns_transport_str(int t)
+{
+	return t == NETSWAP_TRANSPORT_ISCSI_UAPI ? "iscsi" :
+	       t == NETSWAP_TRANSPORT_NFS_UAPI ? "nfs" : "";
+}
+
+/* "iscsi 10.0.2.2:3260 iqn.../1", "nfs 10.0.2.2:2049 /srv:swap" */
+static void ns_where(const struct ns_status *st, char *buf, size_t len)
+{
+	int v6 = strchr(st->address, ':') != NULL;
+
+	if (st->transport == NETSWAP_TRANSPORT_ISCSI_UAPI)
+		snprintf(buf, len, "iscsi://%s%s%s:%u/%s/%u", v6 ? "[" : "",
+			 st->address, v6 ? "]" : "", st->port, st->target,
+			 st->lun);
+	else if (st->transport == NETSWAP_TRANSPORT_NFS_UAPI)
+		snprintf(buf, len, "nfs://%s%s%s:%u%s/%s", v6 ? "[" : "",
+			 st->address, v6 ? "]" : "", st->port, st->export,
+			 st->file);
+	else
+		snprintf(buf, len, "-");
+}
+
+static uint64_t ns_avg(uint64_t sum, uint64_t n)
+{
+	return n ? sum / n : 0;
+}
+
+static void ns_status_json(const struct ns_status *st)
+{
+	char dev[64], where[2400];
+	long long used = 0;
+	int prio = 0, on = 0;
+
+	if (st->disk[0]) {
+		snprintf(dev, sizeof(dev), "/dev/%s", st->disk);
+		on = ns_swap_active(dev, &prio, &used);
+	}
+	ns_where(st, where, sizeof(where));
+	printf("{");
+	ns_json_str("name", st->name, 1);
+	ns_json_str("transport", ns_transport_str(st->transport), 1);
+	ns_json_str("url", where, 1);
+	ns_json_str("address", st->address, 1);
+	ns_json_num("port", st->port, 1);
+	ns_json_str("state", ns_state_name(st->state), 1);
+	printf("\"enabled\":%s,", st->enabled ? "true" : "false");
+	ns_json_str("disk", st->disk, 1);
+	ns_json_num("capacity_bytes", st->capacity, 1);
+	printf("\"swap\":%s,", on ? "true" : "false");
+	printf("\"swap_priority\":%d,", on ? prio : 0);
+	ns_json_num("swap_used_kb", on ? used : 0, 1);
+	ns_json_num("reserve_kb", st->reserve_kb, 1);
+	ns_json_num("queue_depth", st->queue_depth, 1);
+	ns_json_str("last_error", st->last_error, 1);
+	printf("\"stats\":{");
+	ns_json_num("reads", st->reads, 1);
+	ns_json_num("writes", st->writes, 1);
+	ns_json_num("flushes", st->flushes, 1);
+	ns_json_num("read_bytes", st->read_bytes, 1);
+	ns_json_num("write_bytes", st->write_bytes, 1);
+	ns_json_num("inflight", st->inflight, 1);
+	ns_json_num("errors", st->errors, 1);
+	ns_json_num("retries", st->retries, 1);
+	ns_json_num("timeouts", st->timeouts, 1);
+	ns_json_num("recoveries", st->recoveries, 1);
+	ns_json_num("reconnects", st->reconnects, 1);
+	ns_json_num("read_lat_avg_us",
+		    ns_avg(st->read_lat_sum_us, st->reads), 1);
+	ns_json_num("read_lat_max_us", st->read_lat_max_us, 1);
+	ns_json_num("write_lat_avg_us",
+		    ns_avg(st->write_lat_sum_us, st->writes), 1);
+	ns_json_num("write_lat_max_us", st->write_lat_max_us, 0);
+	printf("}}");
+}
+
+static void ns_status_row(const struct ns_status *st)
+{
+	char dev[64], size[32], swap[32], where[2400];
+	long long used;
+	int prio;
+
+	ns_human(st->capacity, size, sizeof(size));
+	snprintf(swap, sizeof(swap), "-");
+	if (st->disk[0]) {
+		snprintf(dev, sizeof(dev), "/dev/%s", st->disk);
+		if (ns_swap_active(dev, &prio, &used))
+			snprintf(swap, sizeof(swap), "on,prio=%d", prio);
+		else
+			snprintf(swap, sizeof(swap), "off");
+	}
+	ns_where(st, where, sizeof(where));
+	printf("%-16s %-10s %-10s %-10s %-12s %10llu %10llu %5u %4llu  %s\n",
+	       st->name, ns_state_name(st->state),
+	       st->disk[0] ? st->disk : "-", st->capacity ? size : "-", swap,
+	       (unsigned long long)st->reads, (unsigned long long)st->writes,
+	       st->inflight, (unsigned long long)st->reconnects, where);
+	if (st->last_error[0])
+		printf("%-16s last error: %s\n", "", st->last_error);
+}
+
+static void ns_status_detail(const struct ns_status *st)
+{
+	char size[32], rb[32], wb[32], where[2400];
+
+	ns_human(st->capacity, size, sizeof(size));
+	ns_human(st->read_bytes, rb, sizeof(rb));
+	ns_human(st->write_bytes, wb, sizeof(wb));
+	ns_where(st, where, sizeof(where));
+	ns_status_row(st);
+	printf("  %s, queue depth %u, reserve %u KiB\n", where,
+	       st->queue_depth, st->reserve_kb);
+	printf("  reads %llu (%s, avg %llu us, max %llu us)\n",
+	       (unsigned long long)st->reads, rb,
+	       (unsigned long long)ns_avg(st->read_lat_sum_us, st->reads),
+	       (unsigned long long)st->read_lat_max_us);
+	printf("  writes %llu (%s, avg %llu us, max %llu us)\n",
+	       (unsigned long long)st->writes, wb,
+	       (unsigned long long)ns_avg(st->write_lat_sum_us, st->writes),
+	       (unsigned long long)st->write_lat_max_us);
+	printf("  in flight %u, errors %llu, retries %llu, timeouts %llu, recoveries %llu, reconnects %llu\n",
+	       st->inflight, (unsigned long long)st->errors,
+	       (unsigned long long)st->retries,
+	       (unsigned long long)st->timeouts,
+	       (unsigned long long)st->recoveries,
+	       (unsigned long long)st->reconnects);
+}
+
+static void ns_status_header(void)
+{
+	printf("%-16s %-10s %-10s %-10s %-12s %10s %10s %5s %4s  %s\n",
+	       "NAME", "STATE", "DISK", "SIZE", "SWAP", "READS", "WRITES",
+	       "INFL", "RCON", "TARGET");
+}
+
+static int ns_status_one(struct ns_nl *nl, const char *name, int json)
+{
+	char err[NS_ERR_MAX];
+	struct ns_status st;
+	int ret;
+
+	ret = ns_nl_get(nl, name, &st, err, sizeof(err));
+	if (ret) {
+		ns_errmsg("%s: %s", name, err);
+		return ret == -ENOENT ? EX_NOENT : EX_SYS;
+	}
+	if (json) {
+		ns_status_json(&st);
+		putchar('\n');
+	} else {
+		ns_status_header();
+		ns_status_detail(&st);
+	}
+	return EX_OK;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ns_status *v = NULL;
+	struct ns_nl *nl;
+	int c, i, n = 0, json = 0, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j", lo, NULL)) != -1) {
+		if (c != 'j')
+			return EX_USAGE;
+		json = 1;
+	}
+	if (argc - optind > 1) {
+		ns_errmsg("expected at most one NAME");
+		return EX_USAGE;
+	}
+	nl = ns_need_nl();
+	if (!nl)
+		return EX_SYS;
+	if (argc - optind == 1) {
+		ret = ns_status_one(nl, argv[optind], json);
+		ns_nl_close(nl);
+		return ret;
+	}
+	ret = ns_all_names(nl, &v, &n);
+	ns_nl_close(nl);
+	if (ret)
+		return ret;
+	if (json) {
+		printf("[");
+		for (i = 0; i < n; i++) {
+			ns_status_json(&v[i]);
+			printf("%s", i + 1 < n ? "," : "");
+		}
+		printf("]\n");
+	} else {
+		ns_status_header();
+		for (i = 0; i < n; i++)
+			ns_status_row(&v[i]);
+	}
+	free(v);
+	return EX_OK;
+}
+
+/* -------- monitor -------- */
+
+static volatile int ns_stop;
+
+static void ns_on_signal(int sig)
+{
+	(void)sig;
+	ns_stop = 1;
+}
+
+struct ns_mon_arg {
+	int	json;
+	long	left;		/* events still to print; <0: unlimited */
+};
+
+static int ns_print_event(const struct ns_event *ev, void *arg)
+{
+	struct ns_mon_arg *a = arg;
+	struct timespec ts;
+	char when[64];
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (a->json) {
+		printf("{");
+		ns_json_str("time", when, 1);
+		ns_json_str("name", ev->name, 1);
+		ns_json_str("old_state", ns_state_name(ev->old_state), 1);
+		ns_json_str("state", ns_state_name(ev->state), 1);
+		ns_json_num("errno", ev->err, 1);
+		ns_json_str("error", ev->err ? strerror(ev->err) : "", 1);
+		ns_json_str("reason", ev->reason, 0);
+		printf("}\n");
+	} else {
+		printf("%s.%03ld %s: %s -> %s (%s%s%s)\n", when,
+		       ts.tv_nsec / 1000000, ev->name,
+		       ns_state_name(ev->old_state), ns_state_name(ev->state),
+		       ev->reason, ev->err ? ": " : "",
+		       ev->err ? strerror(ev->err) : "");
+	}
+	fflush(stdout);
+	return a->left > 0 && --a->left == 0;
+}
+
+static int cmd_monitor(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ns_mon_arg a = { .left = -1 };
+	struct sigaction sa = { .sa_handler = ns_on_signal };
+	char err[NS_ERR_MAX], *end;
+	struct ns_nl *nl;
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jn:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			a.json = 1;
+			break;
+		case 'n':
+			errno = 0;
+			a.left = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || a.left < 1) {
+				ns_errmsg("--count: %s: a positive number",
+					  optarg);
+				return EX_USAGE;
+			}
+			break;
+		default:
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		ns_errmsg("unexpected argument '%s'", argv[optind]);
+		return EX_USAGE;
+	}
+	nl = ns_need_nl();
+	if (!nl)
+		return EX_SYS;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = ns_nl_monitor(nl, ns_print_event, &a, &ns_stop, err,
+			    sizeof(err));
+	ns_nl_close(nl);
+	if (ret) {
+		ns_errmsg("%s", err);
+		return EX_SYS;
+	}
+	return EX_OK;
+}
+
+/* -------- apply -------- */
+
+struct ns_tab {
+	struct ns_target	*t;
+	int			n;
+};
+
+/* Read and check the whole file first: a bad line changes nothing. */
+static int ns_tab_load(const char *path, struct ns_tab *tab)
+{
+	char *line = NULL, err[NS_ERR_MAX];
+	struct ns_target t, *v;
+	int lineno = 0, i, ret = EX_OK;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f;
+
+	tab->t = NULL;
+	tab->n = 0;
+	f = fopen(path, "re");
+	if (!f) {
+		ns_errmsg("%s: %s", path, strerror(errno));
+		return errno == ENOENT ? EX_NOENT : EX_SYS;
+	}
+	/* getline: the length counts embedded NULs, which the parser refuses. */
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		switch (ns_parse_tab_line(line, len, &t, err, sizeof(err))) {
+		case 0:
+			continue;
+		case 1:
+			break;
+		default:
+			ns_errmsg("%s:%d: %s", path, lineno, err);
+			ret = EX_USAGE;
+			goto out;
+		}
+		for (i = 0; i < tab->n; i++) {
+			if (strcmp(tab->t[i].name, t.name) == 0) {
+				ns_errmsg("%s:%d: %s is listed twice", path,
+					  lineno, t.name);
+				ret = EX_USAGE;
+				goto out;
+			}
+		}
+		v = realloc(tab->t, (tab->n + 1) * sizeof(*v));
+		if (!v) {
+			ns_errmsg("out of memory");
+			ret = EX_SYS;
+			goto out;
+		}
+		tab->t = v;
+		tab->t[tab->n++] = t;
+	}
+out:
+	free(line);
+	fclose(f);
+	if (ret) {
+		free(tab->t);
+		tab->t = NULL;
+		tab->n = 0;
+	}
+	return ret;
+}
+
+struct ns_apply_count {
+	int	added, updated, up, removed, unchanged, failed;
+};
+
+/* Make one target match its line; bring it up. */
+static int ns_apply_one(struct ns_nl *nl, const struct ns_target *t,
+			struct ns_apply_count *cnt)
+{
+	struct ns_settings ss;
+	struct ns_status st;
+	char err[NS_ERR_MAX];
+	int ret, n, was_on = 0;
+
+	ret = ns_prepare(t, &ss);
+	if (ret)
+		return ret;
+	if (!ns_cfs_exists(t->name)) {
+		ret = ns_create(t, &ss);
+		if (ret)
+			goto out;
+		printf("%s: added\n", t->name);
+		cnt->added++;
+	} else if (ns_nl_get(nl, t->name, &st, err, sizeof(err)) == 0 &&
+		   st.enabled) {
+		if (ns_settings_differ(t->name, &ss)) {
+			ns_errmsg("%s: is up with other settings than netswaptab lists; not changed (swapctl down %s, then apply again)",
+				  t->name, t->name);
+			ret = EX_BUSY;
+			goto out;
+		}
+	} else {
+		n = ns_settings_write(t->name, &ss, 1);
+		if (n < 0) {
+			ret = EX_USAGE;
+			goto out;
+		}
+		if (n) {
+			printf("%s: updated (%d setting%s)\n", t->name, n,
+			       n == 1 ? "" : "s");
+			cnt->updated++;
+		}
+	}
+	if (ns_nl_get(nl, t->name, &st, err, sizeof(err)) == 0 &&
+	    st.disk[0]) {
+		char dev[64];
+
+		snprintf(dev, sizeof(dev), "/dev/%s", st.disk);
+		was_on = ns_swap_active(dev, NULL, NULL);
+	}
+	if (was_on) {
+		cnt->unchanged++;
+		goto out;
+	}
+	ret = ns_up_one(nl, t->name,
+			t->priority == INT32_MIN ? -1 : t->priority,
+			t->format);
+	if (!ret)
+		cnt->up++;
+out:
+	memset(&ss, 0, sizeof(ss));
+	return ret;
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "prune", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ns_apply_count cnt = { 0 };
+	const char *path = NS_TAB_DEFAULT;
+	struct ns_status *v = NULL;
+	struct ns_tab tab;
+	struct ns_nl *nl;
+	int c, i, j, n = 0, prune = 0, ret = EX_OK, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'P':
+			prune = 1;
+			break;
+		default:
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		ns_errmsg("unexpected argument '%s'", argv[optind]);
+		return EX_USAGE;
+	}
+	r = ns_tab_load(path, &tab);
+	if (r)
+		return r;
+	r = ns_need_cfs();
+	if (r)
+		goto out_tab;
+	nl = ns_need_nl();
+	if (!nl) {
+		r = EX_SYS;
+		goto out_tab;
+	}
+	for (i = 0; i < tab.n; i++) {
+		r = ns_apply_one(nl, &tab.t[i], &cnt);
+		if (r) {
+			cnt.failed++;
+			if (!ret)
+				ret = r;
+		}
+	}
+	if (prune && !ns_all_names(nl, &v, &n)) {
+		for (j = 0; j < n; j++) {
+			char err[NS_ERR_MAX];
+
+			for (i = 0; i < tab.n; i++)
+				if (!strcmp(tab.t[i].name, v[j].name))
+					break;
+			if (i < tab.n)
+				continue;
+			r = ns_down_one(nl, v[j].name);
+			if (!r && ns_cfs_rmdir(v[j].name, err, sizeof(err))) {
+				ns_errmsg("%s", err);
+				r = EX_SYS;
+			}
+			if (r) {
+				cnt.failed++;
+				if (!ret)
+					ret = r;
+				continue;
+			}
+			printf("%s: removed\n", v[j].name);
+			cnt.removed++;
+		}
+		free(v);
+	}
+	ns_nl_close(nl);
+	printf("apply: %d added, %d updated, %d brought up, %d removed, %d already up, %d failed\n",
+	       cnt.added, cnt.updated, cnt.up, cnt.removed, cnt.unchanged,
+	       cnt.failed);
+	r = ret;
+out_tab:
+	for (i = 0; i < tab.n; i++)
+		memset(&tab.t[i], 0, sizeof(tab.t[i]));
+	free(tab.t);
+	return r;
+}
+
+/* -------- reserve -------- */
+
+static long long ns_read_ll(const char *path, const char *key)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!key) {
+			v = strtoll(line, NULL, 10);
+			break;
+		}
+		if (!strncmp(line, key, strlen(key))) {
+			v = strtoll(line + strlen(key), NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * The kernel's own min_free_kbytes: sqrt(16 * lowmem KiB) clamped to
+ * 128..262144 (mm/page_alloc.c). MemTotal stands in for lowmem, which on
+ * 64-bit is all memory less the watermarks: a slight over-estimate.
+ */
+static long long ns_kernel_min_free(void)
+{
+	long long mem = ns_read_ll("/proc/meminfo", "MemTotal:");
+	unsigned long long x, r = 0, bit = 1ULL << 62;
+
+	if (mem <= 0)
+		return 128;
+	x = (unsigned long long)mem * 16;
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	if (r < 128)
+		r = 128;
+	if (r > 262144)
+		r = 262144;
+	return (long long)r;
+}
+
+static int cmd_reserve(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "apply", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *knob = "/proc/sys/vm/min_free_kbytes";
+	long long base, cur, need, sum = 0;
+	struct ns_status *v = NULL;
+	struct ns_nl *nl;
+	int c, i, n = 0, apply = 0, ret;
+	FILE *f;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "a", lo, NULL)) != -1) {
+		if (c != 'a')
+			return EX_USAGE;
+		apply = 1;
+	}
+	if (optind != argc) {
+		ns_errmsg("unexpected argument '%s'", argv[optind]);
+		return EX_USAGE;
+	}
+	nl = ns_need_nl();
+	if (!nl)
+		return EX_SYS;
+	ret = ns_all_names(nl, &v, &n);
+	ns_nl_close(nl);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		if (!v[i].enabled)
+			continue;
+		printf("%-16s %8u KiB\n", v[i].name, v[i].reserve_kb);
+		sum += v[i].reserve_kb;
+	}
+	free(v);
+	base = ns_kernel_min_free();
+	cur = ns_read_ll(knob, NULL);
+	need = base + sum;
+	printf("%-16s %8lld KiB\n", "kernel default", base);
+	printf("%-16s %8lld KiB\n", "needed", need);
+	printf("%-16s %8lld KiB\n", "current", cur);
+	if (!apply)
+		return EX_OK;
+	if (cur >= need) {
+		printf("vm.min_free_kbytes stays %lld (not lowered)\n", cur);
+		return EX_OK;
+	}
+	f = fopen(knob, "we");
+	if (!f || fprintf(f, "%lld\n", need) < 0 || fclose(f) != 0) {
+		ns_errmsg("%s: %s", knob, strerror(errno));
+		return EX_SYS;
+	}
+	printf("vm.min_free_kbytes raised from %lld to %lld\n", cur, need);
+	return EX_OK;
+}
+
+/* -------- main -------- */
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);
+} ns_cmds[] = {
+	{ "add",	cmd_add },
+	{ "up",		cmd_up },
+	{ "down",	cmd_down },
+	{ "rm",		cmd_rm },
+	{ "status",	cmd_status },
+	{ "monitor",	cmd_monitor },
+	{ "apply",	cmd_apply },
+	{ "reserve",	cmd_reserve },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		ns_usage(stderr);
+		return EX_USAGE;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		ns_usage(stdout);
+		return EX_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("swapctl %s\n", SWAPCTL_VERSION);
+		return EX_OK;
+	}
+	for (i = 0; i < sizeof(ns_cmds) / sizeof(ns_cmds[0]); i++) {
+		if (strcmp(argv[1], ns_cmds[i].name) != 0)
+			continue;
+		cmd_name = ns_cmds[i].name;
+		return ns_cmds[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "swapctl: unknown command '%s' (swapctl help)\n",
+		argv[1]);
+	return EX_USAGE;
+}

@@ -161,6 +161,11 @@ struct ns_nl *ns_nl_open(char *err, size_t errlen)
 		snprintf(err, errlen, "netlink: %s", nl_geterror(ret));
 		goto fail;
 	}
+	/*
+	 * No ACK after a reply: a GET is answered by its reply (or an
+	 * error), and an unread ACK would be taken for the next request's.
+	 */
+	nl_socket_disable_auto_ack(nl->sk);
 	/* Ask for the kernel's error texts ("no such target"). */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));

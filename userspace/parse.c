@@ -564,6 +564,9 @@ static int ns_split_export(struct ns_target *t, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/%s", t->export, t->file);
 	while (elen > 1 && e[elen - 1] == '/')
 		elen--;
+	if (!strncmp(path, e, elen) && !path[elen])
+		return ns_fail(err, errlen,
+			       "export: leaves no file in the URL's path");
 	if (strncmp(path, e, elen) != 0 || (elen > 1 && path[elen] != '/'))
 		return ns_fail(err, errlen,
 			       "export: %.*s is not where the URL's path %.200s starts",

@@ -860,8 +860,8 @@ static void ns_json_num(const char *key, unsigned long long v, int comma)
 
 static const char *ns_transport_str(int t)
 {
-	return t == NETSWAP_TRANSPORT_ISCSI_UAPI ? "iscsi" :
-	       t == NETSWAP_TRANSPORT_NFS_UAPI ? "nfs" : "";
+	return t == NETSWAP_TRANSPORT_TYPE_ISCSI ? "iscsi" :
+	       t == NETSWAP_TRANSPORT_TYPE_NFS ? "nfs" : "";
 }
 
 /* "iscsi 10.0.2.2:3260 iqn.../1", "nfs 10.0.2.2:2049 /srv:swap" */
@@ -869,11 +869,11 @@ static void ns_where(const struct ns_status *st, char *buf, size_t len)
 {
 	int v6 = strchr(st->address, ':') != NULL;
 
-	if (st->transport == NETSWAP_TRANSPORT_ISCSI_UAPI)
+	if (st->transport == NETSWAP_TRANSPORT_TYPE_ISCSI)
 		snprintf(buf, len, "iscsi://%s%s%s:%u/%s/%u", v6 ? "[" : "",
 			 st->address, v6 ? "]" : "", st->port, st->target,
 			 st->lun);
-	else if (st->transport == NETSWAP_TRANSPORT_NFS_UAPI)
+	else if (st->transport == NETSWAP_TRANSPORT_TYPE_NFS)
 		snprintf(buf, len, "nfs://%s%s%s:%u%s/%s", v6 ? "[" : "",
 			 st->address, v6 ? "]" : "", st->port, st->export,
 			 st->file);

@@ -36,11 +36,11 @@ static u8 netswap_nl_transport(enum netswap_transport_type t)
 {
 	switch (t) {
 	case NETSWAP_TRANSPORT_ISCSI:
-		return NETSWAP_TRANSPORT_ISCSI_UAPI;
+		return NETSWAP_TRANSPORT_TYPE_ISCSI;
 	case NETSWAP_TRANSPORT_NFS:
-		return NETSWAP_TRANSPORT_NFS_UAPI;
+		return NETSWAP_TRANSPORT_TYPE_NFS;
 	default:
-		return NETSWAP_TRANSPORT_UNSET;
+		return NETSWAP_TRANSPORT_TYPE_UNSET;
 	}
 }
 

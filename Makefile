@@ -81,6 +81,11 @@ userspace:
 	@if $(MAKE) -s -C userspace cppcheck >$(BUILD)/swapctl-cppcheck.log 2>&1; then \
 		echo "PASS cppcheck swapctl" | tee -a $(RESULTS)/build.txt; \
 	else cat $(BUILD)/swapctl-cppcheck.log; echo "FAIL cppcheck swapctl" | tee -a $(RESULTS)/build.txt; fi
+	@for m in docs/man/*.[0-9]; do \
+		w=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 $$m 2>&1 >/dev/null); \
+		if [ -z "$$w" ]; then echo "PASS man $$m" | tee -a $(RESULTS)/build.txt; \
+		else echo "$$w"; echo "FAIL man $$m" | tee -a $(RESULTS)/build.txt; fi; \
+	done
 
 $(BUILD)/memhog: tests/tools/memhog.c
 	@mkdir -p $(BUILD)

@@ -11,7 +11,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libblkid-dev
 	qemu-system-x86 busybox-static iproute2 util-linux
 	tgt open-iscsi targetcli-fb dbus
-	nfs-ganesha nfs-ganesha-vfs rpcbind nfs-kernel-server nfs-common systemd python3 python3-yaml
+	nfs-ganesha nfs-ganesha-vfs rpcbind nfs-kernel-server nfs-common systemd python3 python3-yaml man-db groff-base
 )
 
 missing=()

@@ -406,12 +406,23 @@ int ns_nl_monitor(struct ns_nl *nl, int (*cb)(const struct ns_event *ev,
 		ret = nl_recvmsgs_default(nl->sk);
 		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN) {
 			/* Events lost to a full socket buffer are not fatal. */
-			if (ret == -NLE_NOMEM)
+			if (ret == -NLE_NOMEM) {
+				fprintf(stderr,
+					"swapctl: monitor: events lost (socket buffer full)\n");
 				continue;
+			}
 			snprintf(err, errlen, "netlink receive: %s",
 				 nl_geterror(ret));
 			return -EIO;
 		}
+	}
+	/* Interrupted: print what already arrived before leaving. */
+	if (*stop && !mon.stop && nl_socket_set_nonblocking(nl->sk) == 0) {
+		do {
+			ret = nl_recvmsgs_default(nl->sk);
+			/* ns_event_cb sets mon.stop, unseen by cppcheck. */
+			// cppcheck-suppress knownConditionTrueFalse
+		} while (ret >= 0 && !mon.stop);
 	}
 	return 0;
 }

@@ -63,6 +63,15 @@ static void __attribute__((format(printf, 1, 2))) ns_errmsg(const char *fmt,
 
 /* -------- helpers -------- */
 
+/* After getopt: anything left over is a mistake worth naming. */
+static int ns_extra_args(int argc, char **argv)
+{
+	if (optind == argc)
+		return 0;
+	ns_errmsg("unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
 static int ns_need_cfs(void)
 {
 	char err[NS_ERR_MAX];
@@ -1140,10 +1149,8 @@ static int cmd_monitor(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc) {
-		ns_errmsg("unexpected argument '%s'", argv[optind]);
+	if (ns_extra_args(argc, argv))
 		return EX_USAGE;
-	}
 	nl = ns_need_nl();
 	if (!nl)
 		return EX_SYS;
@@ -1314,10 +1321,8 @@ static int cmd_apply(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc) {
-		ns_errmsg("unexpected argument '%s'", argv[optind]);
+	if (ns_extra_args(argc, argv))
 		return EX_USAGE;
-	}
 	r = ns_tab_load(path, &tab);
 	if (r)
 		return r;
@@ -1448,10 +1453,8 @@ static int cmd_reserve(int argc, char **argv)
 			return EX_USAGE;
 		apply = 1;
 	}
-	if (optind != argc) {
-		ns_errmsg("unexpected argument '%s'", argv[optind]);
+	if (ns_extra_args(argc, argv))
 		return EX_USAGE;
-	}
 	nl = ns_need_nl();
 	if (!nl)
 		return EX_SYS;

@@ -283,24 +283,37 @@ static struct genl_family netswap_nl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(netswap_nl_mcgrps),
 };
 
+/* An event: name, two states, errno and a reason of at most a line. */
+static size_t netswap_nl_event_size(void)
+{
+	return nla_total_size(NETSWAP_NAME_MAX) +	/* NAME */
+	       2 * nla_total_size(sizeof(u8)) +		/* OLD_STATE, STATE */
+	       nla_total_size(sizeof(s32)) +		/* ERRNO */
+	       nla_total_size(NETSWAP_ERR_MAX);		/* REASON */
+}
+
 /*
- * Best effort, from any context: no sleeping, and no dipping into the
- * emergency reserve that the swap I/O itself depends on. A GET always
- * tells the current state if an event is lost.
+ * Best effort, from any context: no sleeping, and never the PF_MEMALLOC
+ * emergency reserve that the swap I/O itself depends on (a few hundred
+ * bytes from the atomic reserve at most, once per state change). A GET
+ * always tells the current state if an event is lost.
  */
 static void netswap_nl_event(struct netswap_dev *nd, u8 old, u8 new, int err,
 			     const char *reason)
 {
-	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_NOMEMALLOC;
+	const gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN | __GFP_NOMEMALLOC;
 	struct sk_buff *skb;
 	void *hdr;
 
 	if (!genl_has_listeners(&netswap_nl_family, &init_net,
 				NETSWAP_NLGRP_EVENTS))
 		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
-	if (!skb)
+	skb = genlmsg_new(netswap_nl_event_size(), gfp);
+	if (!skb) {
+		nd_warn_rl(nd, "event %s -> %s lost: no memory\n",
+			   netswap_state_name(old), netswap_state_name(new));
 		return;
+	}
 	hdr = genlmsg_put(skb, 0, 0, &netswap_nl_family, 0, NETSWAP_CMD_EVENT);
 	if (!hdr)
 		goto fail;
@@ -308,7 +321,8 @@ static void netswap_nl_event(struct netswap_dev *nd, u8 old, u8 new, int err,
 	    nla_put_u8(skb, NETSWAP_A_OLD_STATE, old) ||
 	    nla_put_u8(skb, NETSWAP_A_STATE, new) ||
 	    nla_put_s32(skb, NETSWAP_A_ERRNO, err < 0 ? -err : err) ||
-	    nla_put_string(skb, NETSWAP_A_REASON, reason ?: ""))
+	    netswap_nl_put_str(skb, NETSWAP_A_REASON, reason ?: "",
+			       NETSWAP_ERR_MAX))
 		goto fail;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast(&netswap_nl_family, skb, 0, NETSWAP_NLGRP_EVENTS,

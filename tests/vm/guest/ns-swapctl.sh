@@ -95,10 +95,14 @@ ns_sc_ok rm n0
 [ -z "$(ls "$NS_CFG")" ] || ns_fail "targets left after rm"
 
 nsvm_sleep 1
+kill -0 "$mon" 2>/dev/null || ns_fail "swapctl monitor exited by itself"
 kill "$mon"
-wait "$mon" 2>/dev/null
+wait "$mon"
+echo "monitor exit status $? (143: SIGTERM before the handler; 0: clean)"
+echo "monitor stderr: $(cat /tmp/monitor.err)"
 echo "events:"
 cat /tmp/events.json
+dmesg | grep -i 'lost' || true
 ev() { python3 -c 'import json,sys
 n=0
 for l in open("/tmp/events.json"):

@@ -56,9 +56,19 @@ suite_cleanup() {
 }
 trap suite_cleanup EXIT
 
+# A driver whose subject does not depend on the kernel (swapctl's input
+# handling) says "# vm-kernels: newest" in its header and runs on the
+# newest kernel only; it has no result line for the others.
+newest=$(printf '%s\n' "${kvers[@]}" | sort -V | tail -n 1)
+on_kernel() {
+	grep -q '^# vm-kernels: newest$' "$1" || return 0
+	[ "$2" = "$newest" ]
+}
+
 failed=0
 for kver in "${kvers[@]}"; do
 	for t in "${tests[@]}"; do
+		on_kernel "$t" "$kver" || continue
 		n=$(basename "$t" .sh)
 		log=$logs/$n-$kver.log
 		start=$SECONDS

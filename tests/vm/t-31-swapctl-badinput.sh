@@ -4,7 +4,9 @@
 # options, unknown and duplicate names, rm while up, host names that do not
 # resolve, addresses that refuse, a wrong CHAP secret, a disk with another
 # file system, bad netswaptab lines. Each gives its documented exit code
-# and message and changes nothing.
+# and message and changes nothing. swapctl's checks do not depend on the
+# kernel, and t-30 covers its netlink use on every kernel:
+# vm-kernels: newest
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

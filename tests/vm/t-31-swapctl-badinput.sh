@@ -3,7 +3,8 @@
 # (guest/ns-swapctl-badinput.sh): bad command lines, names, URLs and
 # options, unknown and duplicate names, rm while up, host names that do not
 # resolve, addresses that refuse, a wrong CHAP secret, a disk with another
-# file system, bad netswaptab lines. Each gives its documented exit code
+# file system, bad netswaptab lines; and raw netlink requests swapctl never
+# sends (tests/vm/nlprobe.py strict). Each gives its documented exit code
 # and message and changes nothing. swapctl's checks do not depend on the
 # kernel, and t-30 covers its netlink use on every kernel:
 # vm-kernels: newest

@@ -14,6 +14,9 @@ url=iscsi://$user@$h:$NETSWAP_TGT_PORT/$iqn/1
 printf '%s\n' "$secret" >/tmp/good.secret
 printf 'wrong-%s\n' "$secret" >/tmp/wrong.secret
 
+# The kernel side: strict policies, errno and extended-ACK messages.
+python3 "$NETSWAP_REPO/tests/vm/nlprobe.py" strict || ns_fail "netlink GET policy"
+
 # The command line itself.
 ns_sc_fails 1 "unknown command" frobnicate
 ns_sc_fails 1 "expected NAME URL" add only-a-name

@@ -721,7 +721,10 @@ static int ns_for_targets(int argc, char **argv, int all,
 		goto out;
 	}
 	ret = ns_all_names(nl, &v, &n);
-	for (i = 0; !ret && i < n; i++) {
+	if (ret)
+		goto out;
+	/* Every target gets its turn; the first failure sets the status. */
+	for (i = 0; i < n; i++) {
 		r = fn(nl, v[i].name, arg);
 		if (r && !ret)
 			ret = r;

@@ -115,7 +115,7 @@ qemu=(qemu-system-x86_64
 [ -n "${NETSWAP_QEMU_EXTRA:-}" ] && qemu+=($NETSWAP_QEMU_EXTRA)
 printf '%q ' "${qemu[@]}" >"$run_dir/qemu.cmd"
 
-qpid="" hpid="" tail_pid=""
+qpid="" hpid="" tail_pid="" elapsed=0 timed_out=0 host_rc=0 attempt=1
 # If we are told to stop, stop what we started (by PID) first.
 # shellcheck disable=SC2317  # invoked by the trap
 on_signal() {
@@ -128,58 +128,91 @@ on_signal() {
 }
 trap on_signal INT TERM HUP
 
-t0=$(date +%s.%N)
-"${qemu[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
-qpid=$!
-echo "$qpid" >"$run_dir/qemu.pid"
-export NETSWAP_QEMU_PID=$qpid
+# One boot of the guest, with the host command beside it. Sets elapsed,
+# timed_out and host_rc.
+boot_once() {
+	local t0 t1 now deadline rc_deadline=
+	t0=$(date +%s.%N)
+	"${qemu[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
+	qpid=$!
+	echo "$qpid" >"$run_dir/qemu.pid"
+	export NETSWAP_QEMU_PID=$qpid
 
-if [ -n "$host_cmd" ]; then
-	bash -c "$host_cmd" >"$run_dir/host.log" 2>&1 &
-	hpid=$!
-fi
-if [ "${NETSWAP_VM_VERBOSE:-0}" = 1 ]; then
-	tail -n +1 -F "$console" 2>/dev/null &
-	tail_pid=$!
-fi
+	hpid=""
+	if [ -n "$host_cmd" ]; then
+		bash -c "$host_cmd" >"$run_dir/host.log" 2>&1 &
+		hpid=$!
+	fi
+	if [ "${NETSWAP_VM_VERBOSE:-0}" = 1 ]; then
+		tail -n +1 -F "$console" 2>/dev/null &
+		tail_pid=$!
+	fi
 
-# Wait for QEMU, bounded. Once the guest wrote rc it powers off at once;
-# allow it 30 s before killing.
-timed_out=0
-deadline=$(($(date +%s) + timeout))
-rc_deadline=
-while kill -0 "$qpid" 2>/dev/null; do
-	now=$(date +%s)
-	if [ "$now" -ge "$deadline" ]; then
-		timed_out=1
+	# Wait for QEMU, bounded. Once the guest wrote rc it powers off at
+	# once; allow it 30 s before killing.
+	timed_out=0
+	deadline=$(($(date +%s) + timeout))
+	while kill -0 "$qpid" 2>/dev/null; do
+		now=$(date +%s)
+		if [ "$now" -ge "$deadline" ]; then
+			timed_out=1
+			break
+		fi
+		if [ -z "$rc_deadline" ] && [ -e "$share/rc" ]; then
+			rc_deadline=$((now + 30))
+		fi
+		[ -n "$rc_deadline" ] && [ "$now" -ge "$rc_deadline" ] && break
+		sleep 0.2
+	done
+	if kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null
+		for _ in $(seq 1 50); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$qpid" 2>/dev/null
+	fi
+	wait "$qpid" 2>/dev/null
+	t1=$(date +%s.%N)
+	elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	if [ -n "$tail_pid" ]; then
+		kill "$tail_pid" 2>/dev/null && wait "$tail_pid" 2>/dev/null
+		tail_pid=""
+	fi
+
+	host_rc=0
+	if [ -n "$hpid" ]; then
+		for _ in $(seq 1 600); do kill -0 "$hpid" 2>/dev/null || break; sleep 0.1; done
+		if kill -0 "$hpid" 2>/dev/null; then
+			kill -TERM "$hpid" 2>/dev/null
+			echo "REASON: host command still running after the guest ended; killed" >&2
+		fi
+		wait "$hpid"
+		host_rc=$?
+	fi
+}
+
+# QEMU's multi-threaded TCG now and then runs a stale translation of kernel
+# text that another vCPU is live-patching (jump labels, static calls while
+# the initramfs loads modules): the guest dies with "Oops: int3" before
+# anything of netswap ran. That boot says nothing about the test, so it is
+# booted again, at most twice. An int3 fault once the test script has
+# started is a failure like any other.
+early_tcg_fault() {
+	tr -d '\r' <"$console" 2>/dev/null |
+		awk '/nsvm-init\[[0-9.]+\]: running /{ exit 1 }
+		     /(Oops: )?int3: [0-9a-f]+ \[#[0-9]+\]/{ found = 1; exit 0 }
+		     END { exit !found }'
+}
+
+attempt=1
+while :; do
+	boot_once
+	if [ "$attempt" -ge 3 ] || ! early_tcg_fault; then
 		break
 	fi
-	if [ -z "$rc_deadline" ] && [ -e "$share/rc" ]; then
-		rc_deadline=$((now + 30))
-	fi
-	[ -n "$rc_deadline" ] && [ "$now" -ge "$rc_deadline" ] && break
-	sleep 0.2
+	echo "boot.sh: $name: the guest kernel hit an int3 fault while booting, before the test started (QEMU TCG); booting again" >&2
+	mv -f "$console" "$run_dir/console-boot$attempt.log"
+	find "$share" -mindepth 1 -maxdepth 1 ! -name .vm -exec rm -rf -- {} +
+	attempt=$((attempt + 1))
 done
-if kill -0 "$qpid" 2>/dev/null; then
-	kill -TERM "$qpid" 2>/dev/null
-	for _ in $(seq 1 50); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$qpid" 2>/dev/null
-fi
-wait "$qpid" 2>/dev/null
-t1=$(date +%s.%N)
-elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null && wait "$tail_pid" 2>/dev/null
-
-host_rc=0
-if [ -n "$hpid" ]; then
-	for _ in $(seq 1 600); do kill -0 "$hpid" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$hpid" 2>/dev/null; then
-		kill -TERM "$hpid" 2>/dev/null
-		echo "REASON: host command still running after the guest ended; killed" >&2
-	fi
-	wait "$hpid"
-	host_rc=$?
-fi
 
 status=0
 reasons=()

@@ -237,9 +237,11 @@ static void ns_add_setting(struct ns_settings *ss, const char *attr,
 	va_end(ap);
 }
 
-static long long ns_or(long long v, long long def)
+/* A number setting: the operator's value, or the kernel's default. */
+static void ns_add_num(struct ns_settings *ss, const char *attr, long long v,
+		       long long def)
 {
-	return v < 0 ? def : v;
+	ns_add_setting(ss, attr, 0, "%lld", v < 0 ? def : v);
 }
 
 /*
@@ -256,10 +258,10 @@ static void ns_settings_build(const struct ns_target *t, const char *addr,
 	ns_add_setting(ss, "transport", 0, "%s",
 		       ns_transport_name(t->transport));
 	ns_add_setting(ss, "address", NS_S_ADDR, "%s", addr);
-	ns_add_setting(ss, "port", 0, "%lld", ns_or(t->port, 0));
+	ns_add_num(ss, "port", t->port, 0);
 	if (t->transport == NS_T_ISCSI) {
 		ns_add_setting(ss, "target_name", 0, "%s", t->target);
-		ns_add_setting(ss, "lun", 0, "%lld", ns_or(t->lun, 0));
+		ns_add_num(ss, "lun", t->lun, 0);
 		if (t->initiator[0])
 			snprintf(initiator, sizeof(initiator), "%s",
 				 t->initiator);
@@ -278,23 +280,16 @@ static void ns_settings_build(const struct ns_target *t, const char *addr,
 	} else {
 		ns_add_setting(ss, "export", 0, "%s", t->export);
 		ns_add_setting(ss, "file", 0, "%s", t->file);
-		ns_add_setting(ss, "mount_port", 0, "%lld",
-			       ns_or(t->mount_port, 0));
+		ns_add_num(ss, "mount_port", t->mount_port, 0);
 		ns_add_setting(ss, "auth_flavor", 0, "%s",
 			       t->auth_none == 1 ? "none" : "sys");
-		ns_add_setting(ss, "auth_uid", 0, "%lld",
-			       ns_or(t->auth_uid, 0));
-		ns_add_setting(ss, "auth_gid", 0, "%lld",
-			       ns_or(t->auth_gid, 0));
+		ns_add_num(ss, "auth_uid", t->auth_uid, 0);
+		ns_add_num(ss, "auth_gid", t->auth_gid, 0);
 	}
-	ns_add_setting(ss, "queue_depth", 0, "%lld",
-		       ns_or(t->queue_depth, 64));
-	ns_add_setting(ss, "io_timeout_ms", 0, "%lld",
-		       ns_or(t->io_timeout_ms, 30000));
-	ns_add_setting(ss, "reconnect_delay_ms", 0, "%lld",
-		       ns_or(t->reconnect_delay_ms, 1000));
-	ns_add_setting(ss, "recovery_timeout_s", 0, "%lld",
-		       ns_or(t->recovery_timeout_s, 0));
+	ns_add_num(ss, "queue_depth", t->queue_depth, 64);
+	ns_add_num(ss, "io_timeout_ms", t->io_timeout_ms, 30000);
+	ns_add_num(ss, "reconnect_delay_ms", t->reconnect_delay_ms, 1000);
+	ns_add_num(ss, "recovery_timeout_s", t->recovery_timeout_s, 0);
 }
 
 static int ns_setting_differs(const char *name, const struct ns_setting *s)

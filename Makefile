@@ -6,6 +6,9 @@
 #   make test       deps, builds, sparse, unit tests, fuzzers, VM tests; summary
 #   make swapctl    build build/swapctl (userspace/)
 #   make bench      benchmarks (not part of make test)
+#   make install    module (depmod), swapctl, man pages, udev rules, systemd
+#                   unit, boot integration; DESTDIR, PREFIX, KVER (uname -r)
+#   make uninstall  remove exactly what install put there
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -19,7 +22,7 @@ KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build/Makefile),/lib/modu
 
 KSRC := Kbuild $(shell find kernel configfs -name '*.[ch]')
 
-.PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary
+.PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary install uninstall
 
 all: module
 
@@ -121,6 +124,10 @@ bench:
 
 stress: tools
 	NETSWAP_VM_PREFIX=s tests/vm/run.sh
+
+# Installs what `make` (or `make modules`) and `make swapctl` built.
+install uninstall:
+	scripts/install.sh $@
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@
  * manual; the exit codes are listed there and below.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <netdb.h>
@@ -19,15 +20,14 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
-#include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <blkid/blkid.h>
 #include "cfs.h"
 #include "netswap.h"
 #include "nl.h"
 #include "parse.h"
+#include "swapctl.h"
+#include "swapdev.h"
 
 #ifndef SWAPCTL_VERSION
 #define SWAPCTL_VERSION "0.4"
@@ -35,30 +35,31 @@
 
 #define NS_TAB_DEFAULT		"/etc/netswap/netswaptab"
 #define NS_INITIATOR_FILE	"/etc/iscsi/initiatorname.iscsi"
-#define NS_DISK_WAIT_MS		10000
 
-/* Exit codes: documented in swapctl(8). */
-enum {
-	EX_OK		= 0,
-	EX_USAGE	= 1,	/* bad command line, URL, option or value */
-	EX_NOENT	= 2,	/* no such target */
-	EX_BUSY		= 3,	/* exists, in use, or a foreign signature */
-	EX_CONN		= 4,	/* name lookup, connect, login or mount failed */
-	EX_SYS		= 5,	/* module, netlink, swapon/swapoff, mkswap */
-};
+const char *cmd_name = "swapctl";
+static const char *info_prefix = "";
 
-static const char *cmd_name = "swapctl";
-
-static void __attribute__((format(printf, 1, 2))) ns_errmsg(const char *fmt,
-							     ...)
+void ns_errmsg(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 
-	fprintf(stderr, "swapctl: %s: ", cmd_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* One write a line: on /dev/kmsg each write is one record. */
+	fprintf(stderr, "swapctl: %s: %s\n", cmd_name, line);
+}
+
+void ns_info(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	printf("%s%s\n", info_prefix, line);
 }
 
 /* -------- helpers -------- */
@@ -93,7 +94,7 @@ static struct ns_nl *ns_need_nl(void)
 	return nl;
 }
 
-static void ns_human(uint64_t bytes, char *buf, size_t len)
+void ns_human(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	double v = (double)bytes;
@@ -378,103 +379,6 @@ static int ns_create(const struct ns_target *t, const struct ns_settings *ss)
 	return EX_OK;
 }
 
-/* -------- swap devices -------- */
-
-/* Is @dev an active swap area? Its priority in *@prio, used KiB in *@used. */
-static int ns_swap_active(const char *dev, int *prio, long long *used)
-{
-	char path[4096], type[64];
-	long long size, u;
-	struct stat a, b;
-	int p, found = 0;
-	FILE *f;
-
-	if (stat(dev, &a) != 0)
-		return 0;
-	f = fopen("/proc/swaps", "re");
-	if (!f)
-		return 0;
-	/* "Filename Type Size Used Priority" after a header line. */
-	if (fscanf(f, "%*[^\n]\n") < 0) {
-		fclose(f);
-		return 0;
-	}
-	while (fscanf(f, "%4095s %63s %lld %lld %d", path, type, &size, &u,
-		      &p) == 5) {
-		if (stat(path, &b) == 0 && S_ISBLK(b.st_mode) &&
-		    b.st_rdev == a.st_rdev) {
-			if (prio)
-				*prio = p;
-			if (used)
-				*used = u;
-			found = 1;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* The disk's device node; wait for it to appear (devtmpfs or udev). */
-static int ns_wait_dev(const char *disk, char *dev, size_t len)
-{
-	struct stat st;
-	int waited;
-
-	snprintf(dev, len, "/dev/%s", disk);
-	for (waited = 0; waited < NS_DISK_WAIT_MS; waited += 50) {
-		if (stat(dev, &st) == 0 && S_ISBLK(st.st_mode))
-			return 0;
-		usleep(50 * 1000);
-	}
-	return -1;
-}
-
-/* The signature on @dev: "" for none, else its type ("swap", "ext4"). */
-static int ns_probe_sig(const char *dev, char *type, size_t len)
-{
-	const char *v = NULL;
-	blkid_probe pr;
-	int ret;
-
-	type[0] = '\0';
-	pr = blkid_new_probe_from_filename(dev);
-	if (!pr)
-		return -1;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
-	blkid_probe_enable_partitions(pr, 1);
-	ret = blkid_do_safeprobe(pr);
-	if (ret == 0) {
-		if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) &&
-		    blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL))
-			v = "unknown";
-		snprintf(type, len, "%s", v);
-	} else if (ret == -2) {
-		snprintf(type, len, "ambivalent (several)");
-	}
-	blkid_free_probe(pr);
-	return ret == -1 ? -1 : 0;
-}
-
-static int ns_mkswap(const char *dev)
-{
-	pid_t pid;
-	int status;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execlp("mkswap", "mkswap", dev, (char *)NULL);
-		fprintf(stderr, "swapctl: mkswap: %s\n", strerror(errno));
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 /* -------- up / down -------- */
 
 static int ns_disable(const char *name)
@@ -488,13 +392,23 @@ static int ns_disable(const char *name)
 	return 0;
 }
 
-/* Enable (if needed), wait for the disk, check or make the signature, swapon. */
-static int ns_up_one(struct ns_nl *nl, const char *name, int prio,
-		     int format)
+/*
+ * Enable (if needed) and wait for the disk; then, unless @a->noswap, check
+ * or make the signature and turn swap on.
+ */
+struct ns_up_arg {
+	int		prio;		/* < 0: the kernel's default */
+	int		format;		/* mkswap a disk without a signature */
+	int		noswap;		/* enable only */
+	const char	*hint;		/* how to ask for format */
+};
+
+static int ns_up_one(struct ns_nl *nl, const char *name,
+		     const struct ns_up_arg *a)
 {
-	char err[NS_ERR_MAX], dev[64], sig[64], size[32];
+	char err[NS_ERR_MAX], dev[64];
 	struct ns_status st;
-	int enabled_here = 0, flags = 0, ret, p;
+	int enabled_here = 0, ret;
 
 	ret = ns_nl_get(nl, name, &st, err, sizeof(err));
 	if (ret) {
@@ -518,45 +432,13 @@ static int ns_up_one(struct ns_nl *nl, const char *name, int prio,
 		ret = EX_SYS;
 		goto undo;
 	}
-	if (ns_swap_active(dev, &p, NULL)) {
-		printf("%s: swap already on %s (priority %d)\n", name, dev, p);
+	if (a->noswap) {
+		ns_info("%s: enabled, disk %s", name, dev);
 		return EX_OK;
 	}
-	if (ns_probe_sig(dev, sig, sizeof(sig))) {
-		ns_errmsg("%s: cannot read %s: %s", name, dev, strerror(errno));
-		ret = EX_SYS;
-		goto undo;
-	}
-	if (sig[0] && strcmp(sig, "swap") != 0) {
-		ns_errmsg("%s: %s carries a %s signature: not touching it (wipefs it first if it is really unused)",
-			  name, dev, sig);
-		ret = EX_BUSY;
-		goto undo;
-	}
-	if (format) {
-		if (ns_mkswap(dev)) {
-			ns_errmsg("%s: mkswap %s failed", name, dev);
-			ret = EX_SYS;
-			goto undo;
-		}
-	} else if (!sig[0]) {
-		ns_errmsg("%s: %s has no swap signature (use --format to run mkswap on it)",
-			  name, dev);
-		ret = EX_BUSY;
-		goto undo;
-	}
-	if (prio >= 0)
-		flags = SWAP_FLAG_PREFER |
-			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
-	if (swapon(dev, flags) != 0) {
-		ns_errmsg("%s: swapon %s: %s", name, dev, strerror(errno));
-		ret = EX_SYS;
-		goto undo;
-	}
-	ns_human(st.capacity, size, sizeof(size));
-	ns_swap_active(dev, &p, NULL);
-	printf("%s: swap on %s (%s, priority %d)\n", name, dev, size, p);
-	return EX_OK;
+	ret = ns_swap_start(name, dev, a->prio, a->format, a->hint);
+	if (!ret)
+		return EX_OK;
 undo:
 	/* A failed up leaves the target as it found it. */
 	if (enabled_here)
@@ -613,12 +495,14 @@ static void ns_usage(FILE *f)
 "        iscsi://[user@]host[:port]/IQN/LUN\n"
 "        nfs://host[:port]/export/path/to/file\n"
 "  up NAME|--all [--priority P] [--format]\n"
+"  enable NAME|--all\n"
 "  down NAME|--all\n"
 "  rm NAME\n"
 "  status [NAME] [--json]\n"
 "  monitor [--json] [--count N]\n"
 "  apply [-c FILE] [--prune]\n"
 "  reserve [--apply]\n"
+"  hotplug [--kmsg] [-c FILE] netswapN   (run by the udev rules)\n"
 "  help | --version\n"
 "See swapctl(8) and netswaptab(5).\n");
 }
@@ -730,16 +614,9 @@ out:
 	return ret;
 }
 
-struct ns_up_arg {
-	int	prio;
-	int	format;
-};
-
 static int ns_up_cb(struct ns_nl *nl, const char *name, void *arg)
 {
-	const struct ns_up_arg *a = arg;
-
-	return ns_up_one(nl, name, a->prio, a->format);
+	return ns_up_one(nl, name, arg);
 }
 
 static int ns_down_cb(struct ns_nl *nl, const char *name, void *arg)
@@ -771,7 +648,10 @@ static int cmd_up(int argc, char **argv)
 		{ "format", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ns_up_arg a = { .prio = -1 };
+	struct ns_up_arg a = {
+		.prio = -1,
+		.hint = "use --format to run mkswap on it",
+	};
 	int c, all = 0;
 
 	optind = 1;
@@ -790,6 +670,25 @@ static int cmd_up(int argc, char **argv)
 		default:
 			return EX_USAGE;
 		}
+	}
+	return ns_for_targets(argc - optind, argv + optind, all, ns_up_cb, &a);
+}
+
+/* enable: up without swap; the udev rules turn it on for "auto" targets. */
+static int cmd_enable(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ns_up_arg a = { .prio = -1, .noswap = 1 };
+	int c, all = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "a", lo, NULL)) != -1) {
+		if (c != 'a')
+			return EX_USAGE;
+		all = 1;
 	}
 	return ns_for_targets(argc - optind, argv + optind, all, ns_up_cb, &a);
 }
@@ -1237,6 +1136,11 @@ struct ns_apply_count {
 static int ns_apply_one(struct ns_nl *nl, const struct ns_target *t,
 			struct ns_apply_count *cnt)
 {
+	const struct ns_up_arg a = {
+		.prio = t->priority == INT32_MIN ? -1 : t->priority,
+		.format = t->format,
+		.hint = "add format to its options in netswaptab",
+	};
 	struct ns_settings ss;
 	struct ns_status st;
 	char err[NS_ERR_MAX];
@@ -1282,9 +1186,7 @@ static int ns_apply_one(struct ns_nl *nl, const struct ns_target *t,
 		cnt->unchanged++;
 		goto out;
 	}
-	ret = ns_up_one(nl, t->name,
-			t->priority == INT32_MIN ? -1 : t->priority,
-			t->format);
+	ret = ns_up_one(nl, t->name, &a);
 	if (!ret)
 		cnt->up++;
 out:
@@ -1375,6 +1277,108 @@ out_tab:
 		memset(&tab.t[i], 0, sizeof(tab.t[i]));
 	free(tab.t);
 	return r;
+}
+
+/* -------- hotplug (the udev rules) -------- */
+
+/* netswapN, from the kernel: nothing else is looked up in sysfs. */
+static int ns_kernel_name_ok(const char *k)
+{
+	size_t i, n = strlen(k);
+
+	if (n < 8 || n > 16 || strncmp(k, "netswap", 7) != 0)
+		return 0;
+	for (i = 7; i < n; i++)
+		if (k[i] < '0' || k[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * swapctl hotplug [--kmsg] [-c FILE] netswapN: run by the udev rules when
+ * a netswap disk appears. If netswaptab marks its target "auto", turn swap
+ * on (mkswap first with "format"); otherwise do nothing. A udev RUN program
+ * must be short: no network, no waiting but for the device node. With
+ * --kmsg every line goes to the kernel log, where udev would lose it.
+ */
+static int cmd_hotplug(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "kmsg", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NS_TAB_DEFAULT, *kname;
+	char sysattr[128], name[NS_NAME_MAX], dev[64];
+	const struct ns_target *t = NULL;
+	struct ns_tab tab;
+	int c, i, fd, ret, kmsg = 0;
+	FILE *f;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'k':
+			kmsg = 1;
+			break;
+		default:
+			return EX_USAGE;
+		}
+	}
+	if (kmsg) {
+		fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+			setvbuf(stdout, NULL, _IOLBF, 0);
+			info_prefix = "swapctl: hotplug: ";
+		}
+	}
+	if (argc - optind != 1 || !ns_kernel_name_ok(argv[optind])) {
+		ns_errmsg("expected a netswap disk name (netswapN)");
+		return EX_USAGE;
+	}
+	kname = argv[optind];
+	snprintf(sysattr, sizeof(sysattr), "/sys/class/block/%s/netswap/name",
+		 kname);
+	f = fopen(sysattr, "re");
+	if (!f || !fgets(name, sizeof(name), f)) {
+		ns_errmsg("%s: not a netswap disk (no %s)", kname, sysattr);
+		if (f)
+			fclose(f);
+		return EX_NOENT;
+	}
+	fclose(f);
+	name[strcspn(name, "\n")] = '\0';
+
+	/* No netswaptab: nothing is marked auto. */
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return EX_OK;
+	ret = ns_tab_load(path, &tab);
+	if (ret)
+		return ret;
+	for (i = 0; i < tab.n; i++)
+		if (!strcmp(tab.t[i].name, name))
+			t = &tab.t[i];
+	if (t && t->auto_up) {
+		if (ns_wait_dev(kname, dev, sizeof(dev))) {
+			ns_errmsg("%s: no device node /dev/%s", name, kname);
+			ret = EX_SYS;
+		} else {
+			ret = ns_swap_start(name, dev,
+				t->priority == INT32_MIN ? -1 : t->priority,
+				t->format,
+				"add format to its options in netswaptab");
+		}
+	}
+	for (i = 0; i < tab.n; i++)
+		memset(&tab.t[i], 0, sizeof(tab.t[i]));
+	free(tab.t);
+	return ret;
 }
 
 /* -------- reserve -------- */
@@ -1496,12 +1500,14 @@ static const struct {
 } ns_cmds[] = {
 	{ "add",	cmd_add },
 	{ "up",		cmd_up },
+	{ "enable",	cmd_enable },
 	{ "down",	cmd_down },
 	{ "rm",		cmd_rm },
 	{ "status",	cmd_status },
 	{ "monitor",	cmd_monitor },
 	{ "apply",	cmd_apply },
 	{ "reserve",	cmd_reserve },
+	{ "hotplug",	cmd_hotplug },
 };
 
 int main(int argc, char **argv)

@@ -234,6 +234,35 @@ static void netswap_publish_disk(struct netswap_dev *nd, const char *name)
 	spin_unlock_irqrestore(&nd->state_lock, flags);
 }
 
+/*
+ * /sys/block/netswapN/netswap/name: the target's configfs name, for udev's
+ * /dev/netswap/<name> link and for swapctl to find its target's disk. It
+ * is created before the disk's "add" uevent, and the name never changes.
+ */
+static ssize_t name_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct netswap_dev *nd = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%s\n", nd->name);
+}
+static DEVICE_ATTR_RO(name);
+
+static struct attribute *netswap_disk_attrs[] = {
+	&dev_attr_name.attr,
+	NULL,
+};
+
+static const struct attribute_group netswap_disk_group = {
+	.name	= "netswap",
+	.attrs	= netswap_disk_attrs,
+};
+
+static const struct attribute_group *netswap_disk_groups[] = {
+	&netswap_disk_group,
+	NULL,
+};
+
 /**
  * netswap_blk_add() - allocate the tag set and add /dev/netswapN
  * @nd: target whose transport reported capacity and block size
@@ -287,7 +316,7 @@ int netswap_blk_add(struct netswap_dev *nd)
 	nd->disk = disk;
 	nd->quiesced = false;
 
-	ret = add_disk(disk);
+	ret = device_add_disk(NULL, disk, netswap_disk_groups);
 	if (ret)
 		goto out_disk;
 	netswap_publish_disk(nd, disk->disk_name);

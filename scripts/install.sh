@@ -1,0 +1,93 @@
+#!/bin/bash
+# install.sh install|uninstall: put netswap's files in their standard
+# places, or take them away again. Run by `make install` / `make
+# uninstall`; nothing is built here.
+#
+#   DESTDIR   staging root (default: none). With a DESTDIR, depmod and
+#             udevadm are not run.
+#   PREFIX    /usr
+#   KVER      kernel to install the module for (default: uname -r); the
+#             module is build/KVER/netswap.ko (make modules) or
+#             build/default/netswap.ko (make) if that one was built for KVER
+#
+# One list of files serves both directions, so uninstall removes exactly
+# what install put there. /etc/netswap/netswaptab is the admin's and is
+# never written or removed.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+build=$repo/build
+action=${1:-}
+DESTDIR=${DESTDIR:-}
+PREFIX=${PREFIX:-/usr}
+KVER=${KVER:-$(uname -r)}
+
+die() { echo "install.sh: $*" >&2; exit 1; }
+
+pc_var() {
+	pkg-config "$1" --variable="$2" 2>/dev/null || true
+}
+udevdir=$(pc_var udev udevdir)
+udevdir=${udevdir:-$PREFIX/lib/udev}
+unitdir=$(pc_var systemd systemdsystemunitdir)
+unitdir=${unitdir:-$PREFIX/lib/systemd/system}
+mandir=$PREFIX/share/man
+moddir=/lib/modules/$KVER/updates
+
+module_src() {
+	local ko
+	for ko in "$build/$KVER/netswap.ko" "$build/default/netswap.ko"; do
+		[ -f "$ko" ] || continue
+		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$KVER" ] && { echo "$ko"; return 0; }
+	done
+	return 1
+}
+
+# SRC DEST MODE, one file a line (SRC relative to the repository).
+manifest() {
+	cat <<-LIST
+	build/swapctl $PREFIX/sbin/swapctl 0755
+	docs/man/swapctl.8 $mandir/man8/swapctl.8 0644
+	docs/man/netswaptab.5 $mandir/man5/netswaptab.5 0644
+	udev/60-netswap.rules $udevdir/rules.d/60-netswap.rules 0644
+	systemd/netswap.service $unitdir/netswap.service 0644
+	LIST
+}
+
+case $action in
+install)
+	ko=$(module_src) || die "no netswap.ko built for $KVER (make modules, or make on that kernel)"
+	[ -x "$build/swapctl" ] || die "build/swapctl is not built (make swapctl)"
+	install -D -m 0644 "$ko" "$DESTDIR$moddir/netswap.ko"
+	echo "installed $DESTDIR$moddir/netswap.ko"
+	while read -r src dst mode; do
+		[ -e "$repo/$src" ] || die "$src is missing"
+		install -D -m "$mode" "$repo/$src" "$DESTDIR$dst"
+		echo "installed $DESTDIR$dst"
+	done < <(manifest)
+	install -d -m 0755 "$DESTDIR/etc/netswap"
+	if [ -z "$DESTDIR" ]; then
+		depmod -a "$KVER"
+		udevadm control --reload 2>/dev/null || true
+	fi
+	;;
+uninstall)
+	rm -f -- "$DESTDIR$moddir/netswap.ko"
+	echo "removed $DESTDIR$moddir/netswap.ko"
+	while read -r _ dst _; do
+		rm -f -- "$DESTDIR$dst"
+		echo "removed $DESTDIR$dst"
+	done < <(manifest)
+	# Only if empty: a netswaptab or secret in it stays.
+	rmdir "$DESTDIR/etc/netswap" 2>/dev/null || true
+	if [ -z "$DESTDIR" ]; then
+		[ -d "/lib/modules/$KVER" ] && depmod -a "$KVER"
+		udevadm control --reload 2>/dev/null || true
+	fi
+	;;
+*)
+	echo "usage: install.sh install|uninstall" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,145 @@
+# shellcheck shell=bash
+# Guest: make install (module with depmod, swapctl, man pages, udev rules,
+# systemd unit), then with systemd-udevd running: `swapctl enable` of an
+# iSCSI target marked "auto,format,priority=7" in netswaptab creates
+# /dev/netswap/a0 and swap comes on with no other command; an NFS target
+# marked auto without format gets its link, no swap, and the reason in the
+# kernel log; unmarked it gets the link and nothing else; down removes the
+# links; `up` of an auto target agrees with the rule that raced it; make
+# uninstall removes every installed file.
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+
+kver=$(uname -r)
+NS_SWAPCTL=/usr/sbin/swapctl
+tab=/etc/netswap/netswaptab
+iurl=iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/1
+nurl=nfs://$NETSWAP_HOST_IP$NETSWAP_NFS_EXPORT/$NETSWAP_NFS_FILE
+
+files=(
+	"/lib/modules/$kver/updates/netswap.ko"
+	/usr/sbin/swapctl
+	/usr/share/man/man8/swapctl.8
+	/usr/share/man/man5/netswaptab.5
+	/lib/udev/rules.d/60-netswap.rules
+	/lib/systemd/system/netswap.service
+)
+
+# wait_for TEST_ARGS...: up to 20 s for `test ARGS` to hold.
+wait_for() {
+	local i
+	for i in $(seq 1 100); do
+		test "$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# swap_prio DEV: its priority in /proc/swaps, empty if not swap.
+swap_prio() { awk -v d="$1" '$1 == d { print $5 }' /proc/swaps; }
+
+ns_log "make install"
+make -s -C "$NETSWAP_REPO" install >/tmp/install.log 2>&1 || {
+	cat /tmp/install.log
+	ns_die "make install failed"
+}
+for f in "${files[@]}"; do
+	[ -f "$f" ] || ns_fail "make install did not install $f"
+done
+[ -d /etc/netswap ] || ns_fail "make install did not create /etc/netswap"
+modprobe netswap || ns_die "modprobe netswap after make install (depmod)"
+[ -d "$NS_CFG" ] || ns_die "$NS_CFG missing after modprobe"
+ns_ok "installed; modprobe netswap works"
+man -w swapctl >/dev/null 2>&1 || ns_fail "man swapctl does not find the installed page"
+
+# The unit, checked against the installed swapctl and man pages.
+if out=$(systemd-analyze verify /lib/systemd/system/netswap.service 2>&1) && [ -z "$out" ]; then
+	ns_ok "systemd-analyze verify netswap.service: clean"
+else
+	ns_fail "systemd-analyze verify netswap.service: $out"
+fi
+
+mkdir -p /run/udev
+/lib/systemd/systemd-udevd --daemon || ns_die "systemd-udevd did not start"
+udevadm settle -t 20
+
+cat >"$tab" <<TAB
+# t-32
+a0 $iurl io_timeout_ms=10000,auto,format,priority=7
+n0 $nurl auto
+TAB
+ns_sc_ok add a0 "$iurl" -o io_timeout_ms=10000
+ns_sc_ok add n0 "$nurl"
+
+dmesg -C
+ns_sc_ok enable a0
+[[ $ns_out == "a0: enabled, disk /dev/netswap"* ]] || ns_fail "enable a0 said '$ns_out'"
+dev=/dev/$(ns_get a0 disk)
+wait_for -L /dev/netswap/a0 || ns_die "no /dev/netswap/a0 after enable"
+[ "$(readlink -f /dev/netswap/a0)" = "$dev" ] || ns_fail "/dev/netswap/a0 -> $(readlink -f /dev/netswap/a0), not $dev"
+for i in $(seq 1 100); do
+	[ -n "$(swap_prio "$dev")" ] && break
+	sleep 0.2
+done
+[ "$(swap_prio "$dev")" = 7 ] || ns_fail "auto target a0: swap not on $dev with priority 7 ($(tail -n +2 /proc/swaps))"
+dmesg | grep -q "swapctl: hotplug: a0: swap on $dev" || ns_fail "no hotplug line for a0 in the kernel log"
+ns_ok "a0: /dev/netswap/a0 and swap on (priority $(swap_prio "$dev")) with no command but enable"
+
+# auto without format, on a blank file: link, no swap, the reason logged.
+ns_sc_ok enable n0
+ndev=/dev/$(ns_get n0 disk)
+wait_for -L /dev/netswap/n0 || ns_fail "no /dev/netswap/n0 after enable"
+udevadm settle -t 20
+for i in $(seq 1 50); do
+	dmesg | grep -q "hotplug: n0" && break
+	sleep 0.2
+done
+dmesg | grep -q "swapctl: hotplug: n0: $ndev has no swap signature (add format to its options in netswaptab)" ||
+	ns_fail "no refusal for the blank auto target n0 in the kernel log: $(dmesg | grep hotplug)"
+[ -z "$(swap_prio "$ndev")" ] || ns_fail "n0 became swap without format"
+
+# Not marked auto: the link, nothing else.
+ns_sc_ok down n0
+wait_for ! -e /dev/netswap/n0 || ns_fail "/dev/netswap/n0 still there after down"
+sed -i 's/^n0 .*/n0 '"${nurl//\//\\/}"'/' "$tab"
+dmesg -C
+ns_sc_ok enable n0
+ndev=/dev/$(ns_get n0 disk)
+wait_for -L /dev/netswap/n0 || ns_fail "no /dev/netswap/n0 after the second enable"
+udevadm settle -t 20
+[ -z "$(swap_prio "$ndev")" ] || ns_fail "n0 (not auto) became swap"
+! dmesg | grep -q "hotplug: n0" || ns_fail "hotplug acted on n0, which is not auto: $(dmesg | grep hotplug)"
+ns_ok "n0: link only when not auto"
+
+# A bad name for the helper is refused, and touches nothing.
+ns_sc hotplug "../../netswap0"
+[ "$ns_rc" = 1 ] || ns_fail "hotplug ../../netswap0 exited $ns_rc"
+
+# down: swapoff, disable, links gone. up again: the rule and up race for
+# swapon, and both must agree it is on.
+ns_sc_ok down a0
+wait_for ! -e /dev/netswap/a0 || ns_fail "/dev/netswap/a0 still there after down"
+[ -z "$(swap_prio "$dev")" ] || ns_fail "swap still on $dev after down"
+ns_sc_ok up a0 --priority 7
+[[ $ns_out == *"swap on"* || $ns_out == *"swap already on"* ]] || ns_fail "up a0 said '$ns_out'"
+dev=/dev/$(ns_get a0 disk)
+[ "$(swap_prio "$dev")" = 7 ] || ns_fail "up a0: not swap with priority 7"
+udevadm settle -t 20
+ns_sc_ok down --all
+ns_sc_ok rm a0
+ns_sc_ok rm n0
+udevadm control --exit
+
+rm -f "$tab"
+rmmod netswap || ns_fail "rmmod netswap"
+ns_log "make uninstall"
+make -s -C "$NETSWAP_REPO" uninstall >/tmp/uninstall.log 2>&1 || {
+	cat /tmp/uninstall.log
+	ns_fail "make uninstall failed"
+}
+for f in "${files[@]}"; do
+	[ ! -e "$f" ] || ns_fail "make uninstall left $f"
+done
+[ ! -e /etc/netswap ] || ns_fail "make uninstall left an empty /etc/netswap"
+modprobe -n netswap 2>/dev/null && ns_fail "modprobe still finds netswap after uninstall"
+ns_finish

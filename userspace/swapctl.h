@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* swapctl: exit codes and error reporting shared by its source files. */
+#ifndef SWAPCTL_SWAPCTL_H
+#define SWAPCTL_SWAPCTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes: documented in swapctl(8). */
+enum {
+	EX_OK		= 0,
+	EX_USAGE	= 1,	/* bad command line, URL, option or value */
+	EX_NOENT	= 2,	/* no such target */
+	EX_BUSY		= 3,	/* exists, in use, or a foreign signature */
+	EX_CONN		= 4,	/* name lookup, connect, login or mount failed */
+	EX_SYS		= 5,	/* module, netlink, swapon/swapoff, mkswap */
+};
+
+/* The command being run, for "swapctl: CMD: ..." messages. */
+extern const char *cmd_name;
+
+/* One line on stderr: "swapctl: CMD: " and the message. */
+void ns_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line on stdout: what a command did. */
+void ns_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "4.0 GiB": @bytes for people, in @buf. */
+void ns_human(uint64_t bytes, char *buf, size_t len);
+
+#endif /* SWAPCTL_SWAPCTL_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapctl: a netswap disk as a swap device. Shared by `up`, `apply` and
+ * the udev helper `hotplug`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <blkid/blkid.h>
+#include "swapctl.h"
+#include "swapdev.h"
+
+#define NS_DISK_WAIT_MS		10000
+
+int ns_swap_active(const char *dev, int *prio, long long *used)
+{
+	char path[4096], type[64];
+	long long size, u;
+	struct stat a, b;
+	int p, found = 0;
+	FILE *f;
+
+	if (stat(dev, &a) != 0)
+		return 0;
+	f = fopen("/proc/swaps", "re");
+	if (!f)
+		return 0;
+	/* "Filename Type Size Used Priority" after a header line. */
+	if (fscanf(f, "%*[^\n]\n") < 0) {
+		fclose(f);
+		return 0;
+	}
+	while (fscanf(f, "%4095s %63s %lld %lld %d", path, type, &size, &u,
+		      &p) == 5) {
+		if (stat(path, &b) == 0 && S_ISBLK(b.st_mode) &&
+		    b.st_rdev == a.st_rdev) {
+			if (prio)
+				*prio = p;
+			if (used)
+				*used = u;
+			found = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The node appears through devtmpfs, or udev where devtmpfs is not used. */
+int ns_wait_dev(const char *disk, char *dev, size_t len)
+{
+	struct stat st;
+	int waited;
+
+	snprintf(dev, len, "/dev/%s", disk);
+	for (waited = 0; waited < NS_DISK_WAIT_MS; waited += 50) {
+		if (stat(dev, &st) == 0 && S_ISBLK(st.st_mode))
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+/* The signature on @dev: "" for none, else its type ("swap", "ext4"). */
+static int ns_probe_sig(const char *dev, char *type, size_t len)
+{
+	const char *v = NULL;
+	blkid_probe pr;
+	int ret;
+
+	type[0] = '\0';
+	pr = blkid_new_probe_from_filename(dev);
+	if (!pr)
+		return -1;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+	blkid_probe_enable_partitions(pr, 1);
+	ret = blkid_do_safeprobe(pr);
+	if (ret == 0) {
+		if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) &&
+		    blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL))
+			v = "unknown";
+		snprintf(type, len, "%s", v);
+	} else if (ret == -2) {
+		snprintf(type, len, "ambivalent (several)");
+	}
+	blkid_free_probe(pr);
+	return ret == -1 ? -1 : 0;
+}
+
+static int ns_mkswap(const char *dev)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* udev runs its RUN programs with no PATH at all. */
+		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
+		execlp("mkswap", "mkswap", dev, (char *)NULL);
+		fprintf(stderr, "swapctl: mkswap: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static uint64_t ns_dev_bytes(const char *dev)
+{
+	uint64_t bytes = 0;
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (ioctl(fd, BLKGETSIZE64, &bytes) != 0)
+		bytes = 0;
+	close(fd);
+	return bytes;
+}
+
+/* Swap on @dev already (maybe turned on by someone else just now)? */
+static int ns_swap_already_on(const char *name, const char *dev)
+{
+	int p;
+
+	if (!ns_swap_active(dev, &p, NULL))
+		return 0;
+	ns_info("%s: swap already on %s (priority %d)", name, dev, p);
+	return 1;
+}
+
+int ns_swap_start(const char *name, const char *dev, int prio, int format,
+		  const char *no_sig_hint)
+{
+	char sig[64], size[32];
+	int flags = 0, p;
+
+	if (ns_swap_already_on(name, dev))
+		return EX_OK;
+	if (ns_probe_sig(dev, sig, sizeof(sig))) {
+		ns_errmsg("%s: cannot read %s: %s", name, dev, strerror(errno));
+		return EX_SYS;
+	}
+	if (sig[0] && strcmp(sig, "swap") != 0) {
+		ns_errmsg("%s: %s carries a %s signature: not touching it (wipefs it first if it is really unused)",
+			  name, dev, sig);
+		return EX_BUSY;
+	}
+	if (format) {
+		if (ns_mkswap(dev)) {
+			/* Busy: the udev rule or swapctl up was quicker. */
+			if (ns_swap_already_on(name, dev))
+				return EX_OK;
+			ns_errmsg("%s: mkswap %s failed", name, dev);
+			return EX_SYS;
+		}
+	} else if (!sig[0]) {
+		ns_errmsg("%s: %s has no swap signature (%s)", name, dev,
+			  no_sig_hint);
+		return EX_BUSY;
+	}
+	if (prio >= 0)
+		flags = SWAP_FLAG_PREFER |
+			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	if (swapon(dev, flags) != 0) {
+		/* EBUSY: someone else (the udev rule) turned it on first. */
+		if (errno == EBUSY && ns_swap_already_on(name, dev))
+			return EX_OK;
+		ns_errmsg("%s: swapon %s: %s", name, dev, strerror(errno));
+		return EX_SYS;
+	}
+	ns_human(ns_dev_bytes(dev), size, sizeof(size));
+	ns_swap_active(dev, &p, NULL);
+	ns_info("%s: swap on %s (%s, priority %d)", name, dev, size, p);
+	return EX_OK;
+}

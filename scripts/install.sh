@@ -33,6 +33,10 @@ udevdir=${udevdir:-$PREFIX/lib/udev}
 unitdir=$(pc_var systemd systemdsystemunitdir)
 unitdir=${unitdir:-$PREFIX/lib/systemd/system}
 mandir=$PREFIX/share/man
+libdir=$PREFIX/lib/netswap
+dracutdir=$(pc_var dracut dracutmodulesdir)
+dracutdir=${dracutdir:-$PREFIX/lib/dracut/modules.d}
+itdir=$PREFIX/share/initramfs-tools
 moddir=/lib/modules/$KVER/updates
 
 module_src() {
@@ -52,6 +56,12 @@ manifest() {
 	docs/man/netswaptab.5 $mandir/man5/netswaptab.5 0644
 	udev/60-netswap.rules $udevdir/rules.d/60-netswap.rules 0644
 	systemd/netswap.service $unitdir/netswap.service 0644
+	boot/netswap-boot $libdir/netswap-boot 0755
+	dracut/90netswap/module-setup.sh $dracutdir/90netswap/module-setup.sh 0755
+	dracut/90netswap/parse-netswap.sh $dracutdir/90netswap/parse-netswap.sh 0755
+	initramfs-tools/hooks/netswap $itdir/hooks/netswap 0755
+	initramfs-tools/scripts/init-premount/netswap $itdir/scripts/init-premount/netswap 0755
+	initramfs-tools/conf-hooks.d/netswap $itdir/conf-hooks.d/netswap 0644
 	LIST
 }
 
@@ -78,6 +88,8 @@ uninstall)
 	while read -r _ dst _; do
 		rm -f -- "$DESTDIR$dst"
 		echo "removed $DESTDIR$dst"
+		# Directories install made (90netswap, /usr/lib/netswap), if empty.
+		rmdir -p --ignore-fail-on-non-empty "$(dirname "$DESTDIR$dst")" 2>/dev/null || true
 	done < <(manifest)
 	# Only if empty: a netswaptab or secret in it stays.
 	rmdir "$DESTDIR/etc/netswap" 2>/dev/null || true

@@ -14,6 +14,9 @@
 #                  exit fails the run. It is waited for after the guest ends
 #                  (bounded: 60 s, then SIGTERM by PID).
 #   --append STR   extra kernel command line
+#   --initrd FILE  boot this initramfs instead of the harness's own (the
+#                  early-boot tests: dracut's or mkinitramfs' image, with
+#                  root= and init=guest/early-root.sh in --append)
 #
 # Run dir build/vm/NAME: console.log (ttyS0), qemu.log, share/ (the guest's
 # /share: rc, dmesg.txt, output.log = the script's stdout+stderr, and any
@@ -33,8 +36,8 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-mem=512 smp=2 timeout=600 name="" host_cmd="" append=""
-usage() { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+mem=512 smp=2 timeout=600 name="" host_cmd="" append="" initrd_file=""
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--mem) mem=$2; shift 2 ;;
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--name) name=$2; shift 2 ;;
 	--host) host_cmd=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--initrd) initrd_file=$2; shift 2 ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	-*) echo "boot.sh: unknown option $1" >&2; usage ;;
@@ -69,7 +73,12 @@ share=$run_dir/share
 console=$run_dir/console.log
 initrd=$vm_dir/initrd-$kver.cpio.gz
 
-"$here/mkinitrd.sh" "$kver" "$initrd" || { echo "REASON: mkinitrd failed" >&2; exit 2; }
+if [ -n "$initrd_file" ]; then
+	[ -r "$initrd_file" ] || { echo "REASON: no initramfs $initrd_file" >&2; exit 2; }
+	initrd=$initrd_file
+else
+	"$here/mkinitrd.sh" "$kver" "$initrd" || { echo "REASON: mkinitrd failed" >&2; exit 2; }
+fi
 
 # Fresh run dir (only ever below build/vm/NAME).
 rm -rf -- "${run_dir:?}"

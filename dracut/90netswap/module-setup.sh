@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# dracut module netswap: network swap (netswap.ko, swapctl) up in the
+# initramfs once the network is online, before the root file system is
+# mounted; it stays on across switch_root. Kernel command line:
+# rd.netswap=NAME,URL[,OPT=VAL...] (repeatable) or rd.netswap=0; without
+# rd.netswap= entries, the host's /etc/netswap/netswaptab copied into the
+# image is applied. See netswap-boot and swapctl(8).
+
+# The secret files that a netswaptab names, one a line.
+netswap_secret_files() {
+	local name opts o
+	while read -r name _ opts; do
+		case $name in '' | '#'*) continue ;; esac
+		local IFS=,
+		for o in $opts; do
+			case $o in secret_file=*) echo "${o#secret_file=}" ;; esac
+		done
+	done < /etc/netswap/netswaptab
+}
+
+# called by dracut
+check() {
+	require_binaries swapctl mkswap || return 1
+	# In every image of a host that has targets; elsewhere on request
+	# (--add netswap), e.g. for rd.netswap= on the kernel command line.
+	[[ -f /etc/netswap/netswaptab ]] && return 0
+	return 255
+}
+
+# called by dracut
+depends() {
+	echo network
+	return 0
+}
+
+# called by dracut
+installkernel() {
+	hostonly='' instmods netswap
+}
+
+# called by dracut; it sets moddir
+# shellcheck disable=SC2154
+install() {
+	local f
+
+	inst_multiple swapctl mkswap modprobe
+	inst_script /usr/lib/netswap/netswap-boot /sbin/netswap-boot
+	inst_rules 60-netswap.rules
+	if [[ -f /etc/netswap/netswaptab ]]; then
+		inst_simple /etc/netswap/netswaptab
+		# dracut writes the image with umask 077: only root reads it.
+		while read -r f; do
+			[[ -f $f ]] && inst_simple "$f"
+		done < <(netswap_secret_files)
+	fi
+	inst_hook cmdline 90 "$moddir/parse-netswap.sh"
+	dracut_need_initqueue
+}

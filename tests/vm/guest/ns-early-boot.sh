@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# Guest, after a dracut or initramfs-tools image (argument: which) brought
+# up network swap from rd.netswap= and switched to the root: both targets'
+# swap was on before the root was mounted (the test hook's kernel log
+# line) and is on now, with /dev/netswap/<name> links from udev in the
+# initramfs and the reserve applied; the entry for a port where nothing
+# listens and the one that is not a URL failed alone, each with its reason
+# in the kernel log; a workload above RAM swaps through both without a
+# corrupt page.
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+gen=${1:?generator}
+
+ns_log "booted through the $gen image; now after switch_root"
+klog=$(dmesg)
+printf '%s\n' "$klog" | grep -E 'netswap-boot|nstest' || true
+
+line=$(printf '%s\n' "$klog" | grep 'nstest: before root:' | tail -n 1)
+[ -n "$line" ] || ns_die "$gen: no report from the pre-mount hook"
+[[ $line == *"root not mounted"* ]] || ns_fail "$gen: the hook ran with the root mounted: $line"
+swaps_before=${line#*swaps:}
+for n in i0 n0; do
+	[ -d "$NS_CFG/$n" ] || ns_die "$gen: target $n was not created"
+	[ "$(ns_get "$n" state)" = up ] || ns_fail "$gen: $n is $(ns_get "$n" state)"
+	d=$(ns_get "$n" disk)
+	[[ " $swaps_before " == *" $d "* ]] || ns_fail "$gen: $n ($d) was not swap before the root was mounted: '$swaps_before'"
+	awk -v d="/dev/$d" '$1 == d && $5 == 5 { f = 1 } END { exit !f }' /proc/swaps ||
+		ns_fail "$gen: $n (/dev/$d) is not swap with priority 5 after switch_root"
+	[ "$(readlink -f "/dev/netswap/$n")" = "/dev/$d" ] ||
+		ns_fail "$gen: /dev/netswap/$n does not lead to /dev/$d"
+done
+[ "$ns_failed" = 0 ] &&
+	ns_ok "$gen: i0 and n0 swap before the root was mounted ($swaps_before), and after switch_root"
+
+# The two bad entries: their own lines, and nothing else lost.
+printf '%s\n' "$klog" | grep -q "netswap-boot: rd.netswap=bad,[^ ]*: swapctl: apply: bad: .*connection refused" ||
+	ns_fail "$gen: no 'connection refused' reason for rd.netswap=bad in the kernel log"
+printf '%s\n' "$klog" | grep -q "netswap-boot: rd.netswap=junk,notaurl: swapctl: apply: .*url: unknown scheme" ||
+	ns_fail "$gen: no reason for rd.netswap=junk in the kernel log"
+for n in bad junk; do
+	printf '%s\n' "$klog" | grep -q "netswap-boot: rd.netswap=$n,[^ ]*: failed (above): booting without it" ||
+		ns_fail "$gen: no line saying the boot goes on without $n"
+done
+[ "$(cat "$NS_CFG/bad/state" 2>/dev/null || echo none)" != up ] || ns_fail "$gen: bad is up?"
+printf '%s\n' "$klog" | grep -q "netswap-boot: swap on before the root file system:" ||
+	ns_fail "$gen: no summary line from netswap-boot"
+
+# The reserve for both was applied in the initramfs.
+sum=0
+for n in i0 n0; do
+	sum=$((sum + $(ns_get "$n" reserve_kb)))
+done
+[ "$(cat /proc/sys/vm/min_free_kbytes)" -ge "$sum" ] ||
+	ns_fail "$gen: vm.min_free_kbytes $(cat /proc/sys/vm/min_free_kbytes) is below the reserve $sum"
+
+ns_sc_ok status
+echo 60 >/proc/sys/kernel/hung_task_timeout_secs
+# RAM and a bit: enough to swap through both, short enough for two boots.
+mb=$(($(ns_mem_mb) + 64))
+out0=$(awk '/^pswpout/ { print $2 }' /proc/vmstat)
+ns_log "memhog $mb MB, 1 pass, through the swap the initramfs turned on"
+"$NS_MEMHOG" -m "$mb" -p 1 || ns_fail "$gen: memhog: corrupt pages or failure"
+[ "$(awk '/^pswpout/ { print $2 }' /proc/vmstat)" -gt "$((out0 + 1000))" ] ||
+	ns_fail "$gen: hardly any swapping happened"
+out=$(awk 'FNR > 1 && $1 ~ /netswap/ { u += $4 } END { print u + 0 }' /proc/swaps)
+[ "$out" -gt 0 ] || ns_fail "$gen: nothing was swapped to the netswap disks"
+ns_log "netswap swap in use at the end: $out KiB"
+ns_finish

@@ -10,6 +10,7 @@ pkgs=(
 	sparse cppcheck clang libclang-rt-14-dev libcmocka-dev
 	libnl-3-dev libnl-genl-3-dev libblkid-dev
 	qemu-system-x86 busybox-static iproute2 util-linux
+	initramfs-tools dracut-core dracut-network udev
 	tgt open-iscsi targetcli-fb dbus
 	nfs-ganesha nfs-ganesha-vfs rpcbind nfs-kernel-server nfs-common systemd python3 python3-yaml man-db groff-base
 )

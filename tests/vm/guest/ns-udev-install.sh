@@ -23,6 +23,12 @@ files=(
 	/usr/share/man/man5/netswaptab.5
 	/lib/udev/rules.d/60-netswap.rules
 	/lib/systemd/system/netswap.service
+	/usr/lib/netswap/netswap-boot
+	/usr/lib/dracut/modules.d/90netswap/module-setup.sh
+	/usr/lib/dracut/modules.d/90netswap/parse-netswap.sh
+	/usr/share/initramfs-tools/hooks/netswap
+	/usr/share/initramfs-tools/scripts/init-premount/netswap
+	/usr/share/initramfs-tools/conf-hooks.d/netswap
 )
 
 # wait_for TEST_ARGS...: up to 20 s for `test ARGS` to hold.
@@ -141,5 +147,7 @@ for f in "${files[@]}"; do
 	[ ! -e "$f" ] || ns_fail "make uninstall left $f"
 done
 [ ! -e /etc/netswap ] || ns_fail "make uninstall left an empty /etc/netswap"
+[ ! -e /usr/lib/netswap ] || ns_fail "make uninstall left /usr/lib/netswap"
+[ ! -e /usr/lib/dracut/modules.d/90netswap ] || ns_fail "make uninstall left the dracut module's directory"
 modprobe -n netswap 2>/dev/null && ns_fail "modprobe still finds netswap after uninstall"
 ns_finish

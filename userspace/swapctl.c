@@ -39,27 +39,33 @@
 const char *cmd_name = "swapctl";
 static const char *info_prefix = "";
 
-void ns_errmsg(const char *fmt, ...)
+/* One line in one write: on /dev/kmsg (hotplug --kmsg) a write is a record. */
+static void ns_vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(f, "%s%s\n", prefix, line);
+}
+
+void ns_errmsg(const char *fmt, ...)
+{
+	char prefix[64];
 	va_list ap;
 
+	snprintf(prefix, sizeof(prefix), "swapctl: %s: ", cmd_name);
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	ns_vline(stderr, prefix, fmt, ap);
 	va_end(ap);
-	/* One write a line: on /dev/kmsg each write is one record. */
-	fprintf(stderr, "swapctl: %s: %s\n", cmd_name, line);
 }
 
 void ns_info(const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	ns_vline(stdout, info_prefix, fmt, ap);
 	va_end(ap);
-	printf("%s%s\n", info_prefix, line);
 }
 
 /* -------- helpers -------- */

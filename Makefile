@@ -9,6 +9,8 @@
 #   make install    module (depmod), swapctl, man pages, udev rules, systemd
 #                   unit, boot integration; DESTDIR, PREFIX, KVER (uname -r)
 #   make uninstall  remove exactly what install put there
+#   make demo       netswap carrying a small guest through memory pressure
+#   make demo-shell the same guest with the targets up, and a shell in it
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -22,7 +24,7 @@ KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build/Makefile),/lib/modu
 
 KSRC := Kbuild $(shell find kernel configfs -name '*.[ch]')
 
-.PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary install uninstall
+.PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary install uninstall demo demo-shell demo-build
 
 all: module
 
@@ -124,6 +126,21 @@ bench:
 
 stress: tools
 	NETSWAP_VM_PREFIX=s tests/vm/run.sh
+
+# The demo (demo/demo.sh): the module for the newest Debian kernel, swapctl
+# and memhog, then one guest; nothing of it is left running or on disk.
+demo-build:
+	@k=$$(tests/vm/kernels.sh | sort -V | tail -n 1); \
+	$(MAKE) --no-print-directory modules KVERS="$$k" RESULTS=$(BUILD)/demo-results
+	@$(MAKE) --no-print-directory -s tools
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-build
+	demo/demo.sh
+
+demo-shell: deps
+	@$(MAKE) --no-print-directory demo-build
+	demo/demo.sh --shell
 
 # Installs what `make` (or `make modules`) and `make swapctl` built.
 install uninstall:

@@ -506,6 +506,7 @@ static void ns_usage(FILE *f)
 "  rm NAME\n"
 "  status [NAME] [--json]\n"
 "  monitor [--json] [--count N]\n"
+"  watch [NAME] [-i SECONDS] [-n COUNT]\n"
 "  apply [-c FILE] [--prune]\n"
 "  reserve [--apply]\n"
 "  hotplug [--kmsg] [-c FILE] netswapN   (run by the udev rules)\n"
@@ -1511,6 +1512,7 @@ static const struct {
 	{ "rm",		cmd_rm },
 	{ "status",	cmd_status },
 	{ "monitor",	cmd_monitor },
+	{ "watch",	cmd_watch },
 	{ "apply",	cmd_apply },
 	{ "reserve",	cmd_reserve },
 	{ "hotplug",	cmd_hotplug },

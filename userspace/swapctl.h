@@ -28,4 +28,7 @@ void ns_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "4.0 GiB": @bytes for people, in @buf. */
 void ns_human(uint64_t bytes, char *buf, size_t len);
 
+/* swapctl watch (watch.c). */
+int cmd_watch(int argc, char **argv);
+
 #endif /* SWAPCTL_SWAPCTL_H */

@@ -2,13 +2,14 @@
 /*
  * memhog: swap workload with page-exact verification.
  *
- *   memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE]
+ *   memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE] [-P SECONDS]
  *
  * Maps MB of anonymous memory and, on every pass, checks that each page
  * still holds what the previous pass wrote there and then writes a new
  * pattern unique to (page, pass). With MB larger than RAM every page goes
  * through swap and back. Prints one progress line per pass and a summary;
- * exits 1 if any page was corrupt, 2 on usage or mapping errors.
+ * exits 1 if any page was corrupt, 2 on usage or mapping errors. -P adds a
+ * line at most every SECONDS inside a pass, for people watching it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -67,19 +68,20 @@ int main(int argc, char **argv)
 	uint64_t seed = 0x6e657473776170ull, bad = 0, pages, p;
 	const char *ready = NULL;
 	size_t psz = (size_t)sysconf(_SC_PAGESIZE), words = psz / 8;
-	double t0;
+	double t0, every = 0, next;
 	uint8_t *mem;
 	unsigned int pass;
 	int c;
 
-	while ((c = getopt(argc, argv, "m:p:s:r:")) != -1) {
+	while ((c = getopt(argc, argv, "m:p:s:r:P:")) != -1) {
 		switch (c) {
 		case 'm': mb = strtoul(optarg, NULL, 0); break;
 		case 'p': passes = strtoul(optarg, NULL, 0); break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'r': ready = optarg; break;
+		case 'P': every = strtod(optarg, NULL); break;
 		default:
-			fprintf(stderr, "usage: memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE]\n");
+			fprintf(stderr, "usage: memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE] [-P SECONDS]\n");
 			return 2;
 		}
 	}
@@ -99,8 +101,17 @@ int main(int argc, char **argv)
 		uint64_t pass_bad = 0;
 		double t = now();
 
+		next = t + every;
 		for (p = 0; p < pages; p++) {
 			uint64_t *w = (uint64_t *)(mem + p * psz);
+
+			if (every > 0 && (p & 1023) == 0 && now() >= next) {
+				printf("memhog: pass %u/%lu: %3.0f%% (%" PRIu64 " of %" PRIu64 " pages), %" PRIu64 " corrupt\n",
+				       pass, passes, 100.0 * p / pages, p, pages,
+				       bad + pass_bad);
+				fflush(stdout);
+				next = now() + every;
+			}
 
 			if (pass > 0 &&
 			    !check(w, words, p, page_key(seed, p, pass - 1))) {

@@ -14,6 +14,8 @@
 #                  exit fails the run. It is waited for after the guest ends
 #                  (bounded: 60 s, then SIGTERM by PID).
 #   --append STR   extra kernel command line
+#   --interactive  the guest's serial console on this terminal as well as
+#                  in console.log (make demo-shell); Ctrl-C goes to the guest
 #   --initrd FILE  boot this initramfs instead of the harness's own (the
 #                  early-boot tests: dracut's or mkinitramfs' image, with
 #                  root= and init=guest/early-root.sh in --append)
@@ -36,7 +38,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-mem=512 smp=2 timeout=600 name="" host_cmd="" append="" initrd_file=""
+mem=512 smp=2 timeout=600 name="" host_cmd="" append="" initrd_file="" interactive=0
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--host) host_cmd=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--initrd) initrd_file=$2; shift 2 ;;
+	--interactive) interactive=1; shift ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	-*) echo "boot.sh: unknown option $1" >&2; usage ;;
@@ -111,7 +114,6 @@ cmdline+=" ${NETSWAP_VM_APPEND:-} $append"
 qemu=(qemu-system-x86_64
 	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
 	-nodefaults -nographic -no-reboot -monitor none
-	-serial "file:$console"
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
@@ -119,6 +121,11 @@ qemu=(qemu-system-x86_64
 	-device virtio-9p-pci,fsdev=share,mount_tag=share
 	-netdev user,id=net0,ipv6=off
 	-device virtio-net-pci,netdev=net0)
+if [ "$interactive" = 1 ]; then
+	qemu+=(-chardev "stdio,id=con,signal=off,logfile=$console" -serial chardev:con)
+else
+	qemu+=(-serial "file:$console")
+fi
 # Extra QEMU arguments (word-split on purpose).
 # shellcheck disable=SC2206
 [ -n "${NETSWAP_QEMU_EXTRA:-}" ] && qemu+=($NETSWAP_QEMU_EXTRA)
@@ -142,7 +149,11 @@ trap on_signal INT TERM HUP
 boot_once() {
 	local t0 t1 now deadline rc_deadline=
 	t0=$(date +%s.%N)
-	"${qemu[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
+	if [ "$interactive" = 1 ]; then
+		"${qemu[@]}" 2>"$run_dir/qemu.log" &
+	else
+		"${qemu[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
+	fi
 	qpid=$!
 	echo "$qpid" >"$run_dir/qemu.pid"
 	export NETSWAP_QEMU_PID=$qpid

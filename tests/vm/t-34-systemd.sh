@@ -1,6 +1,7 @@
 #!/bin/bash
 # t-34-systemd.sh KVER: netswap.service under systemd as PID 1 in a guest
 # (guest/systemd-init.sh): after `make install` and `systemctl enable`,
+# `systemd-analyze verify` finds nothing to say about the installed unit;
 # the unit applies the netswaptab at boot once the network is online
 # (guest/ns-systemd.sh checks the swap, the link and the reserve), and at
 # shutdown it turns swap off and disables the target before a stand-in
@@ -20,6 +21,9 @@ name=t-34-systemd-$kver
 	--append "nsvm.init=$VM_HERE/guest/systemd-init.sh" \
 	"$kver" "$VM_HERE/guest/ns-systemd.sh" || exit $?
 
+verify=$VM_DIR/$name/share/verify.log
+[ -f "$verify" ] || vm_fail "systemd-analyze verify did not run"
+[ ! -s "$verify" ] || vm_fail "systemd-analyze verify netswap.service: $(head -n 3 "$verify" | tr '\n' ' ')"
 console=$VM_DIR/$name/console.log
 stopped=$(grep -an 'nstest: netswap.service stopped; netswap swaps left:' "$console" | head -n 1)
 net=$(grep -an 'nstest: network going down' "$console" | head -n 1)

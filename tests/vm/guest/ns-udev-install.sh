@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Guest: make install (module with depmod, swapctl, man pages, udev rules,
-# systemd unit), then with systemd-udevd running: `swapctl enable` of an
+# systemd unit, boot integration; t-34 runs the unit), then with systemd-udevd running: `swapctl enable` of an
 # iSCSI target marked "auto,format,priority=7" in netswaptab creates
 # /dev/netswap/a0 and swap comes on with no other command; an NFS target
 # marked auto without format gets its link, no swap, and the reason in the
@@ -58,13 +58,8 @@ modprobe netswap || ns_die "modprobe netswap after make install (depmod)"
 ns_ok "installed; modprobe netswap works"
 man -w swapctl >/dev/null 2>&1 || ns_fail "man swapctl does not find the installed page"
 
-# The unit, checked against the installed swapctl and man pages.
-if out=$(systemd-analyze verify /lib/systemd/system/netswap.service 2>&1) && [ -z "$out" ]; then
-	ns_ok "systemd-analyze verify netswap.service: clean"
-else
-	ns_fail "systemd-analyze verify netswap.service: $out"
-fi
 
+ns_log "starting systemd-udevd"
 mkdir -p /run/udev
 /lib/systemd/systemd-udevd --daemon || ns_die "systemd-udevd did not start"
 udevadm settle -t 20
@@ -121,6 +116,7 @@ ns_ok "n0: link only when not auto"
 ns_sc hotplug "../../netswap0"
 [ "$ns_rc" = 1 ] || ns_fail "hotplug ../../netswap0 exited $ns_rc"
 
+ns_log "down and up"
 # down: swapoff, disable, links gone. up again: the rule and up race for
 # swapon, and both must agree it is on.
 ns_sc_ok down a0

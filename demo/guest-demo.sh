@@ -73,7 +73,7 @@ hog_rc=$?
 t1=$(date +%s.%N)
 # The restart may come late in a short run: let the target come back.
 for _ in $(seq 1 60); do
-	[ -e /share/restarted ] && [ "$(swapctl status --json | grep -c '"state": "up"')" = 2 ] && break
+	[ -e /share/restarted ] && [ "$(swapctl status --json | grep -o '"state":"up"' | wc -l)" = 2 ] && break
 	sleep 1
 done
 sleep 1
@@ -83,9 +83,10 @@ wait 2>/dev/null
 say "summary"
 swapctl status --json >/tmp/status.json
 corrupt=$(awk '/ corrupt pages, / { print $(NF - 4) }' /tmp/memhog.log | tail -n 1)
-python3 - "$t0" "$t1" "${corrupt:-?}" "$hog_rc" /tmp/status.json /tmp/events.log <<'PY'
-import datetime, json, sys
-t0, t1, corrupt, rc, path, events = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+dmesg >/tmp/kernel.log
+python3 - "$t0" "$t1" "${corrupt:-?}" "$hog_rc" /tmp/status.json /tmp/events.log /tmp/kernel.log <<'PY'
+import json, sys
+t0, t1, corrupt, rc, path, events, klog = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
 secs = max(t1 - t0, 0.001)
 print("%-12s %-6s %12s %12s %8s %15s %10s %7s" % ("TARGET", "", "PAGES IN", "PAGES OUT", "MiB/s", "WORST PAGE-IN", "RECOVERIES", "ERRORS"))
 for t in json.load(open(path)):
@@ -95,20 +96,22 @@ for t in json.load(open(path)):
     print("%-12s %-6s %12d %12d %8.2f %12.1f ms %10d %7d" % (t["name"], t["transport"], pin, pout, mibs,
           st["read_lat_max_us"] / 1000.0, st["recoveries"], st["errors"]))
 print("workload: %.0f s; corrupt pages: %s; memhog exit status %s" % (secs, corrupt, rc))
-# The restart as the events saw it: up -> recovering ... -> up.
-down = None
+# The restart: the events (as swapctl monitor received them) saw it; the
+# kernel log's timestamps say how long the target was away.
+seen = False
 for line in open(events):
     f = line.split()
-    if len(f) < 5 or f[1] != "demo-iscsi:":
-        continue
-    when = datetime.datetime.fromisoformat(f[0])
-    if f[2] == "up" and f[4] == "recovering":
-        down = when
-    elif f[2] == "recovering" and f[4] == "up" and down:
-        print("iSCSI target restart: demo-iscsi up -> recovering -> up, back in %.1f s"
-              % (when - down).total_seconds())
-        down = None
+    if len(f) >= 5 and f[1] == "demo-iscsi:" and f[2] == "recovering" and f[4] == "up":
+        seen = True
+down = away = None
+for line in open(klog):
+    if "] netswap: demo-iscsi: up -> recovering" in line:
+        down = float(line[1:line.index("]")])
+    elif "] netswap: demo-iscsi: recovering -> up" in line and down is not None:
+        away = float(line[1:line.index("]")]) - down
         break
+if seen and away is not None:
+    print("iSCSI target restart: demo-iscsi up -> recovering -> up, back in %.1f s" % away)
 else:
     print("iSCSI target restart: no recovering -> up seen for demo-iscsi")
 PY

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
 #include <time.h>
@@ -69,6 +70,20 @@ void ns_info(const char *fmt, ...)
 }
 
 /* -------- helpers -------- */
+
+/*
+ * monitor and watch run on machines that swap, to show what swap does:
+ * their own pages stay out of swap, or they would stall on the very target
+ * they report on. Best effort: without the privilege or the limit they run
+ * unlocked; pages are locked as they are touched (MCL_ONFAULT), so only
+ * what they use is pinned.
+ */
+void ns_lock_memory(void)
+{
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0 &&
+	    errno == EINVAL)
+		mlockall(MCL_CURRENT | MCL_FUTURE);
+}
 
 /* After getopt: anything left over is a mistake worth naming. */
 static int ns_extra_args(int argc, char **argv)
@@ -1058,6 +1073,7 @@ static int cmd_monitor(int argc, char **argv)
 	nl = ns_need_nl();
 	if (!nl)
 		return EX_SYS;
+	ns_lock_memory();
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = ns_nl_monitor(nl, ns_print_event, &a, &ns_stop, err,

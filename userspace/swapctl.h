@@ -28,6 +28,9 @@ void ns_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "4.0 GiB": @bytes for people, in @buf. */
 void ns_human(uint64_t bytes, char *buf, size_t len);
 
+/* Keep this process's pages out of swap (monitor, watch); best effort. */
+void ns_lock_memory(void);
+
 /* swapctl watch (watch.c). */
 int cmd_watch(int argc, char **argv);
 

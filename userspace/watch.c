@@ -150,6 +150,7 @@ int cmd_watch(int argc, char **argv)
 		ns_errmsg("%s", err);
 		return EX_SYS;
 	}
+	ns_lock_memory();
 	ret = ns_watch_sample(nl, name, &prev, &np);
 	if (ret)
 		goto out;

@@ -10,7 +10,7 @@
 # root over 9p; guest/ns-early-boot.sh then checks, after switch_root,
 # that both swaps were on before the root was mounted and still are, that
 # the bad entries cost only themselves with their reasons in the kernel
-# log, and swaps through both.
+# log, and that both disks still answer I/O.
 # vm-kernels: newest
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

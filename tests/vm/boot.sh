@@ -150,7 +150,8 @@ boot_once() {
 	local t0 t1 now deadline rc_deadline=
 	t0=$(date +%s.%N)
 	if [ "$interactive" = 1 ]; then
-		"${qemu[@]}" 2>"$run_dir/qemu.log" &
+		# An explicit <&0: bash gives a background job /dev/null otherwise.
+		"${qemu[@]}" <&0 2>"$run_dir/qemu.log" &
 	else
 		"${qemu[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
 	fi

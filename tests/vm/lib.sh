@@ -104,3 +104,21 @@ vm_nfs_file() {
 			"$NETSWAP_NFS_PORT" "$VM_HERE/ganesha.sh" "$VM_HERE/ganesha.sh")"
 	fi
 }
+
+# vm_demo_clean OUTPUT: after make demo (or demo-shell) printed OUTPUT,
+# its temporary directory is gone, it said so, no process it started runs
+# (none has the directory in its command line) and nothing listens on its
+# ports (demo.sh's defaults).
+vm_demo_clean() {
+	local out=$1 tmp left port
+	tmp=$(tr -d '\r' <"$out" | sed -n 's/^demo: temporary directory //p' | head -n 1)
+	[ -n "$tmp" ] || vm_fail "the demo did not name its temporary directory"
+	[ ! -e "$tmp" ] || vm_fail "the demo left $tmp behind"
+	tr -d '\r' <"$out" | grep -q "^demo: stopped what it started and removed $tmp\$" ||
+		vm_fail "no cleanup line from the demo"
+	left=$(pgrep -a -f -- "$tmp" || true)
+	[ -z "$left" ] || vm_fail "still running after the demo: $left"
+	for port in 3300 2100 2101; do
+		[ -z "$(ss -Hltn "sport = :$port")" ] || vm_fail "something still listens on port $port"
+	done
+}

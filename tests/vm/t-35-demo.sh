@@ -17,15 +17,7 @@ NETSWAP_DEMO_MB=400 NETSWAP_DEMO_PASSES=1 timeout -k 30 1500 \
 cat "$out"
 [ "$rc" = 0 ] || vm_fail "make demo exited $rc"
 
-tmp=$(sed -n 's/^demo: temporary directory //p' "$out")
-[ -n "$tmp" ] || vm_fail "make demo did not name its temporary directory"
-[ ! -e "$tmp" ] || vm_fail "the demo left $tmp behind"
-grep -q "^demo: stopped what it started and removed $tmp\$" "$out" || vm_fail "no cleanup line"
-left=$(pgrep -a -f -- "$tmp" || true)
-[ -z "$left" ] || vm_fail "still running after the demo: $left"
-for port in 3300 2100 2101; do
-	[ -z "$(ss -Hltn "sport = :$port")" ] || vm_fail "something still listens on port $port"
-done
+vm_demo_clean "$out"
 
 for t in demo-iscsi demo-nfs; do
 	row=$(grep -E "^$t +(iscsi|nfs) +[0-9]+ +[0-9]+ " "$out" | tail -n 1) ||

@@ -696,39 +696,42 @@ static int cmd_up(int argc, char **argv)
 	return ns_for_targets(argc - optind, argv + optind, all, ns_up_cb, &a);
 }
 
-/* enable: up without swap; the udev rules turn it on for "auto" targets. */
-static int cmd_enable(int argc, char **argv)
+/* The one option of enable and down: --all. */
+static int ns_parse_all(int argc, char **argv, int *all)
 {
 	static const struct option lo[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ns_up_arg a = { .prio = -1, .noswap = 1 };
-	int c, all = 0;
+	int c;
 
+	*all = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "a", lo, NULL)) != -1) {
 		if (c != 'a')
-			return EX_USAGE;
-		all = 1;
+			return -1;
+		*all = 1;
 	}
+	return 0;
+}
+
+/* enable: up without swap; the udev rules turn it on for "auto" targets. */
+static int cmd_enable(int argc, char **argv)
+{
+	struct ns_up_arg a = { .prio = -1, .noswap = 1 };
+	int all;
+
+	if (ns_parse_all(argc, argv, &all))
+		return EX_USAGE;
 	return ns_for_targets(argc - optind, argv + optind, all, ns_up_cb, &a);
 }
 
 static int cmd_down(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, all = 0;
+	int all;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "a", lo, NULL)) != -1) {
-		if (c != 'a')
-			return EX_USAGE;
-		all = 1;
-	}
+	if (ns_parse_all(argc, argv, &all))
+		return EX_USAGE;
 	return ns_for_targets(argc - optind, argv + optind, all, ns_down_cb,
 			      NULL);
 }

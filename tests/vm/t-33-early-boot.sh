@@ -50,7 +50,10 @@ vm_log "images: $(du -m "$img"/*.img | tr "\n\t" "  ")"
 host_ip=10.0.2.2 # the host, seen from a QEMU user-network guest
 iurl=iscsi://$host_ip:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/1
 nurl=nfs://$host_ip$NETSWAP_NFS_EXPORT/$NETSWAP_NFS_FILE
-args="ip=dhcp rd.shell=0 rd.emergency=poweroff init=$VM_HERE/guest/early-root.sh"
+# watchdog_thresh=60: a 50 MB systemd initramfs under TCG on a busy host
+# once stalled a vCPU for 23 s in clear_page (a soft lockup report, in
+# modprobe reading 9p); lockups past 120 s are still reported.
+args="ip=dhcp rd.shell=0 rd.emergency=poweroff watchdog_thresh=60 init=$VM_HERE/guest/early-root.sh"
 args+=" rd.netswap=i0,$iurl,format,priority=5,io_timeout_ms=10000"
 args+=" rd.netswap=n0,$nurl,format,priority=5"
 args+=" rd.netswap=bad,iscsi://$host_ip:1/iqn.2026-11.org.netswap.test:none/1"

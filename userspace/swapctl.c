@@ -1096,6 +1096,18 @@ struct ns_tab {
 	int			n;
 };
 
+/* Wipe (secret file paths, user names) and free what ns_tab_load read. */
+static void ns_tab_free(struct ns_tab *tab)
+{
+	int i;
+
+	for (i = 0; i < tab->n; i++)
+		memset(&tab->t[i], 0, sizeof(tab->t[i]));
+	free(tab->t);
+	tab->t = NULL;
+	tab->n = 0;
+}
+
 /* Read and check the whole file first: a bad line changes nothing. */
 static int ns_tab_load(const char *path, struct ns_tab *tab)
 {
@@ -1299,9 +1311,7 @@ static int cmd_apply(int argc, char **argv)
 	       cnt.failed);
 	r = ret;
 out_tab:
-	for (i = 0; i < tab.n; i++)
-		memset(&tab.t[i], 0, sizeof(tab.t[i]));
-	free(tab.t);
+	ns_tab_free(&tab);
 	return r;
 }
 
@@ -1401,9 +1411,7 @@ static int cmd_hotplug(int argc, char **argv)
 				"add format to its options in netswaptab");
 		}
 	}
-	for (i = 0; i < tab.n; i++)
-		memset(&tab.t[i], 0, sizeof(tab.t[i]));
-	free(tab.t);
+	ns_tab_free(&tab);
 	return ret;
 }
 

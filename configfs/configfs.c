@@ -560,6 +560,18 @@ static ssize_t netswap_last_error_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%s\n", buf);
 }
 
+static ssize_t netswap_storage_id_show(struct config_item *item, char *page)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+	char buf[NETSWAP_ID_MAX];
+	unsigned long flags;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	memcpy(buf, nd->storage_id, sizeof(buf));
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+	return sysfs_emit(page, "%s\n", buf);
+}
+
 static ssize_t netswap_stats_show(struct config_item *item, char *page)
 {
 	struct netswap_stats *s = &to_netswap_dev(item)->stats;
@@ -606,6 +618,7 @@ CONFIGFS_ATTR_RO(netswap_, disk);
 CONFIGFS_ATTR_RO(netswap_, capacity_bytes);
 CONFIGFS_ATTR_RO(netswap_, reserve_kb);
 CONFIGFS_ATTR_RO(netswap_, last_error);
+CONFIGFS_ATTR_RO(netswap_, storage_id);
 CONFIGFS_ATTR_RO(netswap_, stats);
 
 static struct configfs_attribute *netswap_attrs[] = {
@@ -635,6 +648,7 @@ static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_capacity_bytes,
 	&netswap_attr_reserve_kb,
 	&netswap_attr_last_error,
+	&netswap_attr_storage_id,
 	&netswap_attr_stats,
 	NULL,
 };

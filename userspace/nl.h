@@ -22,7 +22,7 @@ struct ns_status {
 	uint64_t	capacity;
 	unsigned int	reserve_kb;
 	unsigned int	queue_depth;
-	char		last_error[160];
+	char		last_error[256];
 	uint64_t	reads, writes, flushes, read_bytes, write_bytes;
 	unsigned int	inflight;
 	uint64_t	errors, retries, timeouts, recoveries, reconnects;

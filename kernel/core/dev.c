@@ -111,6 +111,44 @@ void netswap_clear_error(struct netswap_dev *nd)
 	spin_unlock_irqrestore(&nd->state_lock, flags);
 }
 
+void netswap_set_storage_id(struct netswap_dev *nd, const char *id)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	strscpy(nd->storage_id, id, sizeof(nd->storage_id));
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+}
+
+/**
+ * netswap_check_storage_id() - a reconnect found storage with identity @id
+ * @nd:		target, recovering
+ * @id:		what the target reports now ("" for nothing)
+ *
+ * Every page swapped out lives on the storage recorded at enable; reading
+ * it from any other would hand processes another disk's data. A mismatch
+ * fails the target for good: no retry can bring the old storage back.
+ *
+ * Return: 0 when it is the same storage, else -ENODEV (netswap_fatal done).
+ */
+int netswap_check_storage_id(struct netswap_dev *nd, const char *id)
+{
+	char was[NETSWAP_ID_MAX], msg[NETSWAP_ERR_MAX];
+	unsigned long flags;
+
+	spin_lock_irqsave(&nd->state_lock, flags);
+	memcpy(was, nd->storage_id, sizeof(was));
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+	if (!strcmp(was, id))
+		return 0;
+	snprintf(msg, sizeof(msg),
+		 "other storage after reconnect: was %s, now %s (no I/O sent to it; disable and enable to use it)",
+		 was[0] ? was : "(no identifier)", id[0] ? id : "(no identifier)");
+	nd_err(nd, "%s\n", msg);
+	netswap_fatal(nd, -ENODEV, msg);
+	return -ENODEV;
+}
+
 /**
  * netswap_error() - a transport lost its connection or a request timed out
  * @nd:		target
@@ -421,7 +459,15 @@ int netswap_enable(struct netswap_dev *nd)
 	}
 	netswap_clear_error(nd);
 	memset(&nd->stats, 0, sizeof(nd->stats));
+	/*
+	 * Every enable starts clean: a fatal error of the previous enable
+	 * (a stale NFS handle, other storage) must not make this one give
+	 * up at its first ordinary connection loss.
+	 */
 	clear_bit(NETSWAP_ERR_LATCHED, &nd->flags);
+	clear_bit(NETSWAP_ERR_FATAL, &nd->flags);
+	WRITE_ONCE(nd->fatal_err, 0);
+	netswap_set_storage_id(nd, "");
 
 	ret = ops->connect(nd);
 	if (ret)

@@ -16,7 +16,8 @@
 #include <linux/in6.h>
 
 #define NETSWAP_NAME_MAX	32
-#define NETSWAP_ERR_MAX		160
+#define NETSWAP_ERR_MAX		256
+#define NETSWAP_ID_MAX		128	/* storage identity text, + NUL */
 #define NETSWAP_STR_MAX		224	/* iSCSI names: 223 + NUL */
 #define NETSWAP_SECRET_MAX	256
 #define NETSWAP_PATH_MAX	1024	/* NFS export and file paths, + NUL */
@@ -179,6 +180,11 @@ struct netswap_dev {
 	char			last_error[NETSWAP_ERR_MAX];
 	char			disk_name[DISK_NAME_LEN]; /* under state_lock */
 	int			fatal_err;	/* -errno of netswap_fatal */
+	/*
+	 * The storage found at enable ("naa.…", "serial.…", NFS fsid and
+	 * fileid): every reconnect must find the same. Under state_lock.
+	 */
+	char			storage_id[NETSWAP_ID_MAX];
 
 	/* Block device, present while enabled. */
 	int			index;
@@ -228,6 +234,8 @@ void netswap_fatal(struct netswap_dev *nd, int err, const char *reason);
 __printf(2, 3) void netswap_set_error(struct netswap_dev *nd,
 				      const char *fmt, ...);
 void netswap_clear_error(struct netswap_dev *nd);
+void netswap_set_storage_id(struct netswap_dev *nd, const char *id);
+int netswap_check_storage_id(struct netswap_dev *nd, const char *id);
 u32 netswap_reserve_kb(const struct netswap_dev *nd);
 const struct netswap_transport_ops *
 netswap_transport_ops(enum netswap_transport_type t);

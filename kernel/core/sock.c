@@ -86,11 +86,22 @@ out:
 	return ret;
 }
 
+/**
+ * netswap_sock_release() - abort a connection and free its socket
+ * @sock:	socket from netswap_sock_connect(), or NULL
+ *
+ * Never a graceful close. An orphaned socket would go on retransmitting
+ * its write queue (requests that recovery is about to issue again on a
+ * new connection: an old WRITE landing after a newer one to the same
+ * block) and would hold references to the bio pages it sent, from the
+ * memalloc reserve, for as long as TCP keeps trying. With SO_LINGER 0,
+ * close sends a RST and purges both queues at once.
+ */
 void netswap_sock_release(struct socket *sock)
 {
 	if (!sock)
 		return;
-	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_no_linger(sock->sk);
 	sock_release(sock);
 }
 

@@ -432,14 +432,23 @@ static void ns_cmd_retry(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 	netswap_requeue_rq(conn->nd, cmd->rq, delay_ms);
 }
 
-static void ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
-			  u8 response, u8 status, const u8 *sense_seg,
-			  u32 sense_len)
+static int ns_rx_proto_err(struct ns_iscsi_conn *conn, const char *what);
+
+/*
+ * The command's status arrived (@h: the Data-In with S or the SCSI
+ * Response). Returns -EPROTO when a read reports GOOD without all of its
+ * data: the connection is dropped and the read issued again.
+ */
+static int ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
+			 const struct iscsi_hdr_info *h, const u8 *sense_seg,
+			 u32 sense_len)
 {
 	struct netswap_dev *nd = conn->nd;
 	struct scsi_sense sense = { };
+	u8 status = h->status;
+	const char *why;
 
-	if (response) {
+	if (h->opcode == ISCSI_OP_SCSI_RSP && h->response) {
 		/* Target failure: retry like BUSY. */
 		status = SCSI_STATUS_BUSY;
 	}
@@ -448,20 +457,21 @@ static void ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 
 	switch (scsi_classify(status, &sense)) {
 	case SCSI_DISP_OK:
-		if (req_op(cmd->rq) == REQ_OP_READ && cmd->data_in < cmd->len) {
-			nd_err_rl(nd, "short read: %u of %u bytes\n",
-				  cmd->data_in, cmd->len);
-			ns_cmd_done(conn, cmd, BLK_STS_IOERR);
-			return;
+		if (req_op(cmd->rq) == REQ_OP_READ &&
+		    iscsi_datain_status_check(&cmd->din, h, &why)) {
+			nd_err_rl(nd, "read at sector %llu: %s (%u of %u bytes, residual %u)\n",
+				  (unsigned long long)blk_rq_pos(cmd->rq), why,
+				  cmd->din.received, cmd->din.edtl, h->residual);
+			return ns_rx_proto_err(conn, why);
 		}
 		ns_cmd_done(conn, cmd, BLK_STS_OK);
-		return;
+		return 0;
 	case SCSI_DISP_RETRY:
 		if (++cmd->retries <= NS_ISCSI_SCSI_RETRIES) {
 			ns_cmd_retry(conn, cmd,
 				     sense.key == SCSI_SENSE_UNIT_ATTENTION ?
 				     0 : NS_BUSY_DELAY_MS);
-			return;
+			return 0;
 		}
 		fallthrough;
 	default:
@@ -470,6 +480,7 @@ static void ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 			  scsi_sense_key_str(sense.key), sense.asc, sense.ascq);
 		ns_cmd_done(conn, cmd, BLK_STS_IOERR);
 	}
+	return 0;
 }
 
 /* ---------------- receive ---------------- */
@@ -510,12 +521,13 @@ static int ns_rx_start(struct ns_iscsi_conn *conn)
 	rx->cmd = NULL;
 	rx->crc = ~0u;
 	if (h->opcode == ISCSI_OP_DATA_IN) {
+		const char *why;
+
 		cmd = ns_find_cmd(conn, h->itt);
 		if (!cmd || req_op(cmd->rq) != REQ_OP_READ)
 			return ns_rx_proto_err(conn, "Data-In for no read");
-		if (h->buffer_offset > cmd->len ||
-		    h->data_len > cmd->len - h->buffer_offset)
-			return ns_rx_proto_err(conn, "Data-In past the buffer");
+		if (iscsi_datain_check(&cmd->din, h, &why))
+			return ns_rx_proto_err(conn, why);
 		rx->cmd = cmd;
 		rx->data_off = h->buffer_offset;
 	}
@@ -584,17 +596,15 @@ static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 	switch (h->opcode) {
 	case ISCSI_OP_DATA_IN:
 		cmd = rx->cmd;
-		cmd->data_in += h->data_len;
+		iscsi_datain_accept(&cmd->din, h);
 		if (h->flags & ISCSI_DATAIN_STATUS)
-			ns_cmd_status(conn, cmd, 0, h->status, NULL, 0);
+			return ns_cmd_status(conn, cmd, h, NULL, 0);
 		break;
 	case ISCSI_OP_SCSI_RSP:
 		cmd = ns_find_cmd(conn, h->itt);
 		if (!cmd)
 			return ns_rx_proto_err(conn, "response for no command");
-		ns_cmd_status(conn, cmd, h->response, h->status, conn->rx_buf,
-			      keep);
-		break;
+		return ns_cmd_status(conn, cmd, h, conn->rx_buf, keep);
 	case ISCSI_OP_R2T:
 		ns_rx_r2t(conn);
 		break;
@@ -970,10 +980,10 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	cmd->itt = (u32)cmd->gen << 16 | rq->tag;
 	cmd->cmd_sent = false;
 	cmd->done_pending = false;
-	cmd->data_in = 0;
 	cmd->data_sn = 0;
 	cmd->ttt = ISCSI_RSVD_TAG;
 	cmd->len = blk_rq_bytes(rq);
+	iscsi_datain_start(&cmd->din, cmd->len);
 	cmd->imm_len = 0;
 	cmd->unsol_end = 0;
 	cmd->tx_off = 0;

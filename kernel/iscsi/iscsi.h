@@ -78,7 +78,7 @@ struct ns_iscsi_cmd {
 	u32			tx_end;		/* end of the current sequence */
 	u32			ttt;		/* current R2T's tag */
 	u32			data_sn;
-	u32			data_in;	/* Data-In bytes received */
+	struct iscsi_datain_seq	din;		/* reads: what Data-In brought */
 	u8			cdb[SCSI_CDB_LEN];
 	u8			cdb_len;
 };

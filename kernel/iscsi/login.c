@@ -396,9 +396,12 @@ static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
 		.cdb_len	= cdb_len,
 	};
 	u8 bhs[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
+	struct iscsi_datain_seq din;
 	struct iscsi_hdr_info h;
+	const char *why;
 	int ret, i;
 
+	iscsi_datain_start(&din, buflen);
 	memset(sense, 0, sizeof(*sense));
 	iscsi_build_scsi_cmd(bhs, &c);
 	ret = ns_iscsi_send_pdu_sync(conn, bhs, NULL, 0);
@@ -412,12 +415,12 @@ static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
 		ns_iscsi_update_sn(conn, &h);
 		switch (h.opcode) {
 		case ISCSI_OP_DATA_IN:
-			if (h.itt != NS_PROBE_ITT)
+			if (h.itt != NS_PROBE_ITT ||
+			    h.data_len > NS_ISCSI_CTL_BUF ||
+			    iscsi_datain_check(&din, &h, &why))
 				return -EPROTO;
-			if (h.buffer_offset < buflen)
-				memcpy(buf + h.buffer_offset, conn->rx_buf,
-				       min3(buflen - h.buffer_offset, h.data_len,
-					    (u32)NS_ISCSI_CTL_BUF));
+			memcpy(buf + h.buffer_offset, conn->rx_buf, h.data_len);
+			iscsi_datain_accept(&din, &h);
 			if (h.flags & ISCSI_DATAIN_STATUS) {
 				*status = h.status;
 				return 0;
@@ -500,20 +503,81 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 	return -EBUSY;
 }
 
+/*
+ * The LUN's identity: the best designator of VPD page 0x83, else the unit
+ * serial number (0x80), else "" when the target reports neither. Pages a
+ * target does not support are not an error.
+ */
+static int ns_iscsi_identity(struct ns_iscsi_conn *conn, char *id, size_t len)
+{
+	static const u8 pages[] = { SCSI_VPD_DEVID, SCSI_VPD_SERIAL };
+	u8 cdb[SCSI_CDB_LEN], data[SCSI_VPD_LEN];
+	struct scsi_sense sense;
+	u8 status;
+	int ret, i, n;
+
+	id[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		memset(data, 0, sizeof(data));
+		n = scsi_build_inquiry_vpd(cdb, pages[i], sizeof(data));
+		ret = ns_probe_cmd(conn, cdb, n, data, sizeof(data), &sense,
+				   &status);
+		if (ret) {
+			netswap_set_error(conn->nd, "INQUIRY (VPD 0x%02x): %s",
+					  pages[i], ret == -ETIMEDOUT ?
+					  "target did not answer" :
+					  "transport error");
+			return ret;
+		}
+		if (status != SCSI_STATUS_GOOD)
+			continue;
+		if (pages[i] == SCSI_VPD_DEVID ?
+		    !scsi_parse_vpd_devid(data, sizeof(data), id, len) :
+		    !scsi_parse_vpd_serial(data, sizeof(data), id, len))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * First connect: record the identity. Reconnect: the target must present
+ * the same storage, or every page read from it would be another disk's:
+ * a mismatch is fatal (no retry can bring the old storage back).
+ */
+static int ns_iscsi_check_identity(struct ns_iscsi_conn *conn)
+{
+	struct netswap_dev *nd = conn->nd;
+	char id[NETSWAP_ID_MAX];
+	int ret;
+
+	ret = ns_iscsi_identity(conn, id, sizeof(id));
+	if (ret)
+		return ret;
+	if (!conn->first_connect_done) {
+		netswap_set_storage_id(nd, id);
+		if (!id[0])
+			nd_warn(nd, "LUN %u reports no device identifier (VPD 0x83/0x80): a replaced LUN cannot be told apart on reconnect\n",
+				nd->cfg.lun);
+		return 0;
+	}
+	return netswap_check_storage_id(nd, id);
+}
+
 /**
- * ns_iscsi_probe() - check the LUN and read its capacity
+ * ns_iscsi_probe() - check the LUN, its identity and its capacity
  * @conn: logged-in connection, before io_work starts
  *
- * On the first connect the capacity and block size are recorded; on a
- * reconnect they must be unchanged, or the target is refused.
+ * On the first connect the identity, capacity and block size are
+ * recorded; on a reconnect the identity must be the same (else the target
+ * fails for good) and the capacity and block size unchanged.
  */
 int ns_iscsi_probe(struct ns_iscsi_conn *conn)
 {
 	struct netswap_dev *nd = conn->nd;
 	struct scsi_inquiry_info inq;
 	u8 cdb[SCSI_CDB_LEN], data[SCSI_INQUIRY_LEN];
-	u32 block_len;
-	u64 blocks;
+	u32 block_len = 0;
+	u64 blocks = 0;
 	int ret, len;
 
 	len = scsi_build_tur(cdb);
@@ -536,6 +600,10 @@ int ns_iscsi_probe(struct ns_iscsi_conn *conn)
 		}
 	}
 
+	ret = ns_iscsi_check_identity(conn);
+	if (ret)
+		return ret;
+
 	memset(data, 0, SCSI_RC16_LEN);
 	len = scsi_build_read_capacity16(cdb, SCSI_RC16_LEN);
 	ret = ns_probe_retry(conn, cdb, len, data, SCSI_RC16_LEN,
@@ -544,7 +612,8 @@ int ns_iscsi_probe(struct ns_iscsi_conn *conn)
 		return ret;
 	if (scsi_parse_read_capacity16(data, SCSI_RC16_LEN, &blocks,
 				       &block_len)) {
-		netswap_set_error(nd, "READ CAPACITY(16): invalid block size");
+		netswap_set_error(nd, "READ CAPACITY(16): invalid capacity (%llu blocks of %u bytes)",
+				  blocks, block_len);
 		return -EPROTO;
 	}
 	if (block_len > PAGE_SIZE) {
@@ -563,7 +632,7 @@ int ns_iscsi_probe(struct ns_iscsi_conn *conn)
 		}
 	} else if (blocks * block_len < nd->capacity ||
 		   block_len != nd->block_size) {
-		netswap_set_error(nd, "LUN shrank or changed block size across reconnect");
+		netswap_fatal(nd, -EIO, "LUN shrank or changed block size across reconnect: disable and enable again");
 		return -EIO;
 	}
 	return 0;

@@ -360,6 +360,14 @@ static int ns_nfs_check_file(struct ns_nfs_conn *conn,
 	return 0;
 }
 
+/* The file's identity: the server's file system and file number. */
+static void ns_nfs_storage_id(const struct nfs3_fattr *a, char *id,
+			      size_t len)
+{
+	snprintf(id, len, "nfs.fsid=%llx.fileid=%llu",
+		 (unsigned long long)a->fsid, (unsigned long long)a->fileid);
+}
+
 /**
  * ns_nfs_resolve() - first connect: ports, MOUNT, LOOKUP, GETATTR, FSINFO
  * @conn: connection, no socket yet
@@ -371,6 +379,7 @@ int ns_nfs_resolve(struct ns_nfs_conn *conn)
 {
 	struct netswap_dev *nd = conn->nd;
 	u16 nfs_port = nd->cfg.port, mnt_port = nd->cfg.mount_port;
+	char id[NETSWAP_ID_MAX];
 	struct nfs3_fattr attr;
 	int ret;
 
@@ -399,6 +408,8 @@ int ns_nfs_resolve(struct ns_nfs_conn *conn)
 	}
 	conn->size = attr.size;
 	conn->resolved = true;
+	ns_nfs_storage_id(&attr, id, sizeof(id));
+	netswap_set_storage_id(nd, id);
 	return 0;
 }
 
@@ -407,12 +418,14 @@ int ns_nfs_resolve(struct ns_nfs_conn *conn)
  * GETATTR of the kept handle
  * @conn: connection, no socket
  *
- * A stale handle, or a file that shrank below the disk, fails the target:
+ * A stale handle, another file behind the handle (its fsid or fileid
+ * changed), or a file that shrank below the disk, fails the target:
  * retrying cannot help. Return: 0 or -errno with last_error set.
  */
 int ns_nfs_probe(struct ns_nfs_conn *conn)
 {
 	struct netswap_dev *nd = conn->nd;
+	char id[NETSWAP_ID_MAX];
 	struct nfs3_fattr attr;
 	u16 port;
 	int ret;
@@ -433,9 +446,13 @@ int ns_nfs_probe(struct ns_nfs_conn *conn)
 	ret = ns_nfs_getattr(conn, &attr);
 	if (ret == -ESTALE) {
 		netswap_fatal(nd, -ESTALE, "file handle is stale (file removed or export changed on the server): disable and enable again");
-	} else if (!ret && attr.size < nd->capacity) {
-		netswap_fatal(nd, -EIO, "file shrank on the server below the disk's size");
-		ret = -EIO;
+	} else if (!ret) {
+		ns_nfs_storage_id(&attr, id, sizeof(id));
+		ret = netswap_check_storage_id(nd, id);
+		if (!ret && attr.size < nd->capacity) {
+			netswap_fatal(nd, -EIO, "file shrank on the server below the disk's size");
+			ret = -EIO;
+		}
 	}
 	if (ret) {
 		netswap_sock_release(conn->sock);

@@ -323,3 +323,44 @@ const char *iscsi_login_status_str(u8 status_class, u8 status_detail)
 		return "unknown login status class";
 	}
 }
+
+int iscsi_datain_check(const struct iscsi_datain_seq *s,
+		       const struct iscsi_hdr_info *h, const char **why)
+{
+	if (h->data_sn != s->next_sn) {
+		*why = "Data-In out of DataSN order";
+		return -EPROTO;
+	}
+	if (h->buffer_offset != s->received) {
+		*why = h->buffer_offset < s->received ?
+		       "Data-In overlaps data already received" :
+		       "Data-In leaves a gap in the read";
+		return -EPROTO;
+	}
+	if (h->data_len > s->edtl - s->received) {
+		*why = "Data-In past the end of the read";
+		return -EPROTO;
+	}
+	if (!h->data_len && !(h->flags & ISCSI_DATAIN_STATUS)) {
+		*why = "empty Data-In without status";
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
+			      const struct iscsi_hdr_info *h, const char **why)
+{
+	if (s->received != s->edtl) {
+		*why = "read completed with bytes missing";
+		return -EPROTO;
+	}
+	if ((h->flags & (ISCSI_RSP_OVERFLOW | ISCSI_RSP_UNDERFLOW)) &&
+	    h->residual) {
+		*why = h->flags & ISCSI_RSP_UNDERFLOW ?
+		       "read completed with an underflow residual" :
+		       "read completed with an overflow residual";
+		return -EPROTO;
+	}
+	return 0;
+}

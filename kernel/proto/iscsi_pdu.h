@@ -191,6 +191,54 @@ struct iscsi_logout_req {
 };
 void iscsi_build_logout_req(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_logout_req *l);
 
+/*
+ * The Data-In sequence of one read command (ErrorRecoveryLevel 0).
+ *
+ * A read completes only when every byte of it came from the target, once
+ * and in order: each Data-In must start where the previous one ended
+ * (BufferOffset equals the bytes received so far), carry the next DataSN,
+ * and stay inside the Expected Data Transfer Length; the status that
+ * ends the command must find the whole length received and report no
+ * residual. Anything else is a protocol error: the caller drops the
+ * connection and issues the read again, it never completes it.
+ */
+struct iscsi_datain_seq {
+	u32	edtl;		/* Expected Data Transfer Length */
+	u32	received;	/* bytes accepted, all below this offset */
+	u32	next_sn;	/* DataSN the next Data-In must carry */
+};
+
+static inline void iscsi_datain_start(struct iscsi_datain_seq *s, u32 edtl)
+{
+	s->edtl = edtl;
+	s->received = 0;
+	s->next_sn = 0;
+}
+
+/*
+ * iscsi_datain_check() - may this Data-In header be received into the read?
+ * Call when the header arrives, before any of its data is placed. Returns
+ * 0, or -EPROTO with *why set to a short text.
+ */
+int iscsi_datain_check(const struct iscsi_datain_seq *s,
+		       const struct iscsi_hdr_info *h, const char **why);
+
+/* The Data-In checked above arrived whole (and its digest matched). */
+static inline void iscsi_datain_accept(struct iscsi_datain_seq *s,
+				       const struct iscsi_hdr_info *h)
+{
+	s->received += h->data_len;
+	s->next_sn++;
+}
+
+/*
+ * iscsi_datain_status_check() - GOOD status for the read (a Data-In with
+ * the S bit, or a SCSI Response): is its data complete? Returns 0, or
+ * -EPROTO with *why set when bytes are missing or a residual is reported.
+ */
+int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
+			      const struct iscsi_hdr_info *h, const char **why);
+
 /* Encode a LUN number (0..16383) in the 8-byte field, SAM flat/peripheral. */
 u64 iscsi_encode_lun(u32 lun);
 

@@ -126,7 +126,8 @@ static void nfs3_decode_fattr(struct xdr_dec *d, struct nfs3_fattr *a)
 	/* nlink, uid, gid */
 	a->size = nsp_get_be64(p + 20);
 	a->used = nsp_get_be64(p + 28);
-	/* rdev (8), fsid (8) */
+	/* rdev (8) */
+	a->fsid = nsp_get_be64(p + 44);
 	a->fileid = nsp_get_be64(p + 52);
 	/* atime, mtime, ctime */
 	if (a->type < 1 || a->type > 7)

@@ -104,6 +104,7 @@ struct nfs3_fattr {
 	u32	mode;
 	u64	size;
 	u64	used;		/* bytes of disk space the file uses */
+	u64	fsid;		/* file system: with fileid, the file's identity */
 	u64	fileid;
 };
 

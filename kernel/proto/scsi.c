@@ -31,6 +31,14 @@ int scsi_build_inquiry(u8 cdb[SCSI_CDB_LEN], u16 alloc_len)
 	return 6;
 }
 
+int scsi_build_inquiry_vpd(u8 cdb[SCSI_CDB_LEN], u8 page, u16 alloc_len)
+{
+	scsi_build_inquiry(cdb, alloc_len);
+	cdb[1] = 0x01;		/* EVPD */
+	cdb[2] = page;
+	return 6;
+}
+
 int scsi_build_read_capacity16(u8 cdb[SCSI_CDB_LEN], u32 alloc_len)
 {
 	memset(cdb, 0, SCSI_CDB_LEN);
@@ -78,13 +86,183 @@ int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
 		return -EPROTO;
 	last_lba = nsp_get_be64(buf);
 	bl = nsp_get_be32(buf + 8);
+	/* Reported even when refused, for the caller's message. */
+	*nr_blocks = last_lba + 1;
+	*block_len = bl;
 	if (bl < 512 || bl > 65536 || (bl & (bl - 1)))
 		return -EPROTO;
 	/* last_lba + 1 blocks; all-ones would wrap to zero. */
 	if (last_lba == ~(u64)0)
 		return -EPROTO;
-	*nr_blocks = last_lba + 1;
-	*block_len = bl;
+	/* The size in bytes must fit in 64 bits. */
+	if (last_lba + 1 > ~(u64)0 / bl)
+		return -EPROTO;
+	return 0;
+}
+
+/* Append @n bytes as lower-case hex; false when @id is too small. */
+static bool id_put_hex(char *id, size_t idlen, size_t *pos, const u8 *p,
+		       size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (*pos + 2 * n >= idlen)
+		return false;
+	for (i = 0; i < n; i++) {
+		id[(*pos)++] = hex[p[i] >> 4];
+		id[(*pos)++] = hex[p[i] & 15];
+	}
+	id[*pos] = '\0';
+	return true;
+}
+
+/*
+ * Append printable ASCII, trailing blanks and NULs cut, inner runs of
+ * blanks folded to one, anything unprintable as '?'.
+ */
+static bool id_put_ascii(char *id, size_t idlen, size_t *pos, const u8 *p,
+			 size_t n)
+{
+	size_t i;
+
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\0'))
+		n--;
+	while (n && p[0] == ' ') {
+		p++;
+		n--;
+	}
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (p[i] == ' ' && i && p[i - 1] == ' ')
+			continue;
+		if (*pos + 1 >= idlen)
+			return false;
+		id[(*pos)++] = p[i] >= 0x20 && p[i] <= 0x7e ? (char)p[i] : '?';
+	}
+	id[*pos] = '\0';
+	return true;
+}
+
+static bool id_put_str(char *id, size_t idlen, size_t *pos, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*pos + n >= idlen)
+		return false;
+	memcpy(id + *pos, s, n + 1);
+	*pos += n;
+	return true;
+}
+
+/* Designator types (SPC-4 7.8.6.1), best first for telling LUs apart. */
+#define DESIG_T10	0x1
+#define DESIG_EUI64	0x2
+#define DESIG_NAA	0x3
+#define DESIG_NAME	0x8
+static const u8 desig_rank[16] = {
+	[DESIG_NAA] = 4, [DESIG_EUI64] = 3, [DESIG_NAME] = 2, [DESIG_T10] = 1,
+};
+
+/**
+ * scsi_parse_vpd_devid() - the logical unit's identity from VPD page 0x83
+ * @buf:	the page as received
+ * @len:	bytes received
+ * @id:		result, NUL-terminated: "naa.<hex>", "eui.<hex>",
+ *		"name.<text>" or "t10.<text>"
+ * @idlen:	size of @id
+ *
+ * Of the designators associated with the logical unit (not its port or
+ * target), the best kind is taken: NAA, then EUI-64, SCSI name string,
+ * T10 vendor ID. Descriptors are walked only inside both @len and the
+ * page length.
+ *
+ * Return: 0, -ENOENT when the page names no usable LU designator, or
+ * -EPROTO when it is not page 0x83.
+ */
+int scsi_parse_vpd_devid(const u8 *buf, size_t len, char *id, size_t idlen)
+{
+	const u8 *best = NULL;
+	size_t end, off, pos = 0;
+	bool ok;
+
+	if (idlen)
+		id[0] = '\0';
+	if (len < 4 || buf[1] != 0x83)
+		return -EPROTO;
+	end = 4 + (size_t)nsp_get_be16(buf + 2);
+	if (end > len)
+		end = len;
+	for (off = 4; off + 4 <= end; off += 4 + (size_t)buf[off + 3]) {
+		const u8 *d = buf + off;
+		u8 type = d[1] & 0x0f, assoc = (d[1] >> 4) & 3;
+
+		if (off + 4 + d[3] > end)
+			break;
+		if (assoc != 0 || !d[3] || !desig_rank[type])
+			continue;
+		if (!best || desig_rank[type] > desig_rank[best[1] & 0x0f])
+			best = d;
+	}
+	if (!best)
+		return -ENOENT;
+
+	switch (best[1] & 0x0f) {
+	case DESIG_NAA:
+		ok = id_put_str(id, idlen, &pos, "naa.") &&
+		     id_put_hex(id, idlen, &pos, best + 4, best[3]);
+		break;
+	case DESIG_EUI64:
+		ok = id_put_str(id, idlen, &pos, "eui.") &&
+		     id_put_hex(id, idlen, &pos, best + 4, best[3]);
+		break;
+	case DESIG_NAME:
+		ok = id_put_str(id, idlen, &pos, "name.") &&
+		     id_put_ascii(id, idlen, &pos, best + 4, best[3]);
+		break;
+	default:
+		ok = id_put_str(id, idlen, &pos, "t10.") &&
+		     ((best[0] & 0x0f) == 1 ?
+		      id_put_hex(id, idlen, &pos, best + 4, best[3]) :
+		      id_put_ascii(id, idlen, &pos, best + 4, best[3]));
+		break;
+	}
+	if (!ok) {
+		if (idlen)
+			id[0] = '\0';
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/**
+ * scsi_parse_vpd_serial() - "serial.<text>" from VPD page 0x80
+ * @buf:	the page as received
+ * @len:	bytes received
+ * @id:		result, NUL-terminated
+ * @idlen:	size of @id
+ *
+ * Return: 0, -ENOENT for an empty (all blank) serial number, -EPROTO
+ * when it is not page 0x80.
+ */
+int scsi_parse_vpd_serial(const u8 *buf, size_t len, char *id, size_t idlen)
+{
+	size_t n, pos = 0;
+
+	if (idlen)
+		id[0] = '\0';
+	if (len < 4 || buf[1] != 0x80)
+		return -EPROTO;
+	n = nsp_get_be16(buf + 2);
+	if (n > len - 4)
+		n = len - 4;
+	if (!id_put_str(id, idlen, &pos, "serial.") ||
+	    !id_put_ascii(id, idlen, &pos, buf + 4, n)) {
+		if (idlen)
+			id[0] = '\0';
+		return -ENOENT;
+	}
 	return 0;
 }
 

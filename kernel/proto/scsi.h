@@ -32,6 +32,7 @@
 /* Each builder fills a zeroed 16-byte CDB and returns the CDB length. */
 int scsi_build_tur(u8 cdb[SCSI_CDB_LEN]);
 int scsi_build_inquiry(u8 cdb[SCSI_CDB_LEN], u16 alloc_len);
+int scsi_build_inquiry_vpd(u8 cdb[SCSI_CDB_LEN], u8 page, u16 alloc_len);
 int scsi_build_read_capacity16(u8 cdb[SCSI_CDB_LEN], u32 alloc_len);
 int scsi_build_read16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
 int scsi_build_write16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks, bool fua);
@@ -39,10 +40,21 @@ int scsi_build_sync_cache16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
 
 /*
  * Parse READ CAPACITY(16) parameter data. Returns 0; -EPROTO if shorter
- * than 12 bytes, or the block length is not a power of two in 512..65536.
+ * than 12 bytes, the block length is not a power of two in 512..65536, or
+ * the capacity in bytes does not fit in 64 bits. The block count and
+ * length are stored even when refused (for the caller's message).
  */
 int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
 			       u32 *block_len);
+
+/* VPD pages that identify the logical unit (SPC-4 7.8). */
+#define SCSI_VPD_SERIAL		0x80
+#define SCSI_VPD_DEVID		0x83
+#define SCSI_VPD_LEN		252	/* what we ask for; fits any ID we use */
+#define SCSI_ID_MAX		128	/* identity text, with its NUL */
+
+int scsi_parse_vpd_devid(const u8 *buf, size_t len, char *id, size_t idlen);
+int scsi_parse_vpd_serial(const u8 *buf, size_t len, char *id, size_t idlen);
 
 struct scsi_inquiry_info {
 	u8	peripheral_qualifier;

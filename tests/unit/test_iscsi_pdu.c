@@ -614,6 +614,190 @@ static void test_login_status_str(void **state)
 	assert_non_null(iscsi_login_status_str(0xff, 0xff));
 }
 
+/* A Data-In BHS as a target sends it, parsed as the initiator does. */
+static struct iscsi_hdr_info data_in(u32 sn, u32 off, u32 len, u8 flags,
+				     u32 residual)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN] = { 0 };
+
+	bhs[0] = ISCSI_OP_DATA_IN;
+	bhs[1] = flags;
+	nsp_put_be24(bhs + 5, len);
+	nsp_put_be32(bhs + 16, 0x10001);	/* ITT */
+	nsp_put_be32(bhs + 20, ISCSI_RSVD_TAG);
+	nsp_put_be32(bhs + 36, sn);
+	nsp_put_be32(bhs + 40, off);
+	nsp_put_be32(bhs + 44, residual);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	return h;
+}
+
+/* Feed one Data-In: 0 if accepted (and accounted), else -EPROTO. */
+static int feed(struct iscsi_datain_seq *s, const struct iscsi_hdr_info *h,
+		const char **why)
+{
+	int ret = iscsi_datain_check(s, h, why);
+
+	if (!ret)
+		iscsi_datain_accept(s, h);
+	return ret;
+}
+
+#define F_S	(ISCSI_FLAG_FINAL | ISCSI_DATAIN_STATUS)
+
+static void test_datain_in_order(void **state)
+{
+	struct iscsi_datain_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_datain_start(&s, 8192);
+	h = data_in(0, 0, 4096, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	h = data_in(1, 4096, 4096, F_S, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), 0);
+	assert_int_equal(s.received, 8192);
+	assert_null(why);
+
+	/* One PDU with everything and the status. */
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 4096, F_S, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), 0);
+
+	/* Data, then a SCSI Response carrying the status. */
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 4096, ISCSI_FLAG_FINAL, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	memset(&h, 0, sizeof(h));
+	h.opcode = ISCSI_OP_SCSI_RSP;
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), 0);
+}
+
+/*
+ * Two PDUs covering the same half: each lies inside the buffer and the
+ * lengths add up to the request, which per-PDU bounds and a byte count
+ * accepted; the other half of the page was never written.
+ */
+static void test_datain_same_half_twice(void **state)
+{
+	struct iscsi_datain_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_datain_start(&s, 8192);
+	h = data_in(0, 0, 4096, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	h = data_in(1, 0, 4096, F_S, 0);
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "Data-In overlaps data already received");
+}
+
+static void test_datain_gap(void **state)
+{
+	struct iscsi_datain_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_datain_start(&s, 12288);
+	h = data_in(0, 0, 4096, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	/* Skips 4096..8191. */
+	h = data_in(1, 8192, 4096, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "Data-In leaves a gap in the read");
+	/* Out of order: the later half first. */
+	iscsi_datain_start(&s, 8192);
+	h = data_in(0, 4096, 4096, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+}
+
+static void test_datain_sn(void **state)
+{
+	struct iscsi_datain_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_datain_start(&s, 8192);
+	h = data_in(1, 0, 4096, 0, 0);	/* must start at 0 */
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "Data-In out of DataSN order");
+	h = data_in(0, 0, 4096, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	h = data_in(0, 4096, 4096, F_S, 0);	/* repeated DataSN */
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	h = data_in(2, 4096, 4096, F_S, 0);	/* skipped DataSN */
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	h = data_in(1, 4096, 4096, F_S, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), 0);
+}
+
+static void test_datain_past_end(void **state)
+{
+	struct iscsi_datain_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 8192, F_S, 0);
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "Data-In past the end of the read");
+	/* Offset near 2^32: no wrap-around into the buffer. */
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 4096, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	h = data_in(1, 4096, 1, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	/* An empty Data-In without status makes no progress. */
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 0, 0, 0);
+	assert_int_equal(feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "empty Data-In without status");
+}
+
+static void test_datain_status_incomplete(void **state)
+{
+	struct iscsi_datain_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	/* GOOD status after half the data. */
+	iscsi_datain_start(&s, 8192);
+	h = data_in(0, 0, 4096, F_S, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "read completed with bytes missing");
+	/* GOOD status with no data at all (SCSI Response only). */
+	iscsi_datain_start(&s, 4096);
+	memset(&h, 0, sizeof(h));
+	h.opcode = ISCSI_OP_SCSI_RSP;
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), -EPROTO);
+	/* All bytes, but the target says some were residual. */
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 4096, F_S | ISCSI_DATAIN_UNDERFLOW, 512);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "read completed with an underflow residual");
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 4096, F_S | ISCSI_DATAIN_OVERFLOW, 4096);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), -EPROTO);
+	/* An underflow flag with a zero count is no residual. */
+	iscsi_datain_start(&s, 4096);
+	h = data_in(0, 0, 4096, F_S | ISCSI_DATAIN_UNDERFLOW, 0);
+	assert_int_equal(feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +826,12 @@ int main(void)
 		cmocka_unit_test(test_encode_lun),
 		cmocka_unit_test(test_login_round_trip),
 		cmocka_unit_test(test_login_status_str),
+		cmocka_unit_test(test_datain_in_order),
+		cmocka_unit_test(test_datain_same_half_twice),
+		cmocka_unit_test(test_datain_gap),
+		cmocka_unit_test(test_datain_sn),
+		cmocka_unit_test(test_datain_past_end),
+		cmocka_unit_test(test_datain_status_incomplete),
 	};
 
 	return cmocka_run_group_tests_name("iscsi_pdu", tests, NULL, NULL);

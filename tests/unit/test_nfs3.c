@@ -594,6 +594,7 @@ static void test_getattr(void **state)
 	assert_int_equal(r.attr.size, 1 << 20);
 	assert_int_equal(r.attr.used, 1 << 19);
 	assert_int_equal(r.attr.fileid, 4242);
+	assert_int_equal(r.attr.fsid, 0x77);
 	every_prefix(a_nfs3_decode_getattr, ok, sizeof(ok));
 
 	assert_int_equal(decode(a_nfs3_decode_getattr, big, sizeof(big), &r,

@@ -123,9 +123,136 @@ static void test_read_capacity16(void **state)
 	nsp_put_be64(buf, ~0ull);
 	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
 			 -EPROTO);
+	/* Blocks times block length must fit in 64 bits. */
 	nsp_put_be64(buf, ~0ull - 1);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+	assert_true(nr == ~0ull);		/* reported for the message */
+	nsp_put_be64(buf, ~0ull / 512 - 1);	/* the largest that fits */
 	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl), 0);
-	assert_true(nr == ~0ull);
+	assert_true(nr * 512 / 512 == nr);
+	nsp_put_be64(buf, ~0ull / 512);
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+	nsp_put_be32(buf + 8, 65536);
+	nsp_put_be64(buf, 1ull << 48);		/* 2^48 + 1 blocks of 64 KiB */
+	assert_int_equal(scsi_parse_read_capacity16(buf, 32, &nr, &bl),
+			 -EPROTO);
+}
+
+static void test_inquiry_vpd_cdb(void **state)
+{
+	static const u8 expect[16] = { 0x12, 0x01, 0x83, 0x00, 0xfc, 0 };
+	u8 cdb[SCSI_CDB_LEN];
+
+	(void)state;
+	memset(cdb, 0xa5, sizeof(cdb));
+	assert_int_equal(scsi_build_inquiry_vpd(cdb, SCSI_VPD_DEVID,
+						SCSI_VPD_LEN), 6);
+	assert_memory_equal(cdb, expect, 16);
+}
+
+/* Page 0x83 as LIO sends it: NAA, T10 vendor ID, then port designators. */
+static void test_vpd_devid(void **state)
+{
+	static const u8 page[] = {
+		0x00, 0x83, 0x00, 0x38,
+		/* NAA IEEE Registered Extended, binary, LU */
+		0x01, 0x03, 0x00, 0x10,
+		0x60, 0x01, 0x40, 0x5a, 0xbc, 0xde, 0xf0, 0x12,
+		0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x12,
+		/* T10 vendor ID, ASCII, LU */
+		0x02, 0x01, 0x00, 0x10,
+		'L', 'I', 'O', '-', 'O', 'R', 'G', ' ',
+		'd', 'i', 's', 'k', '0', ' ', ' ', ' ',
+		/* Relative target port, binary, port association */
+		0x61, 0x94, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01,
+	};
+	char id[SCSI_ID_MAX];
+	u8 *b;
+
+	(void)state;
+	assert_int_equal(scsi_parse_vpd_devid(page, sizeof(page), id,
+					      sizeof(id)), 0);
+	assert_string_equal(id, "naa.6001405abcdef0123456789abcdef012");
+
+	/* Without the NAA: the T10 vendor ID, blanks folded and cut. */
+	b = heapdup(page, sizeof(page));
+	b[5] = 0x13;		/* NAA now associated with the port */
+	assert_int_equal(scsi_parse_vpd_devid(b, sizeof(page), id,
+					      sizeof(id)), 0);
+	assert_string_equal(id, "t10.LIO-ORG disk0");
+	/* Nothing for the LU at all. */
+	b[25] = 0x21;
+	assert_int_equal(scsi_parse_vpd_devid(b, sizeof(page), id,
+					      sizeof(id)), -ENOENT);
+	assert_string_equal(id, "");
+	free(b);
+
+	/* Truncated inside a descriptor: only whole ones count. */
+	b = heapdup(page, 20);
+	assert_int_equal(scsi_parse_vpd_devid(b, 20, id, sizeof(id)),
+			 -ENOENT);
+	free(b);
+	/* A page length past what arrived is cut to it. */
+	b = heapdup(page, 24);
+	assert_int_equal(scsi_parse_vpd_devid(b, 24, id, sizeof(id)), 0);
+	assert_string_equal(id, "naa.6001405abcdef0123456789abcdef012");
+	free(b);
+	/* Not page 0x83. */
+	b = heapdup(page, sizeof(page));
+	b[1] = 0x80;
+	assert_int_equal(scsi_parse_vpd_devid(b, sizeof(page), id,
+					      sizeof(id)), -EPROTO);
+	assert_int_equal(scsi_parse_vpd_devid(b, 3, id, sizeof(id)), -EPROTO);
+	free(b);
+	/* Too small a result buffer: no half identity. */
+	assert_int_equal(scsi_parse_vpd_devid(page, sizeof(page), id, 10),
+			 -ENOENT);
+	assert_string_equal(id, "");
+}
+
+static void test_vpd_devid_eui_rank(void **state)
+{
+	static const u8 page[] = {
+		0x00, 0x83, 0x00, 0x18,
+		0x02, 0x01, 0x00, 0x08, 'V', 'E', 'N', 'D', 'O', 'R', ' ', ' ',
+		0x01, 0x02, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8,
+	};
+	char id[SCSI_ID_MAX];
+
+	(void)state;
+	assert_int_equal(scsi_parse_vpd_devid(page, sizeof(page), id,
+					      sizeof(id)), 0);
+	assert_string_equal(id, "eui.0102030405060708");
+}
+
+static void test_vpd_serial(void **state)
+{
+	static const u8 page[] = {
+		0x00, 0x80, 0x00, 0x0a,
+		' ', 'b', 'e', 'a', 'f', '1', '1', '0', ' ', ' ',
+	};
+	char id[SCSI_ID_MAX];
+	u8 *b;
+
+	(void)state;
+	assert_int_equal(scsi_parse_vpd_serial(page, sizeof(page), id,
+					       sizeof(id)), 0);
+	assert_string_equal(id, "serial.beaf110");
+	b = heapdup(page, sizeof(page));
+	memset(b + 4, ' ', 10);
+	assert_int_equal(scsi_parse_vpd_serial(b, sizeof(page), id,
+					       sizeof(id)), -ENOENT);
+	b[3] = 0xff;		/* length past the buffer: cut to it */
+	b[5] = 'x';
+	assert_int_equal(scsi_parse_vpd_serial(b, sizeof(page), id,
+					       sizeof(id)), 0);
+	assert_string_equal(id, "serial.x");
+	b[1] = 0x83;
+	assert_int_equal(scsi_parse_vpd_serial(b, sizeof(page), id,
+					       sizeof(id)), -EPROTO);
+	free(b);
 }
 
 static void test_inquiry(void **state)
@@ -384,6 +511,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cdb_builders),
 		cmocka_unit_test(test_read_capacity16),
+		cmocka_unit_test(test_inquiry_vpd_cdb),
+		cmocka_unit_test(test_vpd_devid),
+		cmocka_unit_test(test_vpd_devid_eui_rank),
+		cmocka_unit_test(test_vpd_serial),
 		cmocka_unit_test(test_inquiry),
 		cmocka_unit_test(test_sense_fixed),
 		cmocka_unit_test(test_sense_fixed_short),

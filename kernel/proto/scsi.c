@@ -156,14 +156,35 @@ static bool id_put_str(char *id, size_t idlen, size_t *pos, const char *s)
 	return true;
 }
 
-/* Designator types (SPC-4 7.8.6.1), best first for telling LUs apart. */
+/* Designator types (SPC-4 7.8.6.1). */
 #define DESIG_T10	0x1
 #define DESIG_EUI64	0x2
 #define DESIG_NAA	0x3
 #define DESIG_NAME	0x8
-static const u8 desig_rank[16] = {
-	[DESIG_NAA] = 4, [DESIG_EUI64] = 3, [DESIG_NAME] = 2, [DESIG_T10] = 1,
-};
+
+/*
+ * How well a designator tells logical units apart: NAA first, and among
+ * NAAs the registered ones (6, 5, 2) before a locally assigned one (3),
+ * which targets often derive from nothing but the target and LUN
+ * numbers; then EUI-64, SCSI name string, T10 vendor ID. 0: not used.
+ */
+static unsigned int desig_rank(const u8 *d)
+{
+	static const u8 naa_rank[16] = { [6] = 4, [5] = 3, [2] = 2, [3] = 1 };
+
+	switch (d[1] & 0x0f) {
+	case DESIG_NAA:
+		return 40 + naa_rank[d[4] >> 4];
+	case DESIG_EUI64:
+		return 30;
+	case DESIG_NAME:
+		return 20;
+	case DESIG_T10:
+		return 10;
+	default:
+		return 0;
+	}
+}
 
 /**
  * scsi_parse_vpd_devid() - the logical unit's identity from VPD page 0x83
@@ -174,9 +195,8 @@ static const u8 desig_rank[16] = {
  * @idlen:	size of @id
  *
  * Of the designators associated with the logical unit (not its port or
- * target), the best kind is taken: NAA, then EUI-64, SCSI name string,
- * T10 vendor ID. Descriptors are walked only inside both @len and the
- * page length.
+ * target), the best kind is taken (see desig_rank()); the first of equal
+ * rank. Descriptors are walked only inside both @len and the page length.
  *
  * Return: 0, -ENOENT when the page names no usable LU designator, or
  * -EPROTO when it is not page 0x83.
@@ -196,13 +216,13 @@ int scsi_parse_vpd_devid(const u8 *buf, size_t len, char *id, size_t idlen)
 		end = len;
 	for (off = 4; off + 4 <= end; off += 4 + (size_t)buf[off + 3]) {
 		const u8 *d = buf + off;
-		u8 type = d[1] & 0x0f, assoc = (d[1] >> 4) & 3;
+		u8 assoc = (d[1] >> 4) & 3;
 
 		if (off + 4 + d[3] > end)
 			break;
-		if (assoc != 0 || !d[3] || !desig_rank[type])
+		if (assoc != 0 || !d[3] || !desig_rank(d))
 			continue;
-		if (!best || desig_rank[type] > desig_rank[best[1] & 0x0f])
+		if (!best || desig_rank(d) > desig_rank(best))
 			best = d;
 	}
 	if (!best)

@@ -212,6 +212,31 @@ static void test_vpd_devid(void **state)
 	assert_string_equal(id, "");
 }
 
+/*
+ * Page 0x83 as tgt builds it: T10 vendor ID from scsi_id, a locally
+ * assigned NAA from the target and LUN numbers, and an IEEE Registered
+ * Extended NAA from scsi_id's hex digits. The registered one identifies
+ * the storage; the local one would be equal for any LU at that LUN.
+ */
+static void test_vpd_devid_tgt(void **state)
+{
+	static const u8 page[] = {
+		0x00, 0x83, 0x00, 0x3c,
+		0x02, 0x01, 0x00, 0x18,
+		'I', 'E', 'T', ' ', ' ', ' ', ' ', ' ',
+		'0', '0', '0', '1', '0', '0', '0', '1', 0, 0, 0, 0, 0, 0, 0, 0,
+		0x01, 0x03, 0x00, 0x08, 0x30, 0, 0, 0, 0, 0x01, 0, 0x01,
+		0x01, 0x03, 0x00, 0x10, 0x60, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0xab, 0xcd, 0x12, 0x34,
+	};
+	char id[SCSI_ID_MAX];
+
+	(void)state;
+	assert_int_equal(scsi_parse_vpd_devid(page, sizeof(page), id,
+					      sizeof(id)), 0);
+	assert_string_equal(id, "naa.600000000000000000000000abcd1234");
+}
+
 static void test_vpd_devid_eui_rank(void **state)
 {
 	static const u8 page[] = {
@@ -513,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_read_capacity16),
 		cmocka_unit_test(test_inquiry_vpd_cdb),
 		cmocka_unit_test(test_vpd_devid),
+		cmocka_unit_test(test_vpd_devid_tgt),
 		cmocka_unit_test(test_vpd_devid_eui_rank),
 		cmocka_unit_test(test_vpd_serial),
 		cmocka_unit_test(test_inquiry),

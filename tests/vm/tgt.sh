@@ -25,6 +25,12 @@
 # therefore sets both keys to CRC32C on the target, which tgt stores as
 # "None or CRC32C" and answers with the initiator's first acceptable choice.
 # NETSWAP_TGT_DIGEST=none keeps tgt's default (None only).
+# Identity: tgt derives a LU's serial number and device identifiers from
+# the target and LUN numbers, so a new backing file at the same place is
+# the same device to an initiator. NETSWAP_TGT_SCSI_ID=HEX (up to 16 hex
+# digits) gives the LU its own (scsi_id and scsi_sn), as real arrays do;
+# setup saves it and restart reuses it unless the variable names another
+# (a replaced LUN).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -126,6 +132,11 @@ do_setup() {
 	fi
 	adm --op new --mode target --tid 1 -T "$iqn"
 	adm --op new --mode logicalunit --tid 1 --lun 1 -b "$file"
+	if [ -n "$lu_id" ]; then
+		[[ $lu_id =~ ^[0-9a-f]{1,16}$ ]] || die "bad NETSWAP_TGT_SCSI_ID '$lu_id'"
+		adm --op update --mode logicalunit --tid 1 --lun 1 \
+			--params "scsi_id=$lu_id,scsi_sn=$lu_id"
+	fi
 	adm --op bind --mode target --tid 1 -I ALL
 	if [ "${NETSWAP_TGT_DIGEST:-crc32c}" != none ]; then
 		adm --op update --mode target --tid 1 --name HeaderDigest --value CRC32C
@@ -136,9 +147,10 @@ do_setup() {
 		adm --op bind --mode account --tid 1 --user "$user"
 	fi
 	# Save for restart (0600: holds the CHAP secret).
-	(umask 077 && declare -p iqn file size user secret >"$conf")
+	(umask 077 && declare -p iqn file size user secret lu_id >"$conf")
 }
 
+lu_id=${NETSWAP_TGT_SCSI_ID:-}
 case ${1:-} in
 start) do_start ;;
 stop) do_stop ;;
@@ -153,6 +165,7 @@ restart)
 	do_start
 	# shellcheck disable=SC1090
 	. "$conf"
+	lu_id=${NETSWAP_TGT_SCSI_ID:-${lu_id:-}}
 	# shellcheck disable=SC2154  # set by $conf
 	do_setup "$iqn" "$file" "$size" "$user" "$secret"
 	;;

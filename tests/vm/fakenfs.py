@@ -58,6 +58,18 @@ Quirks (counters: see --stats):
                          reply (XID bit 30 flipped)
   --vary-attrs           post_op_attr/pre_op_attr alternate present/absent
   --seed N               for the fragment cuts (1)
+  --stall-after N        after the Nth WRITE, stop reading that connection
+                         (its receive buffer is 32 KiB, so the client's
+                         window closes): a server that hangs while the
+                         client still has calls queued. The client times
+                         out and reconnects; SIGUSR2 then makes the server
+                         read the stalled connection again. What was in
+                         the server's buffer when the client reconnected
+                         is dropped unapplied (counted stall_dropped_*);
+                         every call that arrives after that came from the
+                         client's old socket after it gave the connection
+                         up: it is applied as a server would, and counted
+                         (late_calls, late_writes, late_bytes)
 Output:
   --stats FILE           "name value" lines, rewritten atomically on
                          SIGUSR1 and at exit
@@ -83,6 +95,7 @@ bogus_xids, auth_sys, auth_none, bad_calls.
 """
 import argparse
 import collections
+import fcntl
 import os
 import random
 import selectors
@@ -90,6 +103,7 @@ import signal
 import socket
 import struct
 import sys
+import termios
 import time
 
 NFS_PROG, MNT_PROG = 100003, 100005
@@ -214,6 +228,7 @@ class Server:
                                     # last WRITE reply below FILE_SYNC
         self.waiting = {}           # (op, fh, off, count) -> time
         self.attr_toggle = 0
+        self.stalled = None         # (socket, conn) stopped by --stall-after
         self.logf = open(o.log, "a", buffering=1) if o.log else sys.stderr
 
     def log(self, msg):
@@ -638,6 +653,8 @@ class Server:
         for port in (o.port, o.mnt_port):
             ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if o.stall_after:
+                ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
             ls.bind((o.host, port))
             ls.listen(16)
             ls.setblocking(False)
@@ -647,7 +664,8 @@ class Server:
         rfd.setblocking(False)
         wfd.setblocking(False)
         signal.set_wakeup_fd(wfd.fileno(), warn_on_full_buffer=False)
-        for s in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
+        for s in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1,
+                  signal.SIGUSR2):
             signal.signal(s, lambda *_: None)
         sel.register(rfd, selectors.EVENT_READ, "signal")
         ports = [ls.getsockname()[1] for ls in listeners]
@@ -664,6 +682,8 @@ class Server:
             for key, ev in sel.select(timeout=5):
                 if key.data == "signal":
                     sigs = rfd.recv(64)
+                    if signal.SIGUSR2 in sigs and self.stalled:
+                        self.resume(sel)
                     if signal.SIGUSR1 in sigs:
                         self.write_stats()
                     if signal.SIGTERM in sigs or signal.SIGINT in sigs:
@@ -677,9 +697,11 @@ class Server:
                         continue
                     s.setblocking(False)
                     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    conns[s] = {"in": bytearray(), "out": collections.deque()}
+                    conns[s] = {"in": bytearray(), "out": collections.deque(),
+                                "sock": s}
                     sel.register(s, selectors.EVENT_READ, "conn")
                     self.st["connections"] += 1
+                    self.snapshot_stalled()
                     self.log("connection from %s:%d on port %d" %
                              (peer[0], peer[1], s.getsockname()[1]))
                 else:
@@ -695,8 +717,52 @@ class Server:
                         s.close()
                         del conns[s]
                         continue
-                    sel.modify(s, selectors.EVENT_READ |
-                               (selectors.EVENT_WRITE if c["out"] else 0), "conn")
+                    ev = 0 if c.get("stalled") else selectors.EVENT_READ
+                    if c["out"]:
+                        ev |= selectors.EVENT_WRITE
+                    if ev:
+                        sel.modify(s, ev, "conn")
+                    else:
+                        sel.unregister(s)   # stalled: SIGUSR2 resumes it
+
+    def kernel_queued(self, s):
+        """Bytes waiting in the socket's receive queue (FIONREAD)."""
+        try:
+            buf = fcntl.ioctl(s.fileno(), termios.FIONREAD, b"\0\0\0\0")
+            return struct.unpack("i", buf)[0]
+        except OSError as e:
+            self.log("FIONREAD on the stalled connection: %s" % e)
+            return 0
+
+    def snapshot_stalled(self):
+        """Once the client has connected again, what the stalled connection
+        holds is what the client sent before it gave up on it."""
+        if not self.stalled or "kq0" in self.stalled[1]:
+            return
+        s, c = self.stalled
+        c["kq0"] = self.kernel_queued(s)
+        c["drop_left"] = len(c["in"]) + c["kq0"]
+        self.st["stall_dropped_bytes"] = c["drop_left"]
+        self.log("client reconnected: %d bytes were queued on the stalled "
+                 "connection (%d in the kernel)" % (c["drop_left"], c["kq0"]))
+
+    def resume(self, sel):
+        s, c = self.stalled
+        if c.get("resumed"):
+            return
+        self.snapshot_stalled()
+        c["resumed"] = True
+        c["stalled"] = False
+        c["rx_after"] = 0
+        self.log("resuming the stalled connection")
+        try:
+            sel.register(s, selectors.EVENT_READ, "conn")
+        except (KeyError, ValueError):
+            sel.modify(s, selectors.EVENT_READ, "conn")
+        except OSError as e:
+            self.log("stalled connection gone: %s" % e)
+            return
+        self.parse(c)
 
     def on_read(self, s, c):
         try:
@@ -709,9 +775,16 @@ class Server:
         if not data:
             self.log("connection closed by the client")
             return False
+        if c.get("resumed"):
+            c["rx_after"] += len(data)
+            self.st["late_bytes"] = max(0, c["rx_after"] - c["kq0"])
+        c["in"] += data
+        return self.parse(c)
+
+    def parse(self, c):
+        """Handle every complete call record in c["in"]."""
         buf = c["in"]
-        buf += data
-        while True:
+        while not c.get("stalled"):
             frags, pos = [], 0
             while True:
                 if len(buf) - pos < 4:
@@ -728,9 +801,30 @@ class Server:
                 if mark & 0x80000000:
                     break
             del buf[:pos]
+            late = c.get("resumed", False)
+            if c.get("drop_left", 0) >= pos:
+                # Queued before the client reconnected: not applied.
+                c["drop_left"] -= pos
+                self.st["stall_dropped_calls"] += 1
+                continue
+            if "drop_left" in c:
+                c["drop_left"] = 0
+            writes = self.st["calls_write"]
             body, kind, doff = self.handle(b"".join(frags))
+            if late:
+                self.st["late_calls"] += 1
+                if self.st["calls_write"] > writes:
+                    self.st["late_writes"] += 1
+                    self.log("late WRITE from the client's old connection, applied")
             if body is not None:
                 c["out"].extend(self.reply_chunks(body, kind, doff))
+            if (self.o.stall_after and self.stalled is None and
+                    self.st["calls_write"] >= self.o.stall_after):
+                c["stalled"] = True
+                self.stalled = (c["sock"], c)
+                self.log("stalling the connection after %d WRITEs" %
+                         self.st["calls_write"])
+        return True
 
     def flush(self, s, c):
         out = c["out"]
@@ -1088,6 +1182,7 @@ def main(argv):
     ap.add_argument("--bogus-setup", action="store_true")
     ap.add_argument("--vary-attrs", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--stall-after", type=int, default=0)
     ap.add_argument("--stats")
     ap.add_argument("--dump")
     ap.add_argument("--dump-name")
@@ -1101,7 +1196,7 @@ def main(argv):
         o.mnt_port = o.port + 1 if o.port else 0
     for n in ("unstable_every", "verf_change_every", "jukebox_every",
               "jukebox_commit_every", "serverfault_every", "syserr_every",
-              "short_every", "trickle_every", "bogus_xid_every"):
+              "short_every", "trickle_every", "bogus_xid_every", "stall_after"):
         if getattr(o, n) < 0:
             ap.error("--%s: must be >= 0" % n.replace("_", "-"))
     if o.rtmax < PAGE or o.wtmax < PAGE:

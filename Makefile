@@ -77,7 +77,8 @@ tools: $(BUILD)/memhog swapctl
 swapctl:
 	$(MAKE) -C userspace OUT=$(BUILD)
 
-# swapctl built with -Werror and checked by cppcheck; one result line each.
+# swapctl built with -Werror and checked by cppcheck; one result line each
+# (tests/expected.sh lists these names: keep them in step).
 userspace:
 	@mkdir -p $(RESULTS)
 	@if $(MAKE) -s -C userspace OUT=$(BUILD) >$(BUILD)/swapctl.log 2>&1; then \
@@ -106,7 +107,11 @@ vm-test:
 	tests/vm/run.sh
 
 # The test command. Every suite appends PASS/FAIL lines under build/results;
-# the last line is the summary over all of them.
+# the last line is the summary over all of them. tests/summary.sh also
+# compares them with tests/expected.sh (builds, unit cases, fuzzers, VM
+# tests x kernels): a result that is missing (kernel not installed, test
+# filtered out, suite died) is a failure. It prints the environment
+# overrides in effect (NETSWAP_*, FUZZ_SECONDS, ...). CI runs with none.
 test: deps
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	-@$(MAKE) --no-print-directory modules

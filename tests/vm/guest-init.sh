@@ -63,7 +63,9 @@ fi
 [ -n "$test" ] || test=${NETSWAP_VM_TEST:-}
 
 if [ -z "$test" ] || [ ! -f "$test" ]; then
+	# Fail at once, with the reason boot.sh reports.
 	log "no test script (nsvm.test=$test)"
+	echo "test script ${test:-(none)} not found in the guest" >/share/reason
 	rc=127
 else
 	log "running $test ${nsvm_args[*]}"

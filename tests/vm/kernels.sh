@@ -7,7 +7,16 @@
 # NETSWAP_KVERS (optional): space/comma separated filter. Each entry is a
 # version ("6.12.117+deb12-amd64"), a series ("6.1", "6.12": matches
 # "6.1.x" but not "6.12.x") or a shell glob ("6.12*").
+#
+# kernels.sh --series: the series the tests expect, one per line (used by
+# tests/expected.sh: a series with no installed kernel is a failure).
 set -euo pipefail
+
+series_list=(6.1 6.12)
+if [ "${1:-}" = --series ]; then
+	printf '%s\n' "${series_list[@]}"
+	exit 0
+fi
 
 boot_dir=${NETSWAP_BOOT_DIR:-/boot}
 mod_root=${NETSWAP_MODULES_ROOT:-/lib/modules}
@@ -41,7 +50,7 @@ matches_filter() {
 }
 
 found=0
-for series in 6.1 6.12; do
+for series in "${series_list[@]}"; do
 	v=$(newest_of "$series")
 	if [ -z "$v" ]; then
 		echo "kernels.sh: no installed $series amd64 kernel in $boot_dir" >&2

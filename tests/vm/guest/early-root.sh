@@ -6,11 +6,21 @@
 # test script of nsvm.test=) chrooted in it. /run, /dev, /proc and /sys are
 # the ones the initramfs moved over, so what it left there (udev's
 # /dev/netswap links, /run/netswap) stays visible.
+# What cannot start fails at once: once /share is mounted, fail() writes
+# /share/reason and /share/rc (127 for a missing script, else 1) before
+# it powers off, so boot.sh reports why instead of "no rc".
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+share=
 fail() {
 	echo "early-root: FATAL: $*" >/dev/console
+	if [ -n "$share" ]; then
+		echo "early-root: $*" >"$share/reason"
+		echo "${rc:-1}" >"$share/rc.tmp" && mv "$share/rc.tmp" "$share/rc"
+		sync
+	fi
 	echo o >/proc/sysrq-trigger
-	sleep 30
+	# PID 1 must not exit (a panic): wait for the asynchronous poweroff.
+	while :; do sleep 30; done
 }
 # On the root's own /tmp, outside the /run that is bound into the overlay.
 r=/tmp
@@ -20,6 +30,7 @@ mount -t overlay -o lowerdir=/,upperdir=$r/upper,workdir=$r/work overlay $r/new 
 mkdir -p $r/new/share
 mount -t 9p -o rw,trans=virtio,version=9p2000.L,msize=262144,cache=none share $r/new/share ||
 	fail "mount 9p share"
+share=$r/new/share
 for d in proc sys dev run; do
 	mount --rbind /$d $r/new/$d || fail "bind /$d"
 done
@@ -33,4 +44,6 @@ for a in $cmdline; do
 	case $a in nsvm.init=*) init=${a#nsvm.init=} ;; esac
 done
 [ -n "$init" ] || fail "no nsvm.init= on the command line"
+# guest-init.sh itself fails at once (rc 127) if the test script is missing.
+[ -f "$r/new$init" ] || rc=127 fail "guest init $init not found in the root"
 exec chroot $r/new /bin/bash "$init"

@@ -7,6 +7,7 @@
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 
 long=$(printf 'x%.0s' $(seq 1 300))
+secret=good-secret-$RANDOM$RANDOM
 huge=$(printf 'y%.0s' $(seq 1 5000))
 
 EINVAL="Invalid argument"
@@ -17,9 +18,13 @@ ns_load
 
 # Directory names.
 for bad in "bad name" ".hidden" "-dash" "$(printf 'n%.0s' $(seq 1 40))" "$(printf 'caf\xe9')"; do
-	if mkdir "$NS_CFG/$bad" 2>/dev/null; then
+	if mkdir "$NS_CFG/$bad" 2>/tmp/err; then
 		ns_fail "mkdir '$bad' accepted"
 		rmdir "$NS_CFG/$bad"
+	elif ! grep -q "$EINVAL" /tmp/err; then
+		ns_fail "mkdir '${bad:0:20}': wanted '$EINVAL', got '$(cat /tmp/err)'"
+	elif [ -e "$NS_CFG/$bad" ]; then
+		ns_fail "mkdir '${bad:0:20}' refused but the directory exists"
 	else
 		ns_ok "mkdir '${bad:0:20}' refused"
 	fi
@@ -29,9 +34,9 @@ mkdir "$NS_CFG/t0" || ns_die "mkdir t0"
 
 # Enabling with nothing set says what is missing, step by step.
 expect_enable_fails "transport is not set"
-ns_set t0 transport iscsi
+ns_set_check t0 transport iscsi
 expect_enable_fails "address is not set"
-ns_set t0 address "$NETSWAP_HOST_IP"
+ns_set_check t0 address "$NETSWAP_HOST_IP"
 expect_enable_fails "target_name is not set"
 
 # Every attribute, bad values.
@@ -72,50 +77,90 @@ expect_refused recovery_timeout_s "-5" "$EINVAL" "not a number"
 expect_refused enable "2" "$EINVAL" "must be 0 or 1"
 expect_refused enable "maybe" "$EINVAL" "must be 0 or 1"
 
-# The CHAP secret: length limits, write-only, never shown or logged.
+# The CHAP secret: length limits, write-only, never shown or logged. A
+# good one is stored first: the refused ones must not replace it (the
+# CHAP check below sees it).
+ns_set t0 auth_secret "$secret" && ns_ok "auth_secret of ${#secret} characters accepted"
 expect_refused_secret() {
+	local msg
 	if printf '%s\n' "$1" 2>/tmp/err >"$NS_CFG/t0/auth_secret"; then
 		ns_fail "auth_secret accepted a ${#1}-character secret"
+		return
+	fi
+	msg=$(cat "$NS_CFG/t0/last_error")
+	if ! grep -q "$EINVAL" /tmp/err; then
+		ns_fail "auth_secret of ${#1} characters: wanted '$EINVAL', got '$(cat /tmp/err)'"
+	elif [[ $msg != *"$2"* ]]; then
+		ns_fail "auth_secret of ${#1} characters: last_error '$msg' lacks '$2'"
+	elif [[ $msg == *"$1"* ]]; then
+		ns_fail "auth_secret of ${#1} characters: last_error shows the secret"
 	else
-		ns_ok "auth_secret of ${#1} characters refused: $(cat "$NS_CFG/t0/last_error")"
+		ns_ok "auth_secret of ${#1} characters refused: $msg"
 	fi
 }
-expect_refused_secret "short"
-expect_refused_secret "$long"
-if cat "$NS_CFG/t0/auth_secret" >/dev/null 2>&1; then
+expect_refused_secret "q7Zk2" "auth_secret: too short"
+expect_refused_secret "$long" "auth_secret: too long"
+if cat "$NS_CFG/t0/auth_secret" >/dev/null 2>/tmp/err; then
 	ns_fail "auth_secret is readable"
+elif ! grep -q "Permission denied" /tmp/err; then
+	ns_fail "reading auth_secret: wanted 'Permission denied', got '$(cat /tmp/err)'"
 else
 	ns_ok "auth_secret is write-only"
 fi
+# Read-only attributes: EACCES, value and last_error untouched.
+ro_bad=0
 for ro in state disk capacity_bytes reserve_kb last_error stats; do
-	if echo 1 2>/dev/null >"$NS_CFG/t0/$ro"; then
+	if [ ! -f "$NS_CFG/t0/$ro" ]; then
+		ns_fail "no attribute $ro"
+		ro_bad=1
+		continue
+	fi
+	before=$(cat "$NS_CFG/t0/$ro")
+	err_before=$(cat "$NS_CFG/t0/last_error")
+	if echo 1 2>/tmp/err >"$NS_CFG/t0/$ro"; then
 		ns_fail "read-only $ro accepted a write"
+		ro_bad=1
+	elif ! grep -q "Permission denied" /tmp/err; then
+		ns_fail "read-only $ro: wanted 'Permission denied', got '$(cat /tmp/err)'"
+		ro_bad=1
+	fi
+	if [ "$(cat "$NS_CFG/t0/$ro")" != "$before" ]; then
+		ns_fail "read-only $ro changed by a refused write"
+		ro_bad=1
+	fi
+	if [ "$(cat "$NS_CFG/t0/last_error")" != "$err_before" ]; then
+		ns_fail "a write to read-only $ro changed last_error"
+		ro_bad=1
 	fi
 done
-ns_ok "read-only attributes refuse writes"
+[ "$ro_bad" = 1 ] || ns_ok "read-only attributes refuse writes (EACCES), unchanged"
 
-# Missing halves of CHAP.
-ns_set t0 target_name "$NETSWAP_TGT_IQN"
-ns_set t0 lun 1
-ns_set t0 auth_user someone
+# Missing halves of CHAP: the secret alone (still the good one, after the
+# refused writes), then the user alone (the secret cleared).
+ns_set_check t0 target_name "$NETSWAP_TGT_IQN"
+ns_set_check t0 lun 1
+ns_set_check t0 auth_user ""
 expect_enable_fails "CHAP needs both"
-ns_set t0 auth_user ""
+ns_set t0 auth_secret ""
+ns_set_check t0 auth_user someone
+expect_enable_fails "CHAP needs both"
+ns_set_check t0 auth_user ""
 
 # Nothing listening: refused, retryable.
-ns_set t0 port 1
+ns_set_check t0 port 1
 expect_enable_fails "connection refused"
 expect_enable_fails "connection refused"
-ns_set t0 port "$NETSWAP_TGT_PORT"
+ns_set_check t0 port "$NETSWAP_TGT_PORT"
 
 # A target name the target does not have.
-ns_set t0 target_name "iqn.2026-11.org.netswap.test:nosuchtarget"
+ns_set_check t0 target_name "iqn.2026-11.org.netswap.test:nosuchtarget"
 expect_enable_fails "login:"
-ns_set t0 target_name "$NETSWAP_TGT_IQN"
+ns_set_check t0 target_name "$NETSWAP_TGT_IQN"
 
 # A LUN that does not exist.
-ns_set t0 lun 7
+ns_set_check t0 lun 7
 expect_enable_fails "LUN"
-ns_set t0 lun 1
+ns_set_check t0 lun 1
 
 # Now it works.
 ns_enable t0 || ns_die "enable after all the refusals"
@@ -127,23 +172,35 @@ expect_refused port 3261 "$EBUSY" "cannot change while enabled"
 expect_refused address 10.0.2.3 "$EBUSY" "cannot change while enabled"
 expect_refused queue_depth 8 "$EBUSY" "cannot change while enabled"
 # The recovery policy may change while enabled (the way out of a dead target).
-ns_set t0 recovery_timeout_s 600 && [ "$(ns_get t0 recovery_timeout_s)" = 600 ] &&
-	ns_ok "recovery_timeout_s changes while enabled"
-ns_set t0 recovery_timeout_s 0
+for a in recovery_timeout_s:600:0 reconnect_delay_ms:2000:1000; do
+	IFS=: read -r attr val orig <<<"$a"
+	ns_set_check t0 "$attr" "$val" && ns_set_check t0 "$attr" "$orig" &&
+		ns_ok "$attr changes while enabled ($orig -> $val -> $orig, read back)"
+done
 expect_refused enable "yes" "$EINVAL" "must be 0 or 1"
 
 # rmdir and rmmod while enabled; enable=0 while swapped on.
 if rmdir "$NS_CFG/t0" 2>/dev/null; then ns_die "rmdir of an enabled target succeeded"; fi
-ns_ok "rmdir of an enabled target refused"
+if [ "$(ns_get t0 state)" = up ]; then
+	ns_ok "rmdir of an enabled target refused"
+else
+	ns_fail "state $(ns_get t0 state) after a refused rmdir"
+fi
 if rmmod netswap 2>/dev/null; then ns_die "rmmod with an enabled target succeeded"; fi
 ns_ok "rmmod with an enabled target refused"
-mkswap "$dev" >/dev/null && swapon "$dev" || ns_die "swapon"
+{ mkswap "$dev" >/dev/null && swapon "$dev"; } || ns_die "swapon"
 expect_refused enable 0 "$EBUSY" "in use"
 [ "$(cat "$NS_CFG/t0/state")" = up ] || ns_fail "state changed by a refused disable"
 swapoff "$dev" || ns_fail "swapoff"
 
 # Still works after all of that.
 ns_pattern_check "$dev" 8
+# The secret never reached the kernel log or last_error.
+if dmesg | grep -qF -- "$secret" || grep -qF -- "$secret" "$NS_CFG/t0/last_error"; then
+	ns_fail "the CHAP secret shows in the kernel log or last_error"
+else
+	ns_ok "the CHAP secret is in neither the kernel log nor last_error"
+fi
 ns_teardown t0
 if rmmod netswap; then
 	[ ! -d "$NS_CFG" ] || ns_fail "configfs dir left after rmmod"

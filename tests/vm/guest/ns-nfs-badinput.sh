@@ -35,13 +35,19 @@ expect_refused auth_flavor "krb5" "$EINVAL" "must be sys or none"
 [ "$(ns_get t0 auth_flavor)" = sys ] || ns_fail "auth_flavor default $(ns_get t0 auth_flavor)"
 [ "$(ns_get t0 auth_uid)/$(ns_get t0 auth_gid)" = 0/0 ] || ns_fail "auth_uid/gid default not 0/0"
 
+# Accepted values read back as written (then the defaults again).
+ns_set_check t0 auth_uid 4294967294 && ns_set_check t0 auth_uid 0 &&
+	ns_set_check t0 auth_gid 0x10 16 && ns_set_check t0 auth_gid 0 &&
+	ns_set_check t0 auth_flavor none && ns_set_check t0 auth_flavor sys &&
+	ns_ok "auth_uid 4294967294, auth_gid 0x10, auth_flavor none accepted and read back"
+
 # ---- missing settings ----
 good_export=$(ns_get t0 export)
 good_file=$(ns_get t0 file)
-ns_set t0 export ""
+ns_set_check t0 export ""
 expect_enable_fails "export is not set"
-ns_set t0 export "$good_export"
-ns_set t0 file ""
+ns_set_check t0 export "$good_export"
+ns_set_check t0 file ""
 expect_enable_fails "file is not set"
 
 # works: proves the target is re-enableable after each failure below
@@ -55,43 +61,43 @@ works() {
 }
 
 # ---- enable against bad server-side things ----
-ns_set t0 file holes.img
+ns_set_check t0 file holes.img
 expect_enable_fails "has holes"
-ns_set t0 file "$good_file"; works "holes"
-ns_set t0 file adir
+ns_set_check t0 file "$good_file"; works "holes"
+ns_set_check t0 file adir
 expect_enable_fails "is a directory, not a regular file"
-ns_set t0 file "$good_file"; works "directory"
-ns_set t0 file adir/nothere.img
+ns_set_check t0 file "$good_file"; works "directory"
+ns_set_check t0 file adir/nothere.img
 expect_enable_fails "no such file or directory"
-ns_set t0 file "$good_file"; works "missing path"
-ns_set t0 file nothere/swap.img
+ns_set_check t0 file "$good_file"; works "missing path"
+ns_set_check t0 file nothere/swap.img
 expect_enable_fails "no such file or directory"
-ns_set t0 file "$good_file"; works "missing directory"
-ns_set t0 file /
+ns_set_check t0 file "$good_file"; works "missing directory"
+ns_set_check t0 file /
 expect_enable_fails "names the export itself"
-ns_set t0 file "$good_file"; works "empty path"
-ns_set t0 export /no/such/export
+ns_set_check t0 file "$good_file"; works "empty path"
+ns_set_check t0 export /no/such/export
 expect_enable_fails "MOUNT of /no/such/export refused: access denied"
-ns_set t0 export "$good_export"; works "wrong export"
-ns_set t0 port "$NETSWAP_NFS_DENY_PORT"
-ns_set t0 mount_port "$NETSWAP_MNT_DENY_PORT"
-ns_set t0 export "$NETSWAP_NFS_DENY_EXPORT"
+ns_set_check t0 export "$good_export"; works "wrong export"
+ns_set_check t0 port "$NETSWAP_NFS_DENY_PORT"
+ns_set_check t0 mount_port "$NETSWAP_MNT_DENY_PORT"
+ns_set_check t0 export "$NETSWAP_NFS_DENY_EXPORT"
 expect_enable_fails "refused: access denied by the server"
-ns_set t0 export "$good_export"
-ns_set t0 port "$NETSWAP_NFS_PORT"
-ns_set t0 mount_port "$NETSWAP_MNT_PORT"
+ns_set_check t0 export "$good_export"
+ns_set_check t0 port "$NETSWAP_NFS_PORT"
+ns_set_check t0 mount_port "$NETSWAP_MNT_PORT"
 works "refused MOUNT"
-ns_set t0 mount_port 9
+ns_set_check t0 mount_port 9
 expect_enable_fails "cannot connect to $NETSWAP_HOST_IP:9: connection refused"
-ns_set t0 mount_port "$NETSWAP_MNT_PORT"
-ns_set t0 port 9
+ns_set_check t0 mount_port "$NETSWAP_MNT_PORT"
+ns_set_check t0 port 9
 expect_enable_fails "cannot connect to $NETSWAP_HOST_IP:9: connection refused"
-ns_set t0 port "$NETSWAP_NFS_PORT"; works "nothing listening"
+ns_set_check t0 port "$NETSWAP_NFS_PORT"; works "nothing listening"
 # The export offers AUTH_SYS only (SecType = sys): AUTH_NONE is refused
 # at MOUNT, before any I/O; other credentials work.
-ns_set t0 auth_flavor none
+ns_set_check t0 auth_flavor none
 expect_enable_fails "the export does not accept AUTH_NONE"
-ns_set t0 auth_flavor sys; works "AUTH_NONE refused"
+ns_set_check t0 auth_flavor sys; works "AUTH_NONE refused"
 
 # ---- EBUSY while enabled ----
 ns_enable t0 || ns_die "enable"

@@ -69,18 +69,28 @@ ns_sc add c0 "$url" --secret-file - </tmp/good.secret
 [ "$ns_rc" -eq 0 ] || ns_fail "add with the secret on stdin: $ns_errout"
 ns_sc_ok up c0 --format
 dev=/dev/$(ns_get c0 disk)
+if [ "$(ns_get c0 state)" = up ] && [ -b "$dev" ]; then
+	ns_ok "the right secret from stdin: c0 up on $dev"
+else
+	ns_fail "c0 after up with the right secret: state $(ns_get c0 state), disk '$dev'"
+fi
 
 # Duplicates, and removing what is up.
 ns_sc_fails 3 "exists" add c0 "$url" --secret-file /tmp/good.secret
 ns_sc_fails 3 "is up" rm c0
 # A disk that carries something else is never formatted.
 ns_sc_ok down c0
+[ "$(ns_get c0 state)" = disabled ] || ns_fail "c0 is $(ns_get c0 state) after swapctl down"
 ns_sc_ok add c1 "$url" --secret-file /tmp/good.secret
 ns_sc_ok up c1 --format
 ns_sc_ok down c1
-echo 1 >"$NS_CFG/c1/enable"
-mkfs.ext4 -q -F "/dev/$(ns_get c1 disk)" || ns_fail "mkfs.ext4"
-echo 0 >"$NS_CFG/c1/enable"
+if echo 1 >"$NS_CFG/c1/enable"; then
+	mkfs.ext4 -q -F "/dev/$(ns_get c1 disk)" || ns_fail "mkfs.ext4"
+	echo 0 >"$NS_CFG/c1/enable" || ns_fail "disable c1: $(ns_get c1 last_error)"
+else
+	ns_fail "enable c1 for mkfs.ext4: $(ns_get c1 last_error)"
+fi
+[ "$(ns_get c1 state)" = disabled ] || ns_fail "c1 is $(ns_get c1 state) before up --format"
 ns_sc_fails 3 "ext4 signature" up c1 --format
 ns_sc_ok rm c1
 ns_sc_ok rm c0

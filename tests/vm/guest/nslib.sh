@@ -192,42 +192,72 @@ ns_create_nfs() {
 
 # expect_refused ATTR VALUE ERRNO-TEXT LAST_ERROR-SUBSTRING: writing VALUE
 # to t0's ATTR fails with that errno text, last_error says why, and the
-# attribute keeps its value.
+# attribute keeps its value (read back before and after: ATTR must be
+# readable). "ok" only when all of that holds.
 expect_refused() {
-	local attr=$1 val=$2 errtxt=$3 want=$4 before after msg
-	before=$(cat "$NS_CFG/t0/$attr" 2>/dev/null)
+	local attr=$1 val=$2 errtxt=$3 want=$4 before after msg bad=0
+	if ! before=$(cat "$NS_CFG/t0/$attr" 2>/dev/null); then
+		ns_fail "$attr cannot be read before the write"
+		return
+	fi
 	if printf '%s\n' "$val" 2>/tmp/err >"$NS_CFG/t0/$attr"; then
 		ns_fail "$attr accepted '${val:0:40}'"
 		return
 	fi
 	if ! grep -q "$errtxt" /tmp/err; then
 		ns_fail "$attr '${val:0:40}': wanted '$errtxt', got '$(cat /tmp/err)'"
+		bad=1
 	fi
 	msg=$(cat "$NS_CFG/t0/last_error")
 	case $msg in
-	*"$want"*) ns_ok "$attr '${val:0:20}' refused: $msg" ;;
-	*) ns_fail "$attr '${val:0:40}': last_error '$msg' lacks '$want'" ;;
+	*"$want"*) ;;
+	*)
+		ns_fail "$attr '${val:0:40}': last_error '$msg' lacks '$want'"
+		bad=1
+		;;
 	esac
-	after=$(cat "$NS_CFG/t0/$attr" 2>/dev/null)
-	[ "$before" = "$after" ] || ns_fail "$attr changed to '$after' although refused"
+	if ! after=$(cat "$NS_CFG/t0/$attr" 2>/dev/null); then
+		ns_fail "$attr cannot be read after the refused write"
+		bad=1
+	elif [ "$before" != "$after" ]; then
+		ns_fail "$attr changed from '$before' to '$after' although refused"
+		bad=1
+	fi
+	[ "$bad" = 1 ] || ns_ok "$attr '${val:0:20}' refused, still '${after:0:20}': $msg"
 }
 
+# ns_set_check NAME ATTR VALUE [READBACK]: write VALUE (must be accepted)
+# and read it back: READBACK (default VALUE) or a failure.
+ns_set_check() {
+	local got
+	ns_set "$1" "$2" "$3" || return 1
+	got=$(ns_get "$1" "$2")
+	if [ "$got" != "${4-$3}" ]; then
+		ns_fail "$1/$2: wrote '${3:0:40}', reads back '${got:0:40}', expected '${4-$3}'"
+		return 1
+	fi
+}
 
 # expect_enable_fails LAST_ERROR-SUBSTRING: enable of t0 fails, says why in
-# one line, and leaves the target disabled (ready for another try).
+# one line, and leaves the target disabled (ready for another try). "ok"
+# only when all of that holds.
 expect_enable_fails() {
+	local msg bad=0
 	if echo 1 2>/dev/null >"$NS_CFG/t0/enable"; then
 		ns_fail "enable succeeded; expected '$1'"
 		echo 0 >"$NS_CFG/t0/enable"
 		return
 	fi
-	[ "$(wc -l <"$NS_CFG/t0/last_error")" = 1 ] || ns_fail "last_error is not one line"
-	case $(cat "$NS_CFG/t0/last_error") in
-	*"$1"*) ns_ok "enable refused: $(cat "$NS_CFG/t0/last_error")" ;;
-	*) ns_fail "enable: last_error '$(cat "$NS_CFG/t0/last_error")' lacks '$1'" ;;
+	msg=$(cat "$NS_CFG/t0/last_error")
+	[ "$(wc -l <"$NS_CFG/t0/last_error")" = 1 ] || { ns_fail "last_error is not one line"; bad=1; }
+	case $msg in
+	*"$1"*) ;;
+	*) ns_fail "enable: last_error '$msg' lacks '$1'"; bad=1 ;;
 	esac
-	[ "$(cat "$NS_CFG/t0/state")" = disabled ] || ns_fail "state $(cat "$NS_CFG/t0/state") after failed enable"
-	[ "$(cat "$NS_CFG/t0/enable")" = 0 ] || ns_fail "enable reads 1 after a failed enable"
+	[ "$(cat "$NS_CFG/t0/state")" = disabled ] ||
+		{ ns_fail "state $(cat "$NS_CFG/t0/state") after failed enable"; bad=1; }
+	[ "$(cat "$NS_CFG/t0/enable")" = 0 ] || { ns_fail "enable reads 1 after a failed enable"; bad=1; }
+	[ "$bad" = 1 ] || ns_ok "enable refused: $msg"
 }
 
 # ---- swapctl ----

@@ -8,22 +8,34 @@
 #                        "nstest: network going down" and flushes eth0
 #   nstest.service       after netswap.service: runs guest/ns-systemd.sh
 #                        (its output to /share/output.log), which writes
-#                        /share/rc and powers off
+#                        /share/rc and powers off; if it fails instead (the
+#                        script missing, killed), its ExecStopPost writes
+#                        /share/rc and /share/reason and powers off at once
 #   netswap.service.d/   an ExecStopPost= that logs the swaps left once
 #                        netswap.service has stopped
 # The host driver reads the order of those lines on the console.
+# systemd-tmpfiles empties /tmp at boot (tmp.conf: "D /tmp") and a tmp.mount
+# would cover it: either hides a checkout under /tmp. Both are kept off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 say() { echo "systemd-init: $*" >/dev/console; }
+# die [RC] MSG: rc (default 1) and reason for boot.sh, power off at once.
 die() {
+	local rc=1
+	[ $# -lt 2 ] || { rc=$1; shift; }
 	say "FATAL: $*"
-	echo 1 >/share/rc
+	echo "systemd-init: $*" >/share/reason
+	echo "$rc" >/share/rc.tmp && mv /share/rc.tmp /share/rc
+	sync
 	echo o >/proc/sysrq-trigger
-	sleep 30
+	while :; do sleep 30; done # PID 1 never exits
 }
 # shellcheck disable=SC1091
 . /share/.vm/env.sh || die "no /share/.vm/env.sh"
 repo=$NETSWAP_REPO
 guest=$repo/tests/vm/guest
+for f in "$guest/ns-systemd.sh" "$guest/nslib.sh"; do
+	[ -f "$f" ] || die 127 "test script $f not found in the guest"
+done
 
 make -s -C "$repo" install >/share/install.log 2>&1 || die "make install failed"
 cat >/etc/netswap/netswaptab <<TAB
@@ -35,6 +47,28 @@ systemctl enable netswap.service >/share/enable.log 2>&1 || die "systemctl enabl
 # host driver wants this empty.
 systemd-analyze verify /lib/systemd/system/netswap.service >/share/verify.log 2>&1 ||
 	echo "systemd-analyze verify exited $?" >>/share/verify.log
+
+# Keep /tmp as the host has it (see above).
+mkdir -p /etc/tmpfiles.d
+echo 'd /tmp 1777 root root -' >/etc/tmpfiles.d/tmp.conf
+systemctl mask tmp.mount >>/share/enable.log 2>&1 || die "systemctl mask tmp.mount failed"
+
+# nstest.service failed (script missing or unreadable, killed, timed out):
+# the reason and an rc for boot.sh now, not at the guest's timeout.
+mkdir -p /usr/local/sbin
+cat >/usr/local/sbin/nstest-failed <<'SH'
+#!/bin/bash
+[ "${SERVICE_RESULT:-success}" != success ] || exit 0
+[ ! -e /share/rc ] || exit 0
+rc=${EXIT_STATUS:-1}
+[[ $rc =~ ^[0-9]+$ ]] && [ "$rc" != 0 ] || rc=1
+echo "nstest.service failed ($SERVICE_RESULT, ${EXIT_CODE:-?} ${EXIT_STATUS:-?}): $(tail -n 1 /share/output.log 2>/dev/null)" >/share/reason
+dmesg >/share/dmesg.txt 2>&1
+echo "$rc" >/share/rc.tmp && mv /share/rc.tmp /share/rc
+sync
+systemctl --no-block poweroff
+SH
+chmod 755 /usr/local/sbin/nstest-failed
 
 u=/etc/systemd/system
 cat >$u/nstest.target <<'UNIT'
@@ -63,7 +97,9 @@ cat >$u/nstest.service <<UNIT
 [Unit]
 Description=netswap test: checks while netswap.service is up
 After=netswap.service network-online.target
-Requires=netswap.service
+# Wants, not Requires: a netswap.service that failed is for the test to
+# report (at once), not a reason for this unit never to run.
+Wants=netswap.service
 
 [Service]
 Type=oneshot
@@ -72,6 +108,7 @@ Environment=NETSWAP_REPO=$repo
 StandardOutput=append:/share/output.log
 StandardError=append:/share/output.log
 ExecStart=/bin/bash $guest/ns-systemd.sh
+ExecStopPost=/usr/local/sbin/nstest-failed
 UNIT
 mkdir -p $u/netswap.service.d
 cat >$u/netswap.service.d/nstest.conf <<'UNIT'

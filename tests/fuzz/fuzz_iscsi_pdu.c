@@ -1,9 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libFuzzer harness: iscsi_parse_bhs() on arbitrary 48-byte headers. */
+/*
+ * libFuzzer harness: iscsi_parse_bhs() on arbitrary 48-byte headers, and
+ * the input as a stream of headers fed to one read's Data-In sequence
+ * check: whatever is accepted continues the read exactly, never past it.
+ */
 #include <stdlib.h>
 #include "iscsi_pdu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void datain_stream(const uint8_t *data, size_t size)
+{
+	struct iscsi_datain_seq s;
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+	const char *why;
+	size_t off;
+
+	iscsi_datain_start(&s, (u32)size * 512);
+	for (off = 0; off + ISCSI_BHS_LEN <= size; off += ISCSI_BHS_LEN) {
+		u32 before = s.received, sn = s.next_sn;
+
+		memcpy(bhs, data + off, ISCSI_BHS_LEN);
+		if (iscsi_parse_bhs(bhs, &h) || h.opcode != ISCSI_OP_DATA_IN)
+			continue;
+		why = NULL;
+		if (iscsi_datain_check(&s, &h, &why)) {
+			if (!why || s.received != before || s.next_sn != sn)
+				abort();
+			continue;
+		}
+		if (h.buffer_offset != before || h.data_sn != sn ||
+		    h.data_len > s.edtl - before)
+			abort();
+		iscsi_datain_accept(&s, &h);
+		if (s.received > s.edtl || s.received < before)
+			abort();
+		if ((h.flags & ISCSI_DATAIN_STATUS) &&
+		    !iscsi_datain_status_check(&s, &h, &why) &&
+		    s.received != s.edtl)
+			abort();
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,5 +63,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!iscsi_login_status_str(h.status_class, h.status_detail))
 			abort();
 	}
+	datain_stream(data, size);
 	return 0;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: sense data (raw and as an iSCSI sense segment),
- * READ CAPACITY(16) and INQUIRY parameter data.
+ * READ CAPACITY(16) and INQUIRY parameter data, and the VPD pages that
+ * identify a LU (0x83, 0x80).
  */
 #include <stdlib.h>
+#include <string.h>
 #include "scsi.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -13,6 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scsi_inquiry_info inq;
 	struct scsi_sense s;
 	enum scsi_disposition d;
+	char id[SCSI_ID_MAX + 1];
+	size_t idlen = size ? data[size - 1] % (SCSI_ID_MAX + 1) : 0;
+	int i;
 	u64 nr;
 	u32 bl;
 
@@ -32,8 +37,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 
 	if (scsi_parse_read_capacity16(data, size, &nr, &bl) == 0 &&
-	    (!nr || bl < 512 || bl > 65536 || (bl & (bl - 1))))
+	    (!nr || bl < 512 || bl > 65536 || (bl & (bl - 1)) ||
+	     nr > ~(u64)0 / bl))
 		abort();
+
+	/* Identity text: NUL-terminated inside idlen, empty when refused. */
+	for (i = 0; i < 2; i++) {
+		int r;
+
+		memset(id, 0x5a, sizeof(id));
+		r = i ? scsi_parse_vpd_serial(data, size, id, idlen) :
+			scsi_parse_vpd_devid(data, size, id, idlen);
+		if (!idlen)
+			continue;
+		if (!memchr(id, '\0', idlen))
+			abort();
+		if (id[idlen] != 0x5a)
+			abort();
+		if (r && id[0])
+			abort();
+		if (!r && !id[0])
+			abort();
+	}
 
 	if (scsi_parse_inquiry(data, size, &inq) == 0 &&
 	    (strlen(inq.vendor) > 8 || strlen(inq.product) > 16))

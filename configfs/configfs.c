@@ -548,28 +548,35 @@ static ssize_t netswap_reserve_kb_show(struct config_item *item, char *page)
 			  netswap_reserve_kb(to_netswap_dev(item)));
 }
 
-static ssize_t netswap_last_error_show(struct config_item *item, char *page)
+/* A text field the state machine writes under state_lock, and a newline. */
+static ssize_t netswap_show_text(struct netswap_dev *nd, char *page,
+				 const char *field, size_t size)
 {
-	struct netswap_dev *nd = to_netswap_dev(item);
 	char buf[NETSWAP_ERR_MAX];
 	unsigned long flags;
 
+	size = min(size, sizeof(buf));
 	spin_lock_irqsave(&nd->state_lock, flags);
-	memcpy(buf, nd->last_error, sizeof(buf));
+	memcpy(buf, field, size);
 	spin_unlock_irqrestore(&nd->state_lock, flags);
+	buf[size - 1] = '\0';
 	return sysfs_emit(page, "%s\n", buf);
+}
+
+static ssize_t netswap_last_error_show(struct config_item *item, char *page)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+
+	return netswap_show_text(nd, page, nd->last_error,
+				 sizeof(nd->last_error));
 }
 
 static ssize_t netswap_storage_id_show(struct config_item *item, char *page)
 {
 	struct netswap_dev *nd = to_netswap_dev(item);
-	char buf[NETSWAP_ID_MAX];
-	unsigned long flags;
 
-	spin_lock_irqsave(&nd->state_lock, flags);
-	memcpy(buf, nd->storage_id, sizeof(buf));
-	spin_unlock_irqrestore(&nd->state_lock, flags);
-	return sysfs_emit(page, "%s\n", buf);
+	return netswap_show_text(nd, page, nd->storage_id,
+				 sizeof(nd->storage_id));
 }
 
 static ssize_t netswap_stats_show(struct config_item *item, char *page)

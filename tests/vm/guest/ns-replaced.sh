@@ -25,29 +25,13 @@ for d in "$dt0" "$dn0"; do
 	swapon -p 5 "$d" || ns_die "swapon $d"
 done
 
-# Only the workload swaps: a memory cgroup holds it to 48 MB, so the
-# shells of this test never have a page on the storage that goes away.
-mkdir -p /sys/fs/cgroup
-mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup ||
-	ns_die "mount cgroup2"
-echo +memory >/sys/fs/cgroup/cgroup.subtree_control || ns_die "memory controller"
-mkdir /sys/fs/cgroup/hog
-echo 48M >/sys/fs/cgroup/hog/memory.max
-(
-	echo "$BASHPID" >/sys/fs/cgroup/hog/cgroup.procs
-	exec "$NS_MEMHOG" -m 160 -p 1000 -r /tmp/hog-pass1
-) >/tmp/memhog.out 2>&1 &
-hog=$!
-
-writes() { awk '$1 == "writes" { print $2 }' "$NS_CFG/$1/stats"; }
-for _ in $(seq 1 600); do
-	[ -e /tmp/hog-pass1 ] && [ "$(writes t0)" -gt 200 ] &&
-		[ "$(writes n0)" -gt 200 ] && break
-	kill -0 "$hog" 2>/dev/null || break
-	nsvm_sleep 0.5
-done
-[ -e /tmp/hog-pass1 ] || ns_die "memhog did not finish a pass: $(cat /tmp/memhog.out)"
+# Only the workload swaps (a memory cgroup of 48 MB): the shells of this
+# test never have a page on the storage that goes away.
+ns_hog_start 160 48 -p 1000
+hog=$ns_hog
+ns_hog_swapping 300 t0 n0
 kill -STOP "$hog"
+writes() { awk '$1 == "writes" { print $2 }' "$NS_CFG/$1/stats"; }
 ns_log "swapping on both: writes t0 $(writes t0), n0 $(writes n0); workload frozen"
 grep -E '^/dev/netswap' /proc/swaps
 : >/share/ready

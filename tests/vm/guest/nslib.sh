@@ -326,3 +326,44 @@ ns_cfs_snapshot() {
 ns_json() {
 	python3 -c 'import json,sys; j = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$1" <<<"$ns_out"
 }
+
+# ns_hog_start MB LIMIT_MB [MEMHOG-ARGS...]: memhog over MB in a memory
+# cgroup held to LIMIT_MB (cgroup2 on /sys/fs/cgroup, mounted if needed),
+# in the background: only its pages go to swap, so the test's own shells
+# never wait for (or lose) a page on a target the test takes away. Sets
+# ns_hog (its PID); output in /tmp/memhog.out, /tmp/hog-pass1 once it has
+# written every page.
+ns_hog_start() {
+	local mb=$1 limit=$2
+	shift 2
+	mkdir -p /sys/fs/cgroup
+	mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup ||
+		ns_die "mount cgroup2"
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control || ns_die "memory controller"
+	mkdir -p /sys/fs/cgroup/hog
+	echo "${limit}M" >/sys/fs/cgroup/hog/memory.max || ns_die "memory.max"
+	(
+		echo "$BASHPID" >/sys/fs/cgroup/hog/cgroup.procs
+		exec "$NS_MEMHOG" -m "$mb" -r /tmp/hog-pass1 "$@"
+	) >/tmp/memhog.out 2>&1 &
+	ns_hog=$!
+}
+
+# ns_hog_swapping TIMEOUT_S NAME...: wait (bounded) until memhog wrote
+# every page once and each target NAME completed over 200 writes.
+ns_hog_swapping() {
+	local t=$1 n ok i
+	shift
+	for ((i = 0; i < t * 2; i++)); do
+		ok=1
+		[ -e /tmp/hog-pass1 ] || ok=0
+		for n in "$@"; do
+			[ "$(awk '$1 == "writes" { print $2 }' "$NS_CFG/$n/stats")" -gt 200 ] || ok=0
+		done
+		[ "$ok" = 1 ] && return 0
+		kill -0 "$ns_hog" 2>/dev/null || break
+		nsvm_sleep 0.5
+	done
+	ns_die "memhog is not swapping to $*: $(tail -n 2 /tmp/memhog.out)"
+}
+

@@ -1,0 +1,51 @@
+#!/bin/bash
+# t-18-outages.sh KVER: two outages while a workload swaps to an iSCSI
+# LUN (host tgt) and an NFS file (host ganesha) at equal priority:
+#  1. each server frozen in turn (SIGSTOP: its kernel still ACKs, nothing
+#     answers) for 3 x io_timeout_ms, then continued: timeouts, recovery,
+#     up again, 0 corrupt pages, no I/O error;
+#  2. both servers killed; swapoff of both disks starts while they are
+#     down and waits; the servers come back and swapoff completes with
+#     every page read back; the workload then verifies every page in RAM.
+# guest/ns-outages.sh.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ "${1:-}" = --host-side ]; then
+	vm_wait_file "$NETSWAP_SHARE/freeze" 600 "$NETSWAP_QEMU_PID" ||
+		vm_fail "the guest never started swapping"
+	# One after the other: a single workload blocks on the first frozen
+	# target's page-in and would send the other nothing while it waits.
+	tpid=$("$VM_HERE/tgt.sh" status) || vm_fail "no tgtd"
+	gpid=$("$VM_HERE/ganesha.sh" status) || vm_fail "no ganesha"
+	for pid in "$tpid" "$gpid"; do
+		kill -STOP "$pid"
+		vm_log "$(cat "/proc/$pid/comm") $pid frozen"
+		sleep 9
+		kill -CONT "$pid"
+		vm_log "continued"
+		sleep 4
+	done
+	: >"$NETSWAP_SHARE/thawed"
+	vm_wait_file "$NETSWAP_SHARE/kill" 600 "$NETSWAP_QEMU_PID" ||
+		vm_fail "no kill marker"
+	"$VM_HERE/tgt.sh" kill9 || vm_fail "tgtd kill"
+	"$VM_HERE/ganesha.sh" kill9 || vm_fail "ganesha kill"
+	vm_log "servers killed"
+	: >"$NETSWAP_SHARE/killed"
+	vm_wait_file "$NETSWAP_SHARE/revive" 600 "$NETSWAP_QEMU_PID" ||
+		vm_fail "no revive marker"
+	"$VM_HERE/tgt.sh" restart >/dev/null || vm_fail "tgtd restart"
+	"$VM_HERE/ganesha.sh" restart >/dev/null || vm_fail "ganesha restart"
+	vm_log "servers back"
+	: >"$NETSWAP_SHARE/revived"
+	exit 0
+fi
+
+kver=${1:?usage: $0 KVER}
+vm_need_module "$kver"
+vm_tgt_lun t-18-outages 256
+vm_nfs_file t-18-outages 256
+"$VM_HERE/boot.sh" --name "t-18-outages-$kver" --mem 256 --timeout 900 \
+	--host "$(printf '%q --host-side' "$0")" \
+	"$kver" "$VM_HERE/guest/ns-outages.sh"

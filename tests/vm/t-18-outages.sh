@@ -1,12 +1,14 @@
 #!/bin/bash
-# t-18-outages.sh KVER: two outages while a workload swaps to an iSCSI
-# LUN (host tgt) and an NFS file (host ganesha) at equal priority:
+# t-18-outages.sh KVER: two outages while a workload swaps to four
+# targets at equal priority, two iSCSI LUNs (host tgt) and two NFS files
+# (host ganesha), every recovery of a server's targets running at once:
 #  1. each server frozen in turn (SIGSTOP: its kernel still ACKs, nothing
 #     answers) for 3 x io_timeout_ms, then continued: timeouts, recovery,
 #     up again, 0 corrupt pages, no I/O error;
-#  2. both servers killed; swapoff of both disks starts while they are
-#     down and waits; the servers come back and swapoff completes with
-#     every page read back; the workload then verifies every page in RAM.
+#  2. both servers killed together; swapoff of all four disks starts
+#     while they are down and waits; the servers come back, all four
+#     targets recover and swapoff completes with every page read back;
+#     the workload then verifies every page in RAM.
 # guest/ns-outages.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -44,8 +46,12 @@ fi
 
 kver=${1:?usage: $0 KVER}
 vm_need_module "$kver"
-vm_tgt_lun t-18-outages 256
+NETSWAP_TGT_LUNS=2 vm_tgt_lun t-18-outages 256
 vm_nfs_file t-18-outages 256
+NETSWAP_NFS_FILE2=t-18-outages-2.img
+f2=$("$VM_HERE/ganesha.sh" file "$NETSWAP_NFS_FILE2" 256) || vm_fail "second NFS file"
+vm_on_exit "$(printf 'rm -f %q' "$f2")"
+export NETSWAP_NFS_FILE2
 "$VM_HERE/boot.sh" --name "t-18-outages-$kver" --mem 256 --timeout 900 \
 	--host "$(printf '%q --host-side' "$0")" \
 	"$kver" "$VM_HERE/guest/ns-outages.sh"

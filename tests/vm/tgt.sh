@@ -25,6 +25,8 @@
 # therefore sets both keys to CRC32C on the target, which tgt stores as
 # "None or CRC32C" and answers with the initiator's first acceptable choice.
 # NETSWAP_TGT_DIGEST=none keeps tgt's default (None only).
+# NETSWAP_TGT_LUNS=N (1-8) adds LUNs 2..N on LUNFILE.2 ... LUNFILE.N, of
+# the same size (kept for restart).
 # Identity: tgt derives a LU's serial number and device identifiers from
 # the target and LUN numbers, so a new backing file at the same place is
 # the same device to an initiator. NETSWAP_TGT_SCSI_ID=HEX (up to 16 hex
@@ -115,12 +117,9 @@ do_kill9() {
 	rm -f "$pidfile"
 }
 
-do_setup() {
-	local iqn=$1 file=$2 size=$3 user=${4:-} secret=${5:-}
-	{ [[ $size =~ ^[0-9]+$ ]] && [ "$size" -gt 0 ]; } || die "bad SIZE_MB '$size'"
-	[ -z "$user" ] || [ -n "$secret" ] || die "CHAP user without secret"
-	tgt_pid >/dev/null || die "tgtd not running"
-	mkdir -p "$(dirname "$file")"
+# lun_file FILE SIZE_MB: create a LUN's backing file, or grow it.
+lun_file() {
+	local file=$1 size=$2
 	if [ ! -e "$file" ]; then
 		if [ "${NETSWAP_TGT_PREALLOC:-0}" = 1 ]; then
 			fallocate -l "${size}M" "$file"
@@ -130,8 +129,22 @@ do_setup() {
 	elif [ "$(stat -c %s "$file")" -lt $((size * 1048576)) ]; then
 		truncate -s "${size}M" "$file" # grow only, contents kept
 	fi
+}
+
+do_setup() {
+	local iqn=$1 file=$2 size=$3 user=${4:-} secret=${5:-} l
+	{ [[ $size =~ ^[0-9]+$ ]] && [ "$size" -gt 0 ]; } || die "bad SIZE_MB '$size'"
+	[ -z "$user" ] || [ -n "$secret" ] || die "CHAP user without secret"
+	[[ $luns =~ ^[1-8]$ ]] || die "bad NETSWAP_TGT_LUNS '$luns' (1-8)"
+	tgt_pid >/dev/null || die "tgtd not running"
+	mkdir -p "$(dirname "$file")"
+	lun_file "$file" "$size"
 	adm --op new --mode target --tid 1 -T "$iqn"
 	adm --op new --mode logicalunit --tid 1 --lun 1 -b "$file"
+	for ((l = 2; l <= luns; l++)); do
+		lun_file "$file.$l" "$size"
+		adm --op new --mode logicalunit --tid 1 --lun "$l" -b "$file.$l"
+	done
 	if [ -n "$lu_id" ]; then
 		[[ $lu_id =~ ^[0-9a-f]{1,16}$ ]] || die "bad NETSWAP_TGT_SCSI_ID '$lu_id'"
 		adm --op update --mode logicalunit --tid 1 --lun 1 \
@@ -147,10 +160,11 @@ do_setup() {
 		adm --op bind --mode account --tid 1 --user "$user"
 	fi
 	# Save for restart (0600: holds the CHAP secret).
-	(umask 077 && declare -p iqn file size user secret lu_id >"$conf")
+	(umask 077 && declare -p iqn file size user secret lu_id luns >"$conf")
 }
 
 lu_id=${NETSWAP_TGT_SCSI_ID:-}
+luns=${NETSWAP_TGT_LUNS:-1}
 case ${1:-} in
 start) do_start ;;
 stop) do_stop ;;
@@ -166,6 +180,7 @@ restart)
 	# shellcheck disable=SC1090
 	. "$conf"
 	lu_id=${NETSWAP_TGT_SCSI_ID:-${lu_id:-}}
+	luns=${luns:-1}
 	# shellcheck disable=SC2154  # set by $conf
 	do_setup "$iqn" "$file" "$size" "$user" "$secret"
 	;;

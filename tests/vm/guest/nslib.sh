@@ -350,7 +350,7 @@ ns_hog_start() {
 }
 
 # ns_hog_swapping TIMEOUT_S NAME...: wait (bounded) until memhog wrote
-# every page once and each target NAME completed over 200 writes.
+# every page once and each target NAME completed over 50 writes.
 ns_hog_swapping() {
 	local t=$1 n ok i
 	shift
@@ -358,7 +358,7 @@ ns_hog_swapping() {
 		ok=1
 		[ -e /tmp/hog-pass1 ] || ok=0
 		for n in "$@"; do
-			[ "$(awk '$1 == "writes" { print $2 }' "$NS_CFG/$n/stats")" -gt 200 ] || ok=0
+			[ "$(awk '$1 == "writes" { print $2 }' "$NS_CFG/$n/stats")" -gt 50 ] || ok=0
 		done
 		[ "$ok" = 1 ] && return 0
 		kill -0 "$ns_hog" 2>/dev/null || break

@@ -19,6 +19,11 @@
 #   --initrd FILE  boot this initramfs instead of the harness's own (the
 #                  early-boot tests: dracut's or mkinitramfs' image, with
 #                  root= and init=guest/early-root.sh in --append)
+#   --monitor      QEMU's human monitor on the unix socket
+#                  build/vm/NAME/monitor.sock (instead of none), exported to
+#                  the --host command as NETSWAP_QEMU_MONITOR: lib.sh's
+#                  vm_link off|on cuts and restores the guest's link (netdev
+#                  net0) from outside the guest
 #
 # Run dir build/vm/NAME: console.log (ttyS0), qemu.log, share/ (the guest's
 # /share: rc, dmesg.txt, output.log = the script's stdout+stderr, and any
@@ -38,7 +43,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-mem=512 smp=2 timeout=600 name="" host_cmd="" append="" initrd_file="" interactive=0
+mem=512 smp=2 timeout=600 name="" host_cmd="" append="" initrd_file="" interactive=0 monitor=0
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -50,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--initrd) initrd_file=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
+	--monitor) monitor=1; shift ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	-*) echo "boot.sh: unknown option $1" >&2; usage ;;
@@ -110,10 +116,19 @@ cmdline="console=ttyS0 loglevel=5 panic=1 mitigations=off"
 cmdline+=" nsvm.init=$here/guest-init.sh nsvm.test=$script"
 cmdline+=" ${NETSWAP_VM_APPEND:-} $append"
 
+# QEMU's monitor: none, or (--monitor) a unix socket for the --host command.
+monitor_arg=none
+if [ "$monitor" = 1 ]; then
+	# sun_path holds 107 characters.
+	[ ${#run_dir} -le 90 ] || { echo "REASON: --monitor: run dir path too long for a unix socket: $run_dir" >&2; exit 2; }
+	monitor_arg=unix:$run_dir/monitor.sock,server,nowait
+	export NETSWAP_QEMU_MONITOR=$run_dir/monitor.sock
+fi
+
 # shellcheck disable=SC2054  # commas are QEMU option syntax
 qemu=(qemu-system-x86_64
 	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
-	-nodefaults -nographic -no-reboot -monitor none
+	-nodefaults -nographic -no-reboot -monitor "$monitor_arg"
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot

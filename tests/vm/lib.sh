@@ -45,18 +45,19 @@ vm_need_module() {
 }
 
 # vm_tgt_lun NAME SIZE_MB [CHAP_USER CHAP_SECRET]: (re)start the host tgtd
-# with one fresh LUN for test NAME; exports NETSWAP_TGT_IQN for the guest.
-# tgtd is stopped when the driver exits.
+# with one fresh LUN for test NAME (NETSWAP_TGT_LUNS=N: LUNs 1..N, each
+# SIZE_MB); exports NETSWAP_TGT_IQN for the guest. tgtd is stopped and the
+# LUN files removed when the driver exits.
 vm_tgt_lun() {
 	local name=$1 mb=$2
 	export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:${name,,}
 	export NETSWAP_TGT_LUN_BYTES=$((mb * 1024 * 1024))
 	VM_LUN=$VM_DIR/luns/$name.img
 	mkdir -p "$VM_DIR/luns"
-	rm -f "$VM_LUN"
+	rm -f "$VM_LUN" "$VM_LUN".[0-9]
 	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1 || true
 	"$VM_HERE/tgt.sh" start >/dev/null || vm_fail "tgtd did not start"
-	trap '"$VM_HERE/tgt.sh" stop >/dev/null 2>&1; rm -f "$VM_LUN"' EXIT
+	trap '"$VM_HERE/tgt.sh" stop >/dev/null 2>&1; rm -f "$VM_LUN" "$VM_LUN".[0-9]' EXIT
 	"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$VM_LUN" "$mb" "${@:3}" >/dev/null ||
 		vm_fail "tgt setup failed"
 }
@@ -121,4 +122,65 @@ vm_demo_clean() {
 	for port in 3300 2100 2101; do
 		[ -z "$(ss -Hltn "sport = :$port")" ] || vm_fail "something still listens on port $port"
 	done
+}
+
+# ---- QEMU monitor (boot.sh --monitor) ----
+
+# vm_monitor CMD...: send one human-monitor command to the guest's QEMU
+# (NETSWAP_QEMU_MONITOR, a unix socket) and print its reply without the
+# banner, the echoed command and the prompts. Bounded: 10 s. Returns 1 if
+# the monitor cannot be reached or did not answer.
+vm_monitor() {
+	local sock=${NETSWAP_QEMU_MONITOR:-}
+	if [ -z "$sock" ] || [ ! -S "$sock" ]; then
+		echo "vm_monitor: no QEMU monitor socket (boot.sh --monitor)" >&2
+		return 1
+	fi
+	timeout 15 python3 - "$sock" "$*" <<'PY'
+import re, socket, sys, time
+path, cmd = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(path)
+end = time.monotonic() + 10
+buf = b""
+def until_prompt():
+    global buf
+    while b"(qemu) " not in buf:
+        if time.monotonic() > end:
+            sys.exit("vm_monitor: no prompt from the QEMU monitor")
+        d = s.recv(4096)
+        if not d:
+            sys.exit("vm_monitor: the QEMU monitor closed the connection")
+        buf += d
+    out, _, buf = buf.partition(b"(qemu) ")
+    return out
+until_prompt()                      # banner
+s.sendall(cmd.encode() + b"\n")
+out = until_prompt().decode(errors="replace")
+s.close()
+# The monitor echoes what was typed, redrawing the line as it goes, up to
+# the first newline: the reply is what follows it.
+out = out.replace("\r", "").partition("\n")[2]
+out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\x1b.", "", out)
+print("\n".join(l for l in out.split("\n") if l.strip()))
+PY
+}
+
+# vm_link off|on: cut or restore the guest's network link (netdev net0)
+# from outside the guest. QEMU drops every packet in both directions
+# while the link is off: no RST or FIN reaches either side, and QEMU's user
+# network keeps its own connections to the host's servers open. QEMU also
+# tells the guest's virtio NIC that the carrier is off (the guest logs
+# nothing about it). Returns 1 with QEMU's reply on stderr if QEMU answers
+# anything but an empty line (set_link prints nothing on success; QEMU
+# has no query for a link's state).
+vm_link() {
+	local want=${1:-} out
+	case $want in on | off) ;; *) echo "vm_link: on or off, not '$want'" >&2; return 1 ;; esac
+	out=$(vm_monitor set_link net0 "$want") || return 1
+	if [ -n "$out" ]; then
+		echo "vm_link $want: QEMU said: $out" >&2
+		return 1
+	fi
 }

@@ -8,7 +8,11 @@
 #  2. both servers killed together; swapoff of all four disks starts
 #     while they are down and waits; the servers come back, all four
 #     targets recover and swapoff completes with every page read back;
-#     the workload then verifies every page in RAM.
+#     the workload then verifies every page in RAM;
+#  3. recovery_timeout_s 4 set with swap on, both servers killed again:
+#     every target fails after it, reads fail, the workload's page-in ends
+#     in SIGBUS (never wrong data), swapoff works; the servers return and
+#     the targets go back to up by themselves and take swap again.
 # guest/ns-outages.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,6 +45,16 @@ if [ "${1:-}" = --host-side ]; then
 	"$VM_HERE/ganesha.sh" restart >/dev/null || vm_fail "ganesha restart"
 	vm_log "servers back"
 	: >"$NETSWAP_SHARE/revived"
+	vm_wait_file "$NETSWAP_SHARE/kill2" 600 "$NETSWAP_QEMU_PID" ||
+		vm_fail "no second kill marker"
+	"$VM_HERE/tgt.sh" kill9 || vm_fail "tgtd kill 2"
+	"$VM_HERE/ganesha.sh" kill9 || vm_fail "ganesha kill 2"
+	: >"$NETSWAP_SHARE/killed2"
+	vm_wait_file "$NETSWAP_SHARE/revive2" 600 "$NETSWAP_QEMU_PID" ||
+		vm_fail "no second revive marker"
+	"$VM_HERE/tgt.sh" restart >/dev/null || vm_fail "tgtd restart 2"
+	"$VM_HERE/ganesha.sh" restart >/dev/null || vm_fail "ganesha restart 2"
+	: >"$NETSWAP_SHARE/revived2"
 	exit 0
 fi
 

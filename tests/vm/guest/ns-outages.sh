@@ -140,6 +140,62 @@ else
 	ns_ok "every page verified across the freeze and the swapoff: 0 corrupt"
 fi
 
+# ---- 3. recovery_timeout_s with swap on ----
+# Settable while enabled. Once the servers are gone that long, I/O fails:
+# the workload's page-ins end in SIGBUS (never wrong data), the kernel
+# carries on; when the servers are back the targets return to up by
+# themselves and take swap again.
+for d in "${devs[@]}"; do
+	swapon -p 5 "$d" || ns_fail "swapon $d again"
+done
+rm -f /tmp/hog-pass1
+echo 40M >/sys/fs/cgroup/hog/memory.max
+ns_hog_start 120 40 -p 1000
+ns_hog_swapping 300 "${targets[@]}"
+kill -STOP "$ns_hog"
+for n in "${targets[@]}"; do
+	ns_set "$n" recovery_timeout_s 4
+done
+: >/share/kill2
+nsvm_wait_file /share/killed2 120 || ns_die "the host did not kill the servers again"
+all_state failed 90 || ns_fail "not all failed after recovery_timeout_s: $(states)"
+for n in "${targets[@]}"; do
+	case $(ns_get "$n" last_error) in
+	*"no connection for 4 s (recovery_timeout_s)"*) ;;
+	*) ns_fail "$n last_error: $(ns_get "$n" last_error)" ;;
+	esac
+done
+for d in "${devs[@]}"; do
+	if dd if="$d" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null; then
+		ns_fail "a read of $d succeeded while failed"
+	fi
+done
+echo max >/sys/fs/cgroup/hog/memory.max
+kill -CONT "$ns_hog"
+wait_gone "$ns_hog" 60 || { kill -KILL "$ns_hog"; ns_fail "the workload ran on with its swap failed"; }
+wait "$ns_hog"
+rc=$?
+grep -q 'corrupt after pass' /tmp/memhog.out && ns_fail "memhog saw a corrupt page"
+if [ "$rc" -eq $((128 + 7)) ]; then
+	ns_ok "failed swap: the workload's page-in ended in SIGBUS"
+else
+	ns_fail "memhog ended with status $rc, not SIGBUS"
+fi
+for d in "${devs[@]}"; do
+	swapoff "$d" || ns_fail "swapoff $d of a failed target"
+done
+: >/share/revive2
+nsvm_wait_file /share/revived2 120 || ns_die "the host did not restart the servers"
+all_state up 90 || ns_fail "not all up again after the servers returned: $(states)"
+for ((k = 0; k < ${#devs[@]}; k++)); do
+	ns_pattern_check "${devs[$k]}" 2
+done
+for d in "${devs[@]}"; do
+	mkswap "$d" >/dev/null || ns_fail "mkswap $d after the return"
+	swapon -p 5 "$d" || ns_fail "swapon $d after the return"
+	swapoff "$d" || ns_fail "swapoff $d after the return"
+done
+
 for n in "${targets[@]}"; do
 	ns_teardown "$n"
 done

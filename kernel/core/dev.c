@@ -144,7 +144,7 @@ int netswap_check_storage_id(struct netswap_dev *nd, const char *id)
 	snprintf(msg, sizeof(msg),
 		 "other storage after reconnect: was %s, now %s (no I/O sent to it; disable and enable to use it)",
 		 was[0] ? was : "(no identifier)", id[0] ? id : "(no identifier)");
-	nd_err(nd, "%s\n", msg);
+	/* netswap_give_up() logs it, once. */
 	netswap_fatal(nd, -ENODEV, msg);
 	return -ENODEV;
 }

@@ -24,6 +24,12 @@
 #                  the --host command as NETSWAP_QEMU_MONITOR: lib.sh's
 #                  vm_link off|on cuts and restores the guest's link (netdev
 #                  net0) from outside the guest
+#   --ipv6         IPv6 on QEMU's user network as well: prefix
+#                  fd6e:7377:1::/64 (router advertisements), the host is
+#                  fd6e:7377:1::2 and QEMU connects the guest's connections
+#                  to it to the host's [::1]:PORT; exported to the guest as
+#                  NETSWAP_HOST_IP6 (NETSWAP_GUEST_IP6 fd6e:7377:1::15 is
+#                  for the guest to configure: nsvm_ipv6 in guest-lib.sh)
 #
 # Run dir build/vm/NAME: console.log (ttyS0), qemu.log, share/ (the guest's
 # /share: rc, dmesg.txt, output.log = the script's stdout+stderr, and any
@@ -43,7 +49,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-mem=512 smp=2 timeout=600 name="" host_cmd="" append="" initrd_file="" interactive=0 monitor=0
+mem=512 smp=2 timeout=600 name="" host_cmd="" append="" initrd_file="" interactive=0 monitor=0 ipv6=off
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -56,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--initrd) initrd_file=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	--monitor) monitor=1; shift ;;
+	--ipv6) ipv6=on; shift ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	-*) echo "boot.sh: unknown option $1" >&2; usage ;;
@@ -97,6 +104,12 @@ export NETSWAP_REPO=$repo NETSWAP_KVER=$kver
 export NETSWAP_KO_DIR=${NETSWAP_KO_DIR:-$repo/build/$kver}
 export NETSWAP_KO=${NETSWAP_KO:-$NETSWAP_KO_DIR/netswap.ko}
 export NETSWAP_HOST_IP=10.0.2.2 NETSWAP_GUEST_IP=10.0.2.15
+netdev=user,id=net0,ipv6=off
+unset NETSWAP_HOST_IP6 NETSWAP_GUEST_IP6
+if [ "$ipv6" = on ]; then
+	export NETSWAP_HOST_IP6=fd6e:7377:1::2 NETSWAP_GUEST_IP6=fd6e:7377:1::15
+	netdev=user,id=net0,ipv6=on,ipv6-net=fd6e:7377:1::/64,ipv6-host=$NETSWAP_HOST_IP6
+fi
 export NETSWAP_TGT_PORT=${NETSWAP_TGT_PORT:-3260}
 export NETSWAP_VM_TEST=$script NETSWAP_VM_NAME=$name
 # Environment for the guest: every NETSWAP_* (with the guest's view of the
@@ -134,7 +147,7 @@ qemu=(qemu-system-x86_64
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
 	-fsdev "local,id=share,path=$share,security_model=none,multidevs=remap"
 	-device virtio-9p-pci,fsdev=share,mount_tag=share
-	-netdev user,id=net0,ipv6=off
+	-netdev "$netdev"
 	-device virtio-net-pci,netdev=net0)
 if [ "$interactive" = 1 ]; then
 	qemu+=(-chardev "stdio,id=con,signal=off,logfile=$console" -serial chardev:con)

@@ -1,7 +1,9 @@
 #!/bin/bash
 # ganesha.sh: host-side nfs-ganesha (VFS backend, NFSv3 over TCP only) for
-# VM tests, managed by PID. Listens on 127.0.0.1 only; guests reach it as
-# 10.0.2.2:PORT. State in build/vm/ganesha-PORT/ (NETSWAP_NFS_STATE):
+# VM tests, managed by PID. Listens on 127.0.0.1 only (NETSWAP_NFS_ADDR=::1:
+# on ::1 only); guests reach it as 10.0.2.2:PORT (IPv6: boot.sh --ipv6,
+# [fd6e:7377:1::2]:PORT). State in build/vm/ganesha-PORT/ (NETSWAP_NFS_STATE; base dir
+# NETSWAP_VM_STATE_DIR, build/vm/wN in run.sh's worker N):
 # ganesha.conf, ganesha.pid, ganesha.log (ganesha's own log), out.log
 # (stdout/stderr), settings (export dir, ports, clients), recovery/ and,
 # by default, the export directory export/.
@@ -19,7 +21,9 @@
 #   ganesha.sh status         print the pid if running, exit 1 if not
 #   ganesha.sh ensure         start if not running; if running with another
 #                             config than start would write now (other export
-#                             dir, clients, grace, mount port), stop + start
+#                             dir, clients, grace, mount port, address), or no
+#                             longer in the portmapper (another instance
+#                             started since), stop + start
 #   ganesha.sh env            print "export NETSWAP_NFS_PORT=.. NETSWAP_MNT_PORT=..
 #                             NETSWAP_NFS_EXPORT=.." lines for eval
 #   ganesha.sh file NAME MB   NAME (relative to the export dir) fully
@@ -49,6 +53,8 @@
 #                           refuses MOUNT". ganesha also answers MNT3ERR_ACCES
 #                           for a path that is not exported (never NOENT).
 #   NETSWAP_NFS_GRACE       grace period in seconds (default 0 = Graceless).
+#   NETSWAP_NFS_ADDR        127.0.0.1 (default) or ::1: Bind_addr and the
+#                           address probed (rpcbind stays on 127.0.0.1:111)
 #   NETSWAP_NFS_STATE       state dir (default build/vm/ganesha-PORT)
 #
 # Bind_addr caveat (ganesha 4.3): it resolves Bind_addr with AF_INET6 +
@@ -93,8 +99,15 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 port=${NETSWAP_NFS_PORT:-2049}
-state=${NETSWAP_NFS_STATE:-$repo/build/vm/ganesha-$port}
-rpcb_state=$repo/build/vm/rpcbind
+addr=${NETSWAP_NFS_ADDR:-127.0.0.1}
+case $addr in
+127.0.0.1) uaddr=$addr netid=tcp hp=$addr ;;
+::1) uaddr=$addr netid=tcp6 hp=[$addr] ;;
+*) echo "ganesha.sh: NETSWAP_NFS_ADDR is 127.0.0.1 or ::1, not '$addr'" >&2; exit 1 ;;
+esac
+state_dir=${NETSWAP_VM_STATE_DIR:-$repo/build/vm}
+state=${NETSWAP_NFS_STATE:-$state_dir/ganesha-$port}
+rpcb_state=$state_dir/rpcbind
 pidfile=$state/ganesha.pid
 conf=$state/ganesha.conf
 settings=$state/settings
@@ -167,22 +180,34 @@ wait_gone() { # pid tenths
 	return 1
 }
 
-# RPC NULL call to PROG version 3 at 127.0.0.1:PORT over TCP, without the
-# portmapper (universal address h1.h2.h3.h4.p1.p2).
+# RPC NULL call to PROG version 3 at ADDR:PORT over TCP, without the
+# portmapper (universal address ADDR.p1.p2).
 rpc_ping() { # port prog
-	timeout 5 rpcinfo -a "127.0.0.1.$(($1 >> 8)).$(($1 & 255))" -T tcp "$2" 3 >/dev/null 2>&1
+	timeout 5 rpcinfo -a "$uaddr.$(($1 >> 8)).$(($1 & 255))" -T "$netid" "$2" 3 >/dev/null 2>&1
 }
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+listening() { (exec 3<>"/dev/tcp/$addr/$1") 2>/dev/null; }
 
-# loopback_only PORT...: every TCP listener on these ports is on 127.0.0.1.
+# loopback_only PORT...: every TCP listener on these ports is on ADDR.
 loopback_only() {
 	local p a
 	for p in "$@"; do
 		while read -r _ _ _ a _; do
-			case $a in 127.0.0.1:* | "[::ffff:127.0.0.1]:"*) ;; *) return 1 ;; esac
+			case $addr:$a in
+			127.0.0.1:127.0.0.1:* | "127.0.0.1:[::ffff:127.0.0.1]:"* | "::1:[::1]:"*) ;;
+			*) return 1 ;;
+			esac
 		done < <(ss -Hltn "sport = :$p")
 	done
+}
+
+# registered: the portmapper maps NFS v3 and MOUNT v3 over TCP to our ports.
+registered() {
+	local map
+	map=$(timeout 5 rpcinfo -p 127.0.0.1 2>/dev/null) || return 1
+	awk -v p="$port" -v m="$mnt_port" '
+		$2 == 3 && $3 == "tcp" && (($1 == 100003 && $4 == p) || ($1 == 100005 && $4 == m)) { n++ }
+		END { exit n != 2 }' <<<"$map"
 }
 
 rpcbind_answers() { timeout 5 rpcinfo -p 127.0.0.1 >/dev/null 2>&1; }
@@ -236,11 +261,22 @@ do_rpcbind() {
 	die "rpcbind did not answer within 10 s"
 }
 
+# ganeshas_here: PIDs of the ganesha.nfsd processes in this network
+# namespace (run.sh's parallel workers each have one, and an rpcbind).
+ganeshas_here() {
+	local p me found=""
+	me=$(readlink /proc/self/ns/net)
+	for p in $(pgrep -x ganesha.nfsd); do
+		[ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$me" ] && found+=" $p"
+	done
+	[ -n "$found" ] && echo "${found# }"
+}
+
 do_stop_rpcbind() {
 	local pid others
 	pid=$(pid_of "$rpcb_state/rpcbind.pid" rpcbind systemd-socket-activate) ||
 		{ rm -f "$rpcb_state/rpcbind.pid"; return 0; }
-	if others=$(pgrep -x ganesha.nfsd); then
+	if others=$(ganeshas_here); then
 		say "rpcbind $pid kept: ganesha.nfsd still running (${others//$'\n'/ })"
 		return 0
 	fi
@@ -271,7 +307,7 @@ write_conf() { # [file]
 	cat >"$out" <<-EOF
 		# Generated by tests/vm/ganesha.sh start; restart reuses it as is.
 		NFS_CORE_PARAM {
-		    Bind_addr = 127.0.0.1;
+		    Bind_addr = $addr;
 		    NFS_Port = $port;
 		    MNT_Port = $mnt_port;
 		    Protocols = 3;
@@ -310,7 +346,7 @@ do_start() { # [keep-conf]
 		die "ganesha already running on $port (pid $pid)"
 	fi
 	for p in "$port" "$mnt_port"; do
-		listening "$p" && die "something already listens on 127.0.0.1:$p"
+		listening "$p" && die "something already listens on $hp:$p"
 	done
 	if [ "${1:-}" = keep-conf ]; then
 		[ -f "$conf" ] || die "no $conf to restart with"
@@ -330,9 +366,9 @@ do_start() { # [keep-conf]
 		if rpc_ping "$port" 100003 && rpc_ping "$mnt_port" 100005; then
 			loopback_only "$port" "$mnt_port" || {
 				kill -KILL "$pid" 2>/dev/null || true
-				die "ganesha listens beyond 127.0.0.1 (ss -ltn); killed"
+				die "ganesha listens beyond $addr (ss -ltn); killed"
 			}
-			say "ganesha pid $pid on 127.0.0.1:$port (mount $mnt_port), export $export_dir"
+			say "ganesha pid $pid on $hp:$port (mount $mnt_port), export $export_dir"
 			return 0
 		fi
 		sleep 0.2
@@ -414,12 +450,16 @@ ensure)
 	load_settings fresh
 	if ganesha_pid >/dev/null; then
 		write_conf "$conf.want"
-		if cmp -s "$conf.want" "$conf"; then
+		if ! cmp -s "$conf.want" "$conf"; then
+			say "running with another config: restarting"
+		elif [ "$addr" = 127.0.0.1 ] && ! registered; then
+			# Another instance started since and took the entries.
+			say "not registered with the portmapper any more: restarting"
+		else
 			rm -f "$conf.want"
 			exit 0
 		fi
 		rm -f "$conf.want"
-		say "running with another config: restarting"
 		do_stop
 	fi
 	do_start

@@ -40,6 +40,21 @@ nsvm_wait_file() {
 	return 1
 }
 
+# nsvm_ipv6 PORT: give eth0 NETSWAP_GUEST_IP6/64 (boot.sh --ipv6) and wait
+# (bounded, 20 s) until a TCP connection to [NETSWAP_HOST_IP6]:PORT opens
+# (the guest has no ping). Returns 1 if it never does.
+nsvm_ipv6() {
+	local i end=$((SECONDS + 20))
+	[ -n "${NETSWAP_GUEST_IP6:-}" ] || return 1
+	echo 0 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6 || return 1
+	ip -6 addr replace "$NETSWAP_GUEST_IP6/64" dev eth0 nodad || return 1
+	for ((i = 0; i < 200 && SECONDS <= end; i++)); do
+		(exec 3<>"/dev/tcp/$NETSWAP_HOST_IP6/$1") 2>/dev/null && return 0
+		nsvm_sleep 0.1
+	done
+	return 1
+}
+
 # nsvm_iscsid_start: start open-iscsi's iscsid (daemon) once.
 nsvm_iscsid_start() {
 	[ -s /run/iscsid.pid ] && kill -0 "$(cat /run/iscsid.pid)" 2>/dev/null && return 0

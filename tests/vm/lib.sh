@@ -52,7 +52,10 @@ vm_tgt_lun() {
 	local name=$1 mb=$2
 	export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:${name,,}
 	export NETSWAP_TGT_LUN_BYTES=$((mb * 1024 * 1024))
-	VM_LUN=$VM_DIR/luns/$name.img
+	# The driver's PID in the name: the same test on another kernel, run
+	# at the same time by another run.sh worker, has its own files (its
+	# exit removes them, and a tgtd restart recreates a missing one blank).
+	VM_LUN=$VM_DIR/luns/$name.$$.img
 	mkdir -p "$VM_DIR/luns"
 	rm -f "$VM_LUN" "$VM_LUN".[0-9]
 	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1 || true

@@ -5,6 +5,7 @@
 # on an iSCSI LUN (host tgt) and an NFS file (host ganesha) at equal
 # priority. 0 corrupt pages, no OOM kill, every process exits 0
 # (guest/ns-seeds.sh).
+# vm-time: 1100
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

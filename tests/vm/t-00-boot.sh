@@ -10,6 +10,7 @@
 # (boot.sh --host "$0 --host-side ...") and as the host-side hook that
 # boot.sh runs while the guest is up, with NETSWAP_SHARE and
 # NETSWAP_QEMU_PID exported.
+# vm-time: 40
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

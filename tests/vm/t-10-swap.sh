@@ -5,6 +5,7 @@
 # long run is s-10-swap-long in make stress):
 # zero corrupt pages, no OOM kill, a clean kernel log; then swapoff,
 # enable=0, rmdir, rmmod.
+# vm-time: 80
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

@@ -3,6 +3,7 @@
 # is killed with SIGKILL and restarted twice, a few seconds apart. The
 # workload completes with zero corrupt pages and the target goes
 # up -> recovering -> up each time, with no userspace involved.
+# vm-time: 150
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -2,6 +2,7 @@
 # t-12-chap-digest.sh KVER: CHAP (wrong secret refused with a clear
 # last_error, right one logs in) and CRC32C header + data digests against
 # the host's tgt (guest/ns-chap-digest.sh).
+# vm-time: 60
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

@@ -3,6 +3,7 @@
 # enables (missing settings, nothing listening, unknown target, missing
 # LUN) that stay retryable, and refusals while in use; the target works
 # afterwards (guest/ns-badinput.sh).
+# vm-time: 180
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

@@ -2,6 +2,7 @@
 # t-14-lio.sh KVER: netswap against LIO (targetcli) inside the guest:
 # login plain and with CRC32C digests, O_DIRECT pattern written and read
 # back (guest/ns-lio.sh).
+# vm-time: 60
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

@@ -3,6 +3,7 @@
 # detected by NOP-Out pings and recovered without losing the held I/O;
 # with recovery_timeout_s set, a dead target fails I/O after that long
 # and the target returns to up when tgtd comes back (guest/ns-failover.sh).
+# vm-time: 90
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -13,6 +13,7 @@
 # reconnects), I/O before and after, and exactly one TCP socket to each
 # target after the flapping (an old connection closed gracefully lingers
 # as an orphan retransmitting into the cut link).
+# vm-time: 140
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -10,6 +10,7 @@
 # returning the blank storage's zeros. Then the operator re-enables both
 # on the new storage and the servers restart once more: that enable
 # started clean, so the outage is recovered (up again, data intact).
+# vm-time: 80
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -14,6 +14,7 @@
 #     in SIGBUS (never wrong data), swapoff works; the servers return and
 #     the targets go back to up by themselves and take swap again.
 # guest/ns-outages.sh.
+# vm-time: 200
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,7 @@
 # /dev/netswapN has the file's size; mkswap + swapon; a workload of twice
 # the guest's RAM writes and verifies every page: zero corrupt pages, no
 # OOM kill, a clean kernel log; then swapoff, enable=0, rmdir, rmmod.
+# vm-time: 160
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

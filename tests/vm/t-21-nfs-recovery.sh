@@ -4,6 +4,7 @@
 # completes with zero corrupt pages; the target goes up -> recovering -> up
 # each time, reconnecting with the file handle it resolved at enable and
 # sending the outstanding calls again with their XIDs.
+# vm-time: 220
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

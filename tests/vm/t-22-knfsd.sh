@@ -3,6 +3,7 @@
 # NFS server, running in the same guest on 127.0.0.1 (guest/ns-knfsd.sh):
 # an O_DIRECT pattern written and read back. Interoperability only: a
 # server in the swapping guest competes for its memory.
+# vm-time: 60
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

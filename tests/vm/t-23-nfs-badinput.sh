@@ -5,6 +5,7 @@
 # where nothing listens fails with one line in last_error and stays
 # re-enableable; a file removed on the server fails the target with a
 # stale handle (guest/ns-nfs-badinput.sh).
+# vm-time: 100
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -13,6 +13,7 @@
 #   switches (see fakenfs.py --help); the checks expect the default set.
 # Output: build/vm/t-24-nfs-quirks-KVER/share/{output.log,fakenfs.log,fakenfs.out,
 # fakenfs-stats.txt,dmesg.txt}.
+# vm-time: 60
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

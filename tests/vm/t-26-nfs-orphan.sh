@@ -4,6 +4,7 @@
 # never lands after a newer one (guest/ns-nfs-orphan.sh, fakenfs.py
 # --stall-after in the guest). Output: build/vm/t-26-nfs-orphan-KVER/share/
 # {output.log,fakenfs.log,fakenfs-stats.txt,ss.txt,dmesg.txt}.
+# vm-time: 50
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

@@ -3,6 +3,7 @@
 # add, up --format, status (table and JSON), monitor across a tgtd restart,
 # reserve --apply, down, rm, apply twice (idempotent) and apply --prune,
 # against the host's tgt and ganesha.
+# vm-time: 90
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -8,6 +8,7 @@
 # and message and changes nothing. swapctl's checks do not depend on the
 # kernel, and t-30 covers its netlink use on every kernel:
 # vm-kernels: newest
+# vm-time: 270
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

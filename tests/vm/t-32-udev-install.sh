@@ -4,6 +4,7 @@
 # for every enabled target, swap on by itself for a netswaptab "auto"
 # target, the hotplug helper's refusal in the kernel log, the systemd unit
 # checked by systemd-analyze, and `make uninstall` removing every file.
+# vm-time: 190
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -12,6 +12,7 @@
 # the bad entries cost only themselves with their reasons in the kernel
 # log, and that both disks still answer I/O.
 # vm-kernels: newest
+# vm-time: 250
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

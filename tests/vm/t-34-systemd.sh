@@ -9,6 +9,7 @@
 # "netswap.service stopped; netswap swaps left: 0" comes before "network
 # going down".
 # vm-kernels: newest
+# vm-time: 120
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

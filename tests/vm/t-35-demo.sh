@@ -6,6 +6,7 @@
 # the traffic from swapctl watch. Afterwards nothing the demo started runs
 # and its temporary directory is gone.
 # vm-kernels: newest
+# vm-time: 135
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -5,6 +5,7 @@
 # cleans up. Then make demo interrupted with Ctrl-C once the workload runs:
 # it says so and cleans up the same way.
 # vm-kernels: newest
+# vm-time: 55
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

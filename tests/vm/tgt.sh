@@ -1,7 +1,9 @@
 #!/bin/bash
 # tgt.sh: host-side tgt (iSCSI target) for VM tests, managed by PID.
-# Listens on 127.0.0.1:$NETSWAP_TGT_PORT (default 3260) only; guests reach
-# it as 10.0.2.2:PORT. State in build/vm/tgt-PORT/ (NETSWAP_TGT_STATE):
+# Listens on 127.0.0.1:$NETSWAP_TGT_PORT (default 3260) only, or with
+# NETSWAP_TGT_ADDR=::1 on [::1]:PORT only; guests reach it as 10.0.2.2:PORT
+# (IPv6: boot.sh --ipv6, [fd6e:7377:1::2]:PORT). State in build/vm/tgt-PORT/ (NETSWAP_TGT_STATE;
+# base dir NETSWAP_VM_STATE_DIR, build/vm/wN in run.sh's worker N):
 # tgtd.pid, tgtd.log, setup.conf (the last setup, for restart). Several
 # tgtds can run at once on different NETSWAP_TGT_PORTs.
 #
@@ -38,7 +40,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 port=${NETSWAP_TGT_PORT:-3260}
-state=${NETSWAP_TGT_STATE:-$repo/build/vm/tgt-$port}
+addr=${NETSWAP_TGT_ADDR:-127.0.0.1}
+case $addr in
+127.0.0.1) portal=$addr:$port ;;
+::1) portal=[$addr]:$port ;;
+*) echo "tgt.sh: NETSWAP_TGT_ADDR is 127.0.0.1 or ::1, not '$addr'" >&2; exit 1 ;;
+esac
+state=${NETSWAP_TGT_STATE:-${NETSWAP_VM_STATE_DIR:-$repo/build/vm}/tgt-$port}
 # tgtd's management socket is /var/run/tgtd/socket.<control port>; use a
 # port-derived one so a stray system tgtd (control port 0) is not touched.
 cport=${NETSWAP_TGT_CONTROL_PORT:-$((port + 10000))}
@@ -74,19 +82,19 @@ do_start() {
 	if pid=$(tgt_pid); then
 		die "tgtd already running (pid $pid)"
 	fi
-	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		die "something already listens on 127.0.0.1:$port"
+	if (exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null; then
+		die "something already listens on $portal"
 	fi
 	# setsid: own session, survives the caller; exec keeps $! == tgtd's PID.
-	(exec setsid tgtd -f -C "$cport" --iscsi "portal=127.0.0.1:$port" \
+	(exec setsid tgtd -f -C "$cport" --iscsi "portal=$portal" \
 		</dev/null >>"$state/tgtd.log" 2>&1) &
 	pid=$!
 	echo "$pid" >"$pidfile"
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$pid" 2>/dev/null || die "tgtd exited at start; see $state/tgtd.log"
 		if adm --op show --mode sys >/dev/null 2>&1 &&
-			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "tgt.sh: tgtd pid $pid on 127.0.0.1:$port" >&2
+			(exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null; then
+			echo "tgt.sh: tgtd pid $pid on $portal" >&2
 			return 0
 		fi
 		sleep 0.1

@@ -72,7 +72,7 @@ deps:
 	tests/deps.sh
 
 # Test programs run inside the guests (host root is the guest's root).
-tools: $(BUILD)/memhog swapctl
+tools: $(BUILD)/memhog $(BUILD)/pgtouch swapctl
 
 swapctl:
 	$(MAKE) -C userspace OUT=$(BUILD)
@@ -93,7 +93,7 @@ userspace:
 		else echo "$$w"; echo "FAIL man $$m" | tee -a $(RESULTS)/build.txt; fi; \
 	done
 
-$(BUILD)/memhog: tests/tools/memhog.c
+$(BUILD)/memhog $(BUILD)/pgtouch: $(BUILD)/%: tests/tools/%.c tests/tools/pattern.h
 	@mkdir -p $(BUILD)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
@@ -126,7 +126,8 @@ test: deps
 summary:
 	@tests/summary.sh $(RESULTS)
 
-bench:
+bench: modules tools
+	tests/deps.sh bench
 	tests/bench/run.sh
 
 stress: tools

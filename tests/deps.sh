@@ -15,6 +15,12 @@ pkgs=(
 	nfs-ganesha nfs-ganesha-vfs rpcbind nfs-kernel-server nfs-common systemd python3 python3-yaml man-db groff-base
 )
 
+# `deps.sh bench` (make bench): also the peers' servers and clients and
+# the plotting tool, which make test does not need.
+if [ "${1:-}" = bench ]; then
+	pkgs+=(nbd-server nbd-client gnuplot-nox)
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -1,104 +1,125 @@
 #!/bin/bash
-# tests/bench/run.sh (`make bench`, not part of `make test`): swap
-# throughput of netswap against open-iscsi (iscsid + iscsi_tcp, swap on
-# its /dev/sdX), same guest configuration, same tgt LUN, same workload.
+# tests/bench/run.sh (`make bench`, not part of `make test`): every way a
+# diskless guest can swap over the network, side by side, in one sitting:
+#   netswap-iscsi  netswap's iSCSI initiator on the host's tgt LUN
+#   netswap-nfs    netswap's NFSv3 client on a file of the host's ganesha
+#   open-iscsi     iscsid + iscsi_tcp on the same tgt LUN (swap on /dev/sdX)
+#   nbd            nbd-client -swap on the host's nbd-server (same size)
+#   nfs-swapfile   the kernel's NFSv3 client: swap on the same ganesha file
+#   zram           compressed RAM (lz4): the in-memory reference
+# and the raw link (a TCP stream each way between guest and host: the
+# physical limit every stack shares).
 #
-# Each run boots its own fresh guest (tests/vm/boot.sh) with the same
-# memory and CPUs, raises vm.min_free_kbytes by netswap's reserve_kb (for
-# every peer), swaps on the LUN and times build/memhog (2 x guest RAM,
-# every page written and verified on every pass). The LUN is a fresh
-# sparse file of the same size for every run, on a host tgtd on
-# 127.0.0.1:$NETSWAP_TGT_PORT. Measured in the guest: elapsed seconds of
-# the memhog run and the pswpin + pswpout deltas of /proc/vmstat, giving
-# pages swapped per second; also guest CPU split, the disk's I/O counts,
-# sizes, latencies and average queue depth, and (host side) the CPU time
-# of tgtd and QEMU and the host load.
+# Workloads (tests/bench/guest/bench.sh; every page read back is verified):
+#   throughput  memhog over 2 x RAM, 2 passes
+#   seeds       8 x NCPU memhogs totalling 4 x RAM, a write and a verify sweep
+#   latency     pgtouch: random single-page touches over 1.25 x RAM, each
+#               timed, while two memhogs of RAM / 4 rewrite theirs
+# and the guest CPU time per page swapped (guest /proc/stat over the run).
+# Pages hold 512 bytes of pattern and zeros after (memhog/pgtouch -Z):
+# compressible like real anonymous memory, which zram needs to hold 4 x
+# RAM at all; the network stacks move whole pages regardless.
 #
-# Prints a table and the ratios netswap/open-iscsi (time and pages/s),
-# writes build/bench/results.txt, build/bench/results.md (a snippet for
-# the README), build/bench/raw/<run>.txt (every figure of one run) and
-# build/bench/raw/<run>.share/ (the guest's output, dmesg, console, samples,
-# counter snapshots; boot.sh's run dir build/vm/bench-<peer>-r<rep>/ is
-# reused by the next bench).
+# Every run boots its own fresh guest (tests/vm/boot.sh) with the same
+# memory and CPUs, against fresh host storage of the same size, with
+# vm.min_free_kbytes raised by netswap's reserve_kb of that transport for
+# every stack. Repetitions alternate the order of the stacks; the report
+# gives medians with their spread (min-max), ratios to the best other
+# stack, and checks the goals of the README's "Benchmark results".
+#
+# Writes build/bench/ (NETSWAP_BENCH_OUT): results.txt, raw/<run>.txt (every
+# figure of one run), raw/<run>.share/ (the guest's files), and the
+# report: bench.md, bench-time.png, bench-latency.png; NETSWAP_BENCH_DOCS=1
+# also copies those three to docs/ (what the README shows).
 #
 # Knobs (environment):
-#   NETSWAP_BENCH_KVER    kernel (default: the 6.12 one from kernels.sh)
-#   NETSWAP_BENCH_REPS    repetitions per peer (1); with more than one the
-#                         order alternates and the summary uses the median
-#   NETSWAP_BENCH_PEERS   "netswap open-iscsi" (the order of the first rep)
-#   NETSWAP_BENCH_MEM     guest MB (256)        NETSWAP_BENCH_SMP  vCPUs (2)
-#   NETSWAP_BENCH_MB      memhog MB (2 x MEM)   NETSWAP_BENCH_PASSES (2)
-#   NETSWAP_BENCH_LUN_MB  LUN size (1024)
-#   NETSWAP_BENCH_DIGEST  none | crc32c: header+data digests for both (none)
-#   NETSWAP_BENCH_QD      queue depth for both peers (default: each its own
-#                         default, netswap 64, open-iscsi 32 per LUN)
-#   NETSWAP_BENCH_QUEUE   "attr=value ..." written to the swap disk's
-#                         /sys/block/X/queue/ for both peers before swapon
-#                         (e.g. "max_sectors_kb=128 rotational=0"); default
-#                         none: each device as its driver sets it up
-#   NETSWAP_BENCH_SAMPLE  guest sampling period, s (5; 0 = off)
-#   NETSWAP_BENCH_QUIET_WAIT  before each run, wait up to this many s for
-#                         other QEMU guests (other tests) on the host to
-#                         end (0 = do not wait); runs that still shared the
-#                         host are flagged in the table
-#   NETSWAP_BENCH_TIMEOUT per guest, s (1200)
-#   NETSWAP_BENCH_OUT     output dir (build/bench)
-#   NETSWAP_TGT_PORT      tgtd port (3290 here, so that it does not collide
-#                         with the VM tests on 3260)
-#   NETSWAP_TGT_PREALLOC=1  preallocated instead of sparse LUN file
-# `run.sh --report` prints and rewrites results.txt/.md from the last
-# bench's raw/ (NETSWAP_BENCH_OUT selects which) without running anything.
-# Exit: 0 if every run succeeded, 1 otherwise (the table shows which).
+#   NETSWAP_BENCH_PEERS      stacks, in the first rep's order (all six)
+#   NETSWAP_BENCH_WORKLOADS  "throughput seeds latency"
+#   NETSWAP_BENCH_REPS       repetitions (3)
+#   NETSWAP_BENCH_KVER       kernel (default: the 6.12 one from kernels.sh)
+#   NETSWAP_BENCH_MEM        guest MB (256)      NETSWAP_BENCH_SMP  vCPUs (2)
+#   NETSWAP_BENCH_DISK_MB    size of each stack's swap space (1536, 6 x RAM)
+#   NETSWAP_BENCH_TOUCHES    latency: touches (20000); NETSWAP_BENCH_TOUCH_S
+#                            their time limit in s (120)
+#   NETSWAP_BENCH_LINK_MB    raw link: MB each way (256; 0 = not measured)
+#   NETSWAP_BENCH_DIGEST     none | crc32c (iSCSI stacks; none)
+#   NETSWAP_BENCH_QD         queue depth for netswap and open-iscsi (each
+#                            its default)
+#   NETSWAP_BENCH_TIMEOUT    per guest, s (1800)
+#   NETSWAP_BENCH_OUT        output dir (build/bench)
+#   ports: tgt NETSWAP_TGT_PORT (3290), ganesha NETSWAP_NFS_PORT (2089, MOUNT
+#   2090), nbd-server NETSWAP_NBD_PORT (10899), raw link 10897/10898: not the
+#   VM tests' ports
+# `run.sh --report` rewrites the report from the last bench's raw/ without
+# running anything. Exit: 0 if every run succeeded, 1 otherwise.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 self=$here/$(basename "${BASH_SOURCE[0]}")
 repo=$(cd "$here/../.." && pwd)
 export NETSWAP_TGT_PORT=${NETSWAP_TGT_PORT:-3290}
+export NETSWAP_NFS_PORT=${NETSWAP_NFS_PORT:-2089}
+export NETSWAP_NBD_PORT=${NETSWAP_NBD_PORT:-10899}
+export NETSWAP_BENCH_LINK_PORT=10897
 # shellcheck source=SCRIPTDIR/../vm/lib.sh
 . "$repo/tests/vm/lib.sh"
 
+all_peers="netswap-iscsi netswap-nfs open-iscsi nbd nfs-swapfile zram"
+
 # ---- host side, while a guest runs (boot.sh --host) ----
-# Samples tgtd's and QEMU's CPU time, the host's CPU counters and load
-# when the guest marks memhog-start and memhog-end.
+# The server's and QEMU's CPU time, the host's CPU counters and load at
+# work-start and work-end; for the raw link, the TCP sink and source.
 host_snap() {
-	local tag=$1 tgt=$2 p
+	local tag=$1 srv=$2 p
 	{
 		echo "${tag}_time=$(date +%s.%N)"
 		echo "${tag}_loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "${tag}_host_cpu=$(head -n 1 /proc/stat | cut -d' ' -f2-)"
-		# QEMUs running on the host, this one included (others skew the figures)
 		echo "${tag}_qemus=$(pgrep -c -f '^qemu-system-x86_64 ')"
-		for p in "tgtd:$tgt" "qemu:$NETSWAP_QEMU_PID"; do
-			# utime + stime of the process, in clock ticks
+		for p in "server:$srv" "qemu:$NETSWAP_QEMU_PID"; do
 			echo "${tag}_${p%%:*}_ticks=$(awk '{ print $14 + $15 }' "/proc/${p#*:}/stat" 2>/dev/null)"
 		done
 	} >>"$NETSWAP_SHARE/host.txt"
 }
 
 if [ "${1:-}" = --host-side ]; then
-	tgt=$("$VM_HERE/tgt.sh" status) || tgt=0
+	peer=$2
+	case $peer in
+	netswap-iscsi | open-iscsi) srv=$("$VM_HERE/tgt.sh" status) || srv=0 ;;
+	netswap-nfs | nfs-swapfile) srv=$("$VM_HERE/ganesha.sh" status) || srv=0 ;;
+	nbd) srv=$(cat "$NETSWAP_SHARE/../nbd.pid" 2>/dev/null) || srv=0 ;;
+	link)
+		# Sink on PORT, source of LINK_MB on PORT + 1; one connection each.
+		timeout "${NETSWAP_BENCH_TIMEOUT:-1800}" python3 - "$NETSWAP_BENCH_LINK_PORT" "${NETSWAP_BENCH_LINK_MB:-256}" <<'PY' &
+import socket, sys
+port, mb = int(sys.argv[1]), int(sys.argv[2])
+def listener(p):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", p))
+    s.listen(1)
+    return s
+sink, src = listener(port), listener(port + 1)
+c, _ = sink.accept()
+while c.recv(1 << 20):
+    pass
+c.close()
+c, _ = src.accept()
+buf = bytes(1 << 20)
+for _ in range(mb):
+    c.sendall(buf)
+c.close()
+PY
+		srv=$!
+		;;
+	*) srv=0 ;;
+	esac
 	echo "clk_tck=$(getconf CLK_TCK)" >>"$NETSWAP_SHARE/host.txt"
-	vm_wait_file "$NETSWAP_SHARE/memhog-start" "${NETSWAP_BENCH_TIMEOUT:-1200}" "$NETSWAP_QEMU_PID" || exit 0
-	host_snap start "$tgt"
-	# Until memhog-end: how often other QEMUs (other tests) shared the host.
-	n=0 busy=0 max=0
-	end=$((SECONDS + ${NETSWAP_BENCH_TIMEOUT:-1200}))
-	while [ ! -e "$NETSWAP_SHARE/memhog-end" ] && [ "$SECONDS" -le "$end" ] &&
-		kill -0 "$NETSWAP_QEMU_PID" 2>/dev/null; do
-		o=$(($(pgrep -c -f '^qemu-system-x86_64 ') - 1))
-		echo "$(date +%s.%N) $o" >>"$NETSWAP_SHARE/host-qemus.txt"
-		n=$((n + 1))
-		[ "$o" -gt 0 ] && busy=$((busy + 1))
-		[ "$o" -gt "$max" ] && max=$o
-		sleep 2
-	done
-	[ -e "$NETSWAP_SHARE/memhog-end" ] || exit 0
-	host_snap end "$tgt"
-	{
-		echo "other_qemus_max=$max"
-		echo "other_qemus_pct=$((n ? 100 * busy / n : 0))"
-	} >>"$NETSWAP_SHARE/host.txt"
+	vm_wait_file "$NETSWAP_SHARE/work-start" "${NETSWAP_BENCH_TIMEOUT:-1800}" "$NETSWAP_QEMU_PID" || exit 0
+	host_snap start "$srv"
+	vm_wait_file "$NETSWAP_SHARE/work-end" "${NETSWAP_BENCH_TIMEOUT:-1800}" "$NETSWAP_QEMU_PID" || exit 0
+	host_snap end "$srv"
+	[ "$peer" != link ] || wait "$srv"
 	exit 0
 fi
 
@@ -108,124 +129,236 @@ if [ -n "${NETSWAP_BENCH_KVER:-}" ]; then
 else
 	kver=$(NETSWAP_KVERS=6.12 "$VM_HERE/kernels.sh") || vm_fail "no 6.12 kernel installed"
 fi
-reps=${NETSWAP_BENCH_REPS:-1}
-read -r -a peers <<<"${NETSWAP_BENCH_PEERS:-netswap open-iscsi}"
+reps=${NETSWAP_BENCH_REPS:-3}
+read -r -a peers <<<"${NETSWAP_BENCH_PEERS:-$all_peers}"
+read -r -a workloads <<<"${NETSWAP_BENCH_WORKLOADS:-throughput seeds latency}"
 mem=${NETSWAP_BENCH_MEM:-256}
 smp=${NETSWAP_BENCH_SMP:-2}
-mb=${NETSWAP_BENCH_MB:-$((2 * mem))}
-passes=${NETSWAP_BENCH_PASSES:-2}
-lun_mb=${NETSWAP_BENCH_LUN_MB:-1024}
-timeout=${NETSWAP_BENCH_TIMEOUT:-1200}
+disk_mb=${NETSWAP_BENCH_DISK_MB:-$((6 * mem))}
+link_mb=${NETSWAP_BENCH_LINK_MB:-256}
+timeout=${NETSWAP_BENCH_TIMEOUT:-1800}
 out=${NETSWAP_BENCH_OUT:-$repo/build/bench}
 export NETSWAP_BENCH_DIGEST=${NETSWAP_BENCH_DIGEST:-none}
-export NETSWAP_BENCH_SAMPLE=${NETSWAP_BENCH_SAMPLE:-5}
-export NETSWAP_BENCH_TIMEOUT=$timeout
-[ -z "${NETSWAP_BENCH_QD:-}" ] || export NETSWAP_BENCH_QD
-[ -z "${NETSWAP_BENCH_QUEUE:-}" ] || export NETSWAP_BENCH_QUEUE
+export NETSWAP_BENCH_TIMEOUT=$timeout NETSWAP_BENCH_LINK_MB=$link_mb
+for v in NETSWAP_BENCH_QD NETSWAP_BENCH_TOUCHES NETSWAP_BENCH_TOUCH_S; do
+	[ -z "${!v:-}" ] || export "${v?}"
+done
 export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:bench
 
 # kv FILE KEY: value of KEY= in FILE.
 kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n 1; }
 
 # ---- summary ----
-# median PEER KEY: median of KEY over the successful runs of PEER.
-median() {
+# spread PEER WORKLOAD KEY: "median min max n" of KEY over the successful
+# runs of PEER with WORKLOAD (nothing if none).
+spread() {
 	local f
-	for f in "$out"/raw/bench-"$1"-r*.txt; do
-		[ -f "$f" ] && [ "$(kv "$f" status)" = ok ] && kv "$f" "$2"
-	done | sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+	for f in "$out"/raw/"$1"-"$2"-r*.txt; do
+		[ -f "$f" ] && [ "$(kv "$f" status)" = ok ] && kv "$f" "$3"
+	done | awk 'NF' | sort -g | awk '{ a[NR] = $1 }
+		END { if (NR) printf "%s %s %s %d\n", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2), a[1], a[NR], NR }'
+}
+med() { spread "$@" | cut -d' ' -f1; }
+
+# cell PEER WORKLOAD KEY FMT: "median (min-max)" or "median" or "-".
+cell() {
+	local s
+	s=$(spread "$1" "$2" "$3")
+	[ -n "$s" ] || { echo "-"; return; }
+	awk -v fmt="$4" -v s="$s" 'BEGIN { split(s, v, " ")
+		if (v[4] > 1) printf fmt " (" fmt "-" fmt ")", v[1], v[2], v[3]; else printf fmt, v[1] }'
 }
 
-# report: results.txt (printed too) and results.md from $out/raw/ and the
-# run's parameters (in $out/raw/meta.sh).
-report() {
-	{
-		echo "netswap swap benchmark, $bench_date, $bench_s s in all"
-		echo "kernel $kver; guest ${mem} MB RAM, $smp vCPU, QEMU TCG (-accel tcg,thread=multi -cpu max)"
-		echo "workload: memhog -m $mb -p $passes (every page written and verified each pass)"
-		echo "LUN: ${lun_mb} MB $([ "$bench_prealloc" = 1 ] && echo preallocated || echo sparse) file, fresh for every run, tgtd on 127.0.0.1:$bench_port (guest: 10.0.2.2)"
-		echo "digests: $bench_digest; queue depth: ${bench_qd:-the default of each initiator (netswap 64, open-iscsi 32 per LUN)}"
-		echo "swap disk queue settings: ${bench_queue:-as each driver sets them}"
-		for r in "${runs[@]}"; do
-			f=$out/raw/$r.txt
-			echo "  $r: $(kv "$f" dev) max_sectors_kb $(kv "$f" q_max_sectors_kb) rotational $(kv "$f" q_rotational) queue_depth $(kv "$f" queue_depth) sched '$(kv "$f" q_scheduler)'; $(kv "$f" swapon_line)"
-		done
-		echo "vm.min_free_kbytes: raised by netswap's reserve_kb for every peer: $(for r in "${runs[@]}"; do printf '%s ' "$(kv "$out/raw/$r.txt" min_free_kbytes)"; done)"
-		echo "host: $(nproc) CPUs; load average at start $load_start, at end $load_end"
-		echo
-		printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
-			run elapsed pswpin pswpout pages/s MiB/s passes \
-			g_usr g_sys g_iow rd_kb rd_ms wr_kb wr_ms avgqd tgtd_s qemu_s cpu/10k h_bsy \
-			"status / load(start) / other QEMUs: % of time,max / quiet: % of time,pages/s / per-pass s"
-		for r in "${runs[@]}"; do
-			f=$out/raw/$r.txt
-			printf '%-20s %8s %8s %8s %8s %8s %6s | %5s %5s %5s | %6s %6s %6s %6s %5s | %6s %6s %6s %5s | %s\n' \
-				"$r" "$(kv "$f" elapsed_s)" "$(kv "$f" d_pswpin)" "$(kv "$f" d_pswpout)" \
-				"$(kv "$f" pages_per_s)" "$(kv "$f" swap_mib_per_s)" "$(kv "$f" passes)" \
-				"$(kv "$f" g_cpu_user_pct)" "$(kv "$f" g_cpu_sys_pct)" "$(kv "$f" g_cpu_iowait_pct)" \
-				"$(kv "$f" disk_rd_avg_kb)" "$(kv "$f" disk_rd_lat_ms)" \
-				"$(kv "$f" disk_wr_avg_kb)" "$(kv "$f" disk_wr_lat_ms)" "$(kv "$f" disk_avg_qd)" \
-				"$(kv "$f" tgtd_cpu_s)" "$(kv "$f" qemu_cpu_s)" "$(kv "$f" cpu_s_per_10k_pages)" \
-				"$(kv "$f" host_cpu_busy_pct)" \
-				"$(kv "$f" status) / $(kv "$f" start_loadavg | cut -d' ' -f1) / $(kv "$f" other_qemus_pct)%,$(kv "$f" other_qemus_max) / $(kv "$f" quiet_pct)%,$(kv "$f" quiet_pages_per_s) / $(kv "$f" pass_s)"
-		done
-		echo
-		echo "columns: elapsed = memhog wall time (s, guest clock); pages/s = (pswpin + pswpout) / elapsed;"
-		echo "g_* = guest CPU % (user, system, iowait); rd/wr_kb, rd/wr_ms = average request size and"
-		echo "latency on the swap disk; avgqd = average requests in flight; tgtd_s / qemu_s = host CPU"
-		echo "seconds of tgtd / QEMU during the run, cpu/10k = both per 10000 pages swapped (host"
-		echo "CPU cost of the I/O path under TCG); h_bsy = host CPU busy %, all processes;"
-		echo "other QEMUs = share of the run during which other guests (other tests) ran on the host;"
-		echo "quiet = share of the run without them and the swap rate over just those intervals (the"
-		echo "phases of memhog differ in rate, so compare quiet rates only with similar coverage)."
-		contended=$(for r in "${runs[@]}"; do
-			o=$(kv "$out/raw/$r.txt" other_qemus_pct)
-			[ "${o:-0}" -gt 0 ] && printf '%s ' "$r"
-		done)
-		[ -z "$contended" ] ||
-			echo "WARNING: other guests shared this $(nproc)-CPU host during: $contended- their figures are skewed"
-		echo
-		t_ns=$(median netswap elapsed_s) t_oi=$(median open-iscsi elapsed_s)
-		p_ns=$(median netswap pages_per_s) p_oi=$(median open-iscsi pages_per_s)
-		if [ -n "$t_ns" ] && [ -n "$t_oi" ] && [ -n "$p_oi" ] && [ "$p_oi" != 0 ]; then
-			echo "median over $reps rep(s): netswap $t_ns s, $p_ns pages/s; open-iscsi $t_oi s, $p_oi pages/s"
-			awk -v a="$t_ns" -v b="$t_oi" -v c="$p_ns" -v d="$p_oi" 'BEGIN {
-				printf "ratio netswap/open-iscsi: time %.2f (< 1: netswap faster), pages/s %.2f (> 1: netswap faster)\n", a / b, c / d }'
-			q_ns=$(median netswap quiet_pages_per_s) q_oi=$(median open-iscsi quiet_pages_per_s)
-			[ -z "$q_ns" ] || [ -z "$q_oi" ] ||
-				awk -v a="$q_ns" -v b="$q_oi" -v x="$(median netswap quiet_pct)" -v y="$(median open-iscsi quiet_pct)" 'BEGIN {
-					printf "uncontended intervals only: netswap %.0f pages/s (%d%% of its run), open-iscsi %.0f pages/s (%d%%), ratio %.2f\n", a, x, b, y, a / b }'
-			c_ns=$(median netswap cpu_s_per_10k_pages) c_oi=$(median open-iscsi cpu_s_per_10k_pages)
-			[ -z "$c_ns" ] || [ -z "$c_oi" ] ||
-				awk -v a="$c_ns" -v b="$c_oi" 'BEGIN {
-					printf "host CPU (QEMU + tgtd) per 10k pages: netswap %.2f s, open-iscsi %.2f s, ratio %.2f\n", a, b, a / b }'
-		else
-			echo "ratio netswap/open-iscsi: n/a (a peer has no successful run)"
+# best_other PEER WORKLOAD KEY lower|higher: the best median of KEY among
+# the network stacks other than PEER (zram is the in-memory reference,
+# not a peer), and its name.
+best_other() {
+	local p v best="" name=""
+	for p in "${peers[@]}"; do
+		case $p in "$1" | zram) continue ;; esac
+		v=$(med "$p" "$2" "$3")
+		[ -n "$v" ] || continue
+		if [ -z "$best" ] || awk -v a="$v" -v b="$best" -v d="$4" 'BEGIN { exit !(d == "lower" ? a < b : a > b) }'; then
+			best=$v name=$p
 		fi
-	} | tee "$out/results.txt"
-
-	# Markdown snippet for the README.
-	{
-		echo "| run | elapsed (s) | per pass (s) | pages swapped (in + out) | pages/s | MiB/s | guest sys / irq % | avg write (KiB) | avg in flight | other guests on the host |"
-		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-		for r in "${runs[@]}"; do
-			f=$out/raw/$r.txt
-			st=$(kv "$f" status)
-			if [ "$st" = ok ]; then st=; else st=" ($st)"; fi
-			echo "| ${r#bench-}$st | $(kv "$f" elapsed_s) | $(kv "$f" pass_s | sed 's/ / + /g') | $(kv "$f" d_pswpin) + $(kv "$f" d_pswpout) | $(kv "$f" pages_per_s) | $(kv "$f" swap_mib_per_s) | $(kv "$f" g_cpu_sys_pct) / $(kv "$f" g_cpu_irq_pct) | $(kv "$f" disk_wr_avg_kb) | $(kv "$f" disk_avg_qd) | $(kv "$f" other_qemus_pct)% of the run |"
-		done
-		echo
-		grep -E '^(ratio|median|host CPU|uncontended)' "$out/results.txt" | sed 's/^/**/; s/: /:** /'
-		grep '^WARNING' "$out/results.txt"
-		echo
-		echo "Kernel $kver, guest ${mem} MB / $smp vCPU under QEMU TCG, \`memhog -m $mb -p $passes\`," \
-			"${lun_mb} MB $([ "$bench_prealloc" = 1 ] && echo preallocated || echo sparse) LUN on tgt over QEMU user networking, digests $bench_digest," \
-			"vm.min_free_kbytes raised by netswap's reserve_kb for both; host $(nproc) CPUs," \
-			"load average $load_start at start, $load_end at end. \`make bench\` ($bench_s s)."
-	} >"$out/results.md"
+	done
+	[ -n "$best" ] && echo "$best $name"
 }
 
-# --report: print and rewrite results.txt/.md of the last bench in $out.
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+report() {
+	local w p t rs bo link_mibs qd_text
+	link_mibs=$(med link stream link_mib_per_s)
+	qd_text="each stack's default"
+	[ -z "$bench_qd" ] || qd_text=$bench_qd
+	{
+		echo "# Swap over the network: netswap and its peers side by side"
+		echo
+		echo "\`make bench\`, $bench_date ($bench_s s in all). Kernel $kver in a guest of ${mem} MB and $smp vCPUs under QEMU TCG"
+		echo "(\`-accel tcg,thread=multi -cpu max\`), QEMU's user network to servers on the host's loopback;"
+		echo "host $(nproc) CPUs, load average $load_start at the start and $load_end at the end."
+		echo "Each stack swaps on ${disk_mb} MB of fresh storage: a tgt LUN (netswap-iscsi, open-iscsi), a fully"
+		echo "allocated file of nfs-ganesha (netswap-nfs, nfs-swapfile: the kernel's NFSv3 client), an nbd-server"
+		echo "export (nbd: \`nbd-client -swap\`), or zram (lz4, in the guest's own memory: the reference, not a peer)."
+		echo "iSCSI digests: $bench_digest. Queue depths: $qd_text. vm.min_free_kbytes is raised by"
+		echo "netswap's \`reserve_kb\` for every stack. $reps repetition(s), the stacks' order alternating;"
+		echo "figures are medians, with the range over the repetitions in parentheses. Every page read back was"
+		echo "verified in every run; pages hold 512 bytes of pattern and zeros after (compressible, for zram)."
+		echo
+		if [ -n "$link_mibs" ]; then
+			echo "**Raw link** (a TCP stream between guest and host, ${link_mb} MB each way): $(cell link stream link_out_mib_per_s %.1f) MiB/s"
+			echo "guest to host, $(cell link stream link_in_mib_per_s %.1f) MiB/s host to guest. \"of link\" below is a stack's swap"
+			echo "traffic (MiB/s in + out) over the mean of the two directions, $link_mibs MiB/s."
+			echo
+		fi
+		for w in "${workloads[@]}"; do
+			[ "$w" != latency ] || continue
+			case $w in
+			throughput) echo "## Throughput: memhog over 2 x RAM, 2 passes" ;;
+			seeds) echo "## The seeds' shape: 8 x NCPU processes totalling 4 x RAM, a write and a verify sweep" ;;
+			esac
+			echo
+			echo "| stack | time (s) | pages/s | MiB/s | of link | guest CPU per page (us) | reserve_kb | time / best other network stack |"
+			echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+			for p in "${peers[@]}"; do
+				t=$(med "$p" "$w" elapsed_s)
+				rs="-"
+				if [ -n "$t" ] && bo=$(best_other "$p" "$w" elapsed_s lower); then
+					rs="$(ratio "$t" "${bo%% *}") (${bo#* })"
+				fi
+				echo "| $p | $(cell "$p" "$w" elapsed_s %.1f) | $(cell "$p" "$w" pages_per_s %.0f) | $(cell "$p" "$w" swap_mib_per_s %.2f) | $(cell "$p" "$w" link_frac_pct %.0f)% | $(cell "$p" "$w" g_cpu_us_per_page %.1f) | $(med "$p" "$w" reserve_kb) | $rs |"
+			done
+			echo
+		done
+		if [[ " ${workloads[*]} " == *" latency "* ]]; then
+			echo "## Page-in latency under background writes"
+			echo
+			echo "pgtouch touches random pages of a set of 1.25 x RAM, one at a time, each timed and verified, while"
+			echo "two memhogs of RAM / 4 rewrite their pages. Milliseconds; touches that found the page resident count."
+			echo
+			echo "| stack | touches | p50 | p90 | p99 | p99.9 | max | p99 / best other network stack |"
+			echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+			for p in "${peers[@]}"; do
+				t=$(med "$p" latency lat_p99_ms)
+				rs="-"
+				if [ -n "$t" ] && bo=$(best_other "$p" latency lat_p99_ms lower); then
+					rs="$(ratio "$t" "${bo%% *}") (${bo#* })"
+				fi
+				echo "| $p | $(med "$p" latency touches) | $(cell "$p" latency lat_p50_ms %.2f) | $(cell "$p" latency lat_p90_ms %.2f) | $(cell "$p" latency lat_p99_ms %.1f) | $(cell "$p" latency lat_p999_ms %.1f) | $(cell "$p" latency lat_max_ms %.0f) | $rs |"
+			done
+			echo
+		fi
+		echo "## Goals"
+		echo
+		goals
+		echo
+		echo "![time per stack](bench-time.png)"
+		echo
+		echo "![page-in latency](bench-latency.png)"
+		echo
+		echo "Failed or missing runs: $(failed_runs)."
+	} >"$out/bench.md"
+	plots
+	cp "$out/bench.md" "$out/results.txt"
+	if [ "${NETSWAP_BENCH_DOCS:-0}" = 1 ]; then
+		mkdir -p "$repo/docs"
+		cp "$out/bench.md" "$out/bench-time.png" "$out/bench-latency.png" "$repo/docs/" 2>/dev/null
+	fi
+	cat "$out/bench.md"
+}
+
+failed_runs() {
+	local r n=""
+	for r in "${runs[@]}"; do
+		[ "$(kv "$out/raw/$r.txt" status)" = ok ] || n+="$r ($(kv "$out/raw/$r.txt" status)) "
+	done
+	echo "${n:-none}"
+}
+
+# goal LABEL A OP B: "met" or "not met" for A OP B (OP is <= or >=).
+goal() {
+	if [ -z "$2" ] || [ -z "$4" ]; then
+		echo "- $1: not measured"
+	elif awk -v a="$2" -v b="$4" -v op="$3" 'BEGIN { exit !(op == "<=" ? a <= b : a >= b) }'; then
+		echo "- $1: **met** ($2 vs $4)"
+	else
+		echo "- $1: not met ($2 vs $4)"
+	fi
+}
+
+goals() {
+	local w a b
+	for w in throughput seeds; do
+		a=$(med netswap-iscsi "$w" elapsed_s) b=$(med open-iscsi "$w" elapsed_s)
+		goal "$w: netswap-iscsi time <= 0.67 x open-iscsi's" "$a" "<=" "$(awk -v b="$b" 'BEGIN { if (b != "") printf "%.1f", 0.67 * b }')"
+		a=$(med netswap-nfs "$w" elapsed_s) b=$(med nfs-swapfile "$w" elapsed_s)
+		goal "$w: netswap-nfs time <= 0.67 x the NFS swap file's" "$a" "<=" "$(awk -v b="$b" 'BEGIN { if (b != "") printf "%.1f", 0.67 * b }')"
+		goal "$w: netswap-nfs time <= open-iscsi's" "$a" "<=" "$(med open-iscsi "$w" elapsed_s)"
+	done
+	for p in netswap-iscsi netswap-nfs; do
+		a=$(med "$p" latency lat_p99_ms)
+		b=$(best_other "$p" latency lat_p99_ms lower) && b=$(awk -v b="${b%% *}" 'BEGIN { printf "%.2f", b / 2 }')
+		goal "latency: $p p99 <= half the best other stack's p99 (ms)" "$a" "<=" "$b"
+		goal "latency: $p max <= 250 ms" "$(med "$p" latency lat_max_ms)" "<=" 250
+		a=$(med "$p" throughput g_cpu_us_per_page)
+		b=$(best_other "$p" throughput g_cpu_us_per_page lower) && b=${b%% *}
+		goal "CPU: $p guest CPU per page <= the best other stack's (us, throughput)" "$a" "<=" "$b"
+	done
+}
+
+# plots: bench-time.png (median time per stack and workload, with the
+# range) and bench-latency.png (distribution of page-in latency per
+# stack, all repetitions pooled).
+plots() {
+	local w p i dat=$out/plot
+	command -v gnuplot >/dev/null || { echo "gnuplot not installed: no plots" >&2; return 0; }
+	mkdir -p "$dat"
+	: >"$dat/time.dat"
+	i=0
+	for p in "${peers[@]}"; do
+		printf '%d "%s"' "$i" "$p" >>"$dat/time.dat"
+		for w in throughput seeds; do
+			s=$(spread "$p" "$w" elapsed_s)
+			printf ' %s' "${s:-0 0 0 0}" | cut -d' ' -f1-4 | tr -d '\n' >>"$dat/time.dat"
+		done
+		echo >>"$dat/time.dat"
+		i=$((i + 1))
+	done
+	for p in "${peers[@]}"; do
+		cat "$out"/raw/"$p"-latency-r*.share/latency.txt 2>/dev/null | sort -g |
+			awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) if (i % 10 == 0 || i == NR) printf "%.3f %.5f\n", v[i] / 1000, i / NR }' \
+				>"$dat/lat-$p.dat"
+	done
+	gnuplot <<-GP 2>"$dat/gnuplot.err" || echo "gnuplot failed: $(head -n 3 "$dat/gnuplot.err")" >&2
+		set terminal pngcairo size 900,480 noenhanced
+		set output "$out/bench-time.png"
+		set title "Time per stack (median, range over repetitions; lower is better)"
+		set style data histogram
+		set style histogram errorbars gap 1 lw 1
+		set style fill solid 0.6 border -1
+		set ylabel "seconds"
+		set yrange [0:*]
+		set key top left
+		set xtics rotate by -20
+		plot "$dat/time.dat" using 3:4:5:xtic(2) title "throughput (2 x RAM, 2 passes)", \
+		     "" using 7:8:9 title "seeds (8 x NCPU procs, 4 x RAM)"
+		set output "$out/bench-latency.png"
+		set title "Page-in latency under background writes (all touches; higher and further left is better)"
+		set style data lines
+		set logscale x
+		set xlabel "latency of a touch (ms)"
+		set ylabel "fraction of touches at or below"
+		set yrange [0:1]
+		set key bottom right
+		unset xtics
+		set xtics
+		plot $(for p in "${peers[@]}"; do [ -s "$dat/lat-$p.dat" ] && printf '"%s" using 1:2 lw 2 title "%s", ' "$dat/lat-$p.dat" "$p"; done | sed 's/, $//')
+	GP
+}
+
+# --report: rewrite the report of the last bench in $out.
 if [ "${1:-}" = --report ]; then
 	[ -f "$out/raw/meta.sh" ] || vm_fail "no $out/raw/meta.sh: run the bench first"
 	# shellcheck disable=SC1091
@@ -234,33 +367,98 @@ if [ "${1:-}" = --report ]; then
 	exit 0
 fi
 
-for v in "$reps" "$mem" "$smp" "$mb" "$passes" "$lun_mb" "$timeout"; do
+for v in "$reps" "$mem" "$smp" "$disk_mb" "$timeout"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || vm_fail "bad number '$v' in NETSWAP_BENCH_*"
 done
-[ "$lun_mb" -gt "$mb" ] || vm_fail "LUN ($lun_mb MB) must be larger than the workload ($mb MB)"
+[[ $link_mb =~ ^[0-9]+$ ]] || vm_fail "bad NETSWAP_BENCH_LINK_MB '$link_mb'"
+[ "$disk_mb" -ge $((4 * mem + 64)) ] || vm_fail "NETSWAP_BENCH_DISK_MB ($disk_mb) must hold 4 x RAM and more"
 for p in "${peers[@]}"; do
-	case $p in netswap | open-iscsi) ;; *) vm_fail "unknown peer '$p' (netswap, open-iscsi)" ;; esac
+	[[ " $all_peers " == *" $p "* ]] || vm_fail "unknown stack '$p' ($all_peers)"
+done
+for w in "${workloads[@]}"; do
+	case $w in throughput | seeds | latency) ;; *) vm_fail "unknown workload '$w' (throughput seeds latency)" ;; esac
 done
 case $NETSWAP_BENCH_DIGEST in none | crc32c) ;; *) vm_fail "NETSWAP_BENCH_DIGEST: none or crc32c" ;; esac
 vm_need_module "$kver"
-for c in tgtd tgtadm iscsiadm iscsid qemu-system-x86_64; do
-	command -v "$c" >/dev/null || vm_fail "$c not installed"
+[ -x "$VM_REPO/build/pgtouch" ] || vm_fail "build/pgtouch not built (make tools)"
+need=(qemu-system-x86_64)
+for p in "${peers[@]}"; do
+	case $p in
+	*iscsi) need+=(tgtd tgtadm) ;;
+	*nfs*) need+=(ganesha.nfsd rpcinfo) ;;
+	nbd) need+=(nbd-server nbd-client) ;;
+	esac
+done
+[[ " ${peers[*]} " == *" open-iscsi "* ]] && need+=(iscsiadm iscsid)
+for c in "${need[@]}"; do
+	command -v "$c" >/dev/null || vm_fail "$c not installed (make bench-deps)"
 done
 
 mkdir -p "$out/raw" "$VM_DIR/luns"
-lun=$VM_DIR/luns/bench-$NETSWAP_TGT_PORT.img
-rm -rf "$out"/raw/bench-*
+disk=$VM_DIR/luns/bench-$$.img
+nbd_dir=$VM_DIR/bench-nbd
+rm -rf "$out"/raw/* "$out/plot"
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
 	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
-	rm -f "$lun"
+	NETSWAP_NFS_PORT=$NETSWAP_NFS_PORT "$VM_HERE/ganesha.sh" stop >/dev/null 2>&1
+	"$VM_HERE/ganesha.sh" stop-rpcbind >/dev/null 2>&1
+	nbd_stop
+	rm -f "$disk" "${VM_NFS_FILE:-}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# ---- one run ----
+# ---- the servers ----
+nbd_stop() {
+	local pid
+	pid=$(cat "$nbd_dir/nbd.pid" 2>/dev/null) || return 0
+	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$(command -v nbd-server)")" ] &&
+		kill "$pid" 2>/dev/null
+	rm -f "$nbd_dir/nbd.pid"
+}
+nbd_start() {
+	local i
+	mkdir -p "$nbd_dir"
+	nbd_stop
+	cat >"$nbd_dir/nbd.conf" <<-CONF
+		[generic]
+		    listenaddr = 127.0.0.1
+		    port = $NETSWAP_NBD_PORT
+		    user = root
+		    group = root
+		[bench]
+		    exportname = $disk
+		    flush = true
+	CONF
+	nbd-server -C "$nbd_dir/nbd.conf" -p "$nbd_dir/nbd.pid" >"$nbd_dir/nbd.log" 2>&1 || return 1
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$nbd_dir/nbd.pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$NETSWAP_NBD_PORT") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
-# delta_named PRE POST KEY...: "KEY=post-pre" for "name value" files.
+# storage PEER: fresh storage of disk_mb for PEER, its server started.
+storage() {
+	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
+	nbd_stop
+	rm -f "$disk"
+	case $1 in
+	*iscsi)
+		"$VM_HERE/tgt.sh" start >/dev/null 2>&1 || vm_fail "tgtd did not start on port $NETSWAP_TGT_PORT"
+		"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$disk" "$disk_mb" >/dev/null || vm_fail "tgt setup failed"
+		;;
+	netswap-nfs | nfs-swapfile) vm_nfs_file bench "$disk_mb" ;;
+	nbd)
+		truncate -s "${disk_mb}M" "$disk"
+		nbd_start || vm_fail "nbd-server did not start: $(tail -n 2 "$nbd_dir/nbd.log")"
+		;;
+	esac
+}
+
+# ---- one run ----
+# delta_named PRE POST KEY...: "d_KEY=post-pre" for "name value" files.
 delta_named() {
 	local pre=$1 post=$2
 	shift 2
@@ -272,182 +470,120 @@ delta_named() {
 	' "$pre" "$post"
 }
 
-# metrics SHARE: every derived figure of one run, key=value.
+# metrics SHARE: every figure of one run, key=value.
 metrics() {
-	local s=$1 b pre post
+	local s=$1 b
 	cat "$s/result.txt"
 	b=$(kv "$s/result.txt" dev)
 	b=${b#/dev/}
-	pre=$s/pre._proc_vmstat post=$s/post._proc_vmstat
-	if [ -f "$pre" ] && [ -f "$post" ]; then
-		delta_named "$pre" "$post" pswpin pswpout pgmajfault pgscan_kswapd \
-			pgscan_direct pgsteal_kswapd pgsteal_direct allocstall_normal \
-			allocstall_movable allocstall_dma32 swap_ra swap_ra_hit \
-			workingset_refault_anon
-		# cpu line of /proc/stat: user nice system idle iowait irq softirq steal
+	if [ -f "$s/pre._proc_vmstat" ] && [ -f "$s/post._proc_vmstat" ]; then
+		delta_named "$s/pre._proc_vmstat" "$s/post._proc_vmstat" pswpin pswpout pgmajfault
+		# cpu: user nice system idle iowait irq softirq steal (USER_HZ)
 		paste -d' ' <(grep '^cpu ' "$s/pre._proc_stat") <(grep '^cpu ' "$s/post._proc_stat") |
 			awk '{ for (i = 2; i <= 9; i++) d[i] = $(i + 11) - $i
-			       t = 0; for (i = 2; i <= 9; i++) t += d[i]
-			       if (t <= 0) t = 1
-			       printf "g_cpu_user_pct=%.1f\ng_cpu_sys_pct=%.1f\ng_cpu_irq_pct=%.1f\n", 100 * (d[2] + d[3]) / t, 100 * d[4] / t, 100 * (d[7] + d[8]) / t
-			       printf "g_cpu_iowait_pct=%.1f\ng_cpu_idle_pct=%.1f\n", 100 * d[6] / t, 100 * d[5] / t }'
-		# disk stat: rd_ios rd_merges rd_sect rd_ticks wr_ios wr_merges wr_sect wr_ticks inflight io_ticks time_in_queue
+			       printf "g_busy_ticks=%d\ng_sys_ticks=%d\ng_irq_ticks=%d\n", d[2] + d[3] + d[4] + d[7] + d[8] + d[9], d[4], d[7] + d[8] }'
+	fi
+	if [ -f "$s/pre._sys_block_${b}_stat" ]; then
 		paste -d' ' <(tr -s ' ' <"$s/pre._sys_block_${b}_stat" | sed 's/^ //') \
 			<(tr -s ' ' <"$s/post._sys_block_${b}_stat" | sed 's/^ //') |
 			awk '{ n = NF / 2; for (i = 1; i <= n; i++) d[i] = $(i + n) - $i
-			       printf "disk_rd_ios=%d\ndisk_rd_kb=%d\ndisk_rd_ticks=%d\n", d[1], d[3] / 2, d[4]
-			       printf "disk_wr_ios=%d\ndisk_wr_kb=%d\ndisk_wr_ticks=%d\n", d[5], d[7] / 2, d[8]
-			       printf "disk_io_ticks=%d\ndisk_time_in_queue=%d\n", d[10], d[11] }'
+			       printf "disk_rd_ios=%d\ndisk_rd_kb=%d\ndisk_wr_ios=%d\ndisk_wr_kb=%d\n", d[1], d[3] / 2, d[5], d[7] / 2 }'
 	fi
-	if [ -f "$s/pre._sys_kernel_config_netswap_b0_stats" ]; then
-		delta_named "$s/pre._sys_kernel_config_netswap_b0_stats" \
-			"$s/post._sys_kernel_config_netswap_b0_stats" \
-			reads writes flushes read_bytes write_bytes errors retries \
-			timeouts recoveries reconnects | sed 's/^d_/ns_/'
+	if [ -f "$s/pgtouch.txt" ]; then
+		sed -n 's/^pgtouch: \([0-9]*\) touches in .* latency us: p50 \([0-9]*\) p90 \([0-9]*\) p99 \([0-9]*\) p99.9 \([0-9]*\) max \([0-9]*\),.*/touches=\1 \2 \3 \4 \5 \6/p' "$s/pgtouch.txt" |
+			awk '{ split($1, t, "="); printf "touches=%s\nlat_p50_ms=%.3f\nlat_p90_ms=%.3f\nlat_p99_ms=%.3f\nlat_p999_ms=%.3f\nlat_max_ms=%.3f\n", t[2], $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $6 / 1000 }'
 	fi
-	[ -f "$s/memhog.txt" ] &&
-		echo "pass_s=$(sed -n 's/^memhog: pass .*, \([0-9.]*\) s$/\1/p' "$s/memhog.txt" | paste -sd' ' -)"
 	[ -f "$s/host.txt" ] && cat "$s/host.txt"
-	quiet_rate "$s"
-}
-
-# quiet_rate SHARE: swap rate over the guest sample intervals (inside the
-# memhog run) during which the host side saw no other QEMU, polled every
-# 2 s (guest and host clocks agree to about a second: 2 s margin).
-quiet_rate() {
-	local s=$1 t0 t1
-	[ -s "$s/samples.txt" ] && [ -s "$s/host-qemus.txt" ] || return 0
-	t0=$(kv "$s/result.txt" t_start) t1=$(kv "$s/result.txt" t_end)
-	awk -v t0="$t0" -v t1="$t1" '
-		FNR == NR { ht[++nh] = $1; ho[nh] = $2; next }
-		NF >= 4 { e[++n] = $2; pg[n] = $3 + $4 }
-		END {
-			for (i = 2; i <= n; i++) {
-				a = e[i - 1]; b = e[i]
-				if (a < t0 || b > t1) continue
-				all += b - a
-				seen = 0; busy = 0
-				for (j = 1; j <= nh; j++)
-					if (ht[j] >= a - 2 && ht[j] <= b + 2) { seen++; if (ho[j] > 0) busy = 1 }
-				if (!seen || busy) continue
-				qt += b - a; qp += pg[i] - pg[i - 1]
-			}
-			if (all > 0) printf "quiet_pct=%.0f\n", 100 * qt / all
-			if (qt > 0) printf "quiet_s=%.0f\nquiet_pages_per_s=%.0f\n", qt, qp / qt
-		}' "$s/host-qemus.txt" "$s/samples.txt"
 }
 
 # derive RAW: append the computed rates to RAW.
 derive() {
-	local f=$1
-	awk -F= '{ v[$1] = substr($0, length($1) + 2) }
+	awk -F= -v link="$(med link stream link_mib_per_s)" '{ v[$1] = substr($0, length($1) + 2) }
 		END {
 			el = v["t_end"] - v["t_start"]; if (el <= 0) el = 1e-9
-			pg = v["d_pswpin"] + v["d_pswpout"]
-			printf "elapsed_s=%.2f\npages_swapped=%d\npages_per_s=%.0f\nswap_mib_per_s=%.2f\n", el, pg, pg / el, pg * 4 / 1024 / el
-			if (v["disk_rd_ios"] > 0) printf "disk_rd_avg_kb=%.1f\ndisk_rd_lat_ms=%.2f\n", v["disk_rd_kb"] / v["disk_rd_ios"], v["disk_rd_ticks"] / v["disk_rd_ios"]
-			if (v["disk_wr_ios"] > 0) printf "disk_wr_avg_kb=%.1f\ndisk_wr_lat_ms=%.2f\n", v["disk_wr_kb"] / v["disk_wr_ios"], v["disk_wr_ticks"] / v["disk_wr_ios"]
-			printf "disk_avg_qd=%.2f\ndisk_util_pct=%.1f\n", v["disk_time_in_queue"] / (el * 1000), 100 * v["disk_io_ticks"] / (el * 1000)
-			tck = v["clk_tck"] ? v["clk_tck"] : 100
-			if (v["end_time"] != "" && v["start_time"] != "") {
-				hel = v["end_time"] - v["start_time"]; if (hel <= 0) hel = 1e-9
-				printf "host_elapsed_s=%.2f\n", hel
-				printf "tgtd_cpu_s=%.2f\nqemu_cpu_s=%.2f\nqemu_cpu_pct=%.0f\n", (v["end_tgtd_ticks"] - v["start_tgtd_ticks"]) / tck, (v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck, 100 * (v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck / hel
-				split(v["start_host_cpu"], a, " "); split(v["end_host_cpu"], b, " ")
-				t = 0; for (i = 1; i <= 8; i++) t += b[i] - a[i]
-				idle = (b[4] - a[4]) + (b[5] - a[5])
-				if (t > 0) printf "host_cpu_busy_pct=%.0f\n", 100 * (t - idle) / t
-				cpu = (v["end_tgtd_ticks"] - v["start_tgtd_ticks"] + v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck
-				if (pg > 0) printf "cpu_s_per_10k_pages=%.2f\n", cpu * 10000 / pg
+			printf "elapsed_s=%.2f\n", el
+			if (v["link_mb"] != "") {
+				o = v["link_mb"] / v["link_out_s"]; i = v["link_mb"] / v["link_in_s"]
+				printf "link_out_mib_per_s=%.2f\nlink_in_mib_per_s=%.2f\nlink_mib_per_s=%.2f\n", o, i, (o + i) / 2
+				exit
 			}
-		}' "$f" >"$f.tmp"
-	cat "$f.tmp" >>"$f"
-	rm -f "$f.tmp"
-}
-
-# wait_quiet: bounded wait until no other QEMU runs on the host.
-wait_quiet() {
-	local end=$((SECONDS + ${NETSWAP_BENCH_QUIET_WAIT:-0})) said=0
-	while [ "$(pgrep -c -f '^qemu-system-x86_64 ')" -gt 0 ] && [ "$SECONDS" -lt "$end" ]; do
-		[ "$said" = 1 ] || vm_log "waiting (up to $((end - SECONDS)) s) for other guests to end"
-		said=1
-		sleep 5
-	done
+			pg = v["d_pswpin"] + v["d_pswpout"]
+			mibs = pg * 4 / 1024 / el
+			printf "pages_swapped=%d\npages_per_s=%.0f\nswap_mib_per_s=%.2f\n", pg, pg / el, mibs
+			if (link > 0) printf "link_frac_pct=%.0f\n", 100 * mibs / link
+			if (pg > 0 && v["g_busy_ticks"] != "") printf "g_cpu_us_per_page=%.1f\n", v["g_busy_ticks"] * 1e6 / 100 / pg
+			if (v["disk_wr_ios"] > 0) printf "disk_wr_avg_kb=%.1f\n", v["disk_wr_kb"] / v["disk_wr_ios"]
+			if (v["disk_rd_ios"] > 0) printf "disk_rd_avg_kb=%.1f\n", v["disk_rd_kb"] / v["disk_rd_ios"]
+			tck = v["clk_tck"] ? v["clk_tck"] : 100
+			if (v["end_time"] != "" && v["start_time"] != "" && pg > 0) {
+				cpu = (v["end_server_ticks"] - v["start_server_ticks"] + v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck
+				printf "host_cpu_us_per_page=%.1f\n", cpu * 1e6 / pg
+			}
+		}' "$1" >"$1.tmp"
+	cat "$1.tmp" >>"$1"
+	rm -f "$1.tmp"
 }
 
 run_one() {
-	local peer=$1 rep=$2 name share rc raw
-	name=bench-$peer-r$rep
-	share=$(vm_share_dir "$name")
+	local peer=$1 w=$2 rep=$3 name share rc raw
+	name=$peer-$w-r$rep
+	share=$(vm_share_dir "bench-$name")
 	raw=$out/raw/$name.txt
-	# Fresh sparse LUN of the same size, fresh tgtd, for every run.
-	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
-	rm -f "$lun"
-	"$VM_HERE/tgt.sh" start >/dev/null 2>&1 || vm_fail "tgtd did not start on port $NETSWAP_TGT_PORT"
-	"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$lun" "$lun_mb" >/dev/null ||
-		vm_fail "tgt setup failed"
-	wait_quiet
+	storage "$peer"
 	vm_log "$name: booting (load $(cut -d' ' -f1-3 /proc/loadavg))"
-	"$VM_HERE/boot.sh" --name "$name" --mem "$mem" --smp "$smp" --timeout "$timeout" \
-		--host "$(printf '%q --host-side' "$self")" \
-		"$kver" "$here/guest/bench.sh" "$peer" "$mb" "$passes" >"$out/raw/$name.log" 2>&1
+	NETSWAP_BENCH_NBD_PID=$(cat "$nbd_dir/nbd.pid" 2>/dev/null) \
+		"$VM_HERE/boot.sh" --name "bench-$name" --mem "$mem" --smp "$smp" --timeout "$timeout" \
+		--host "$(printf '%q --host-side %q' "$self" "$peer")" \
+		"$kver" "$here/guest/bench.sh" "$peer" "$w" >"$out/raw/$name.log" 2>&1
 	rc=$?
-	"$VM_HERE/tgt.sh" stop >/dev/null 2>&1
-	lun_alloc_mb=$(($(stat -c %b "$lun" 2>/dev/null || echo 0) * 512 / 1048576))
-	rm -f "$lun"
 	{
 		echo "run=$name"
 		echo "rep=$rep"
 		echo "boot_rc=$rc"
-		echo "lun_allocated_mb=$lun_alloc_mb"
-		echo "boot_elapsed_s=$(cat "$VM_DIR/$name/elapsed" 2>/dev/null)"
 		metrics "$share"
 	} >"$raw"
 	derive "$raw"
-	# Keep the guest's files with the figures (the run dir is reused).
 	rm -rf "$out/raw/$name.share"
 	cp -a "$share" "$out/raw/$name.share" 2>/dev/null
-	cp "$VM_DIR/$name/console.log" "$out/raw/$name.share/" 2>/dev/null
+	cp "$VM_DIR/bench-$name/console.log" "$out/raw/$name.share/" 2>/dev/null
 	if [ "$rc" = 0 ] && [ "$(kv "$raw" result)" = ok ]; then
 		echo "status=ok" >>"$raw"
-		vm_log "$name: $(kv "$raw" elapsed_s) s, $(kv "$raw" pages_swapped) pages, $(kv "$raw" pages_per_s) pages/s (load $(kv "$raw" end_loadavg))"
+		vm_log "$name: $(kv "$raw" elapsed_s) s$([ -n "$(kv "$raw" pages_per_s)" ] && echo ", $(kv "$raw" pages_per_s) pages/s")$([ -n "$(kv "$raw" lat_p99_ms)" ] && echo ", p99 $(kv "$raw" lat_p99_ms) ms")"
 	else
 		echo "status=FAIL(rc $rc$(grep -m1 '^REASON: ' "$out/raw/$name.log" | cut -c8- | sed 's/^/:/'))" >>"$raw"
-		vm_log "$name: FAILED (rc $rc), see $out/raw/$name.log and $VM_DIR/$name/"
+		vm_log "$name: FAILED (rc $rc), see $out/raw/$name.log and $VM_DIR/bench-$name/"
 	fi
+	runs+=("$name")
 }
 
 # ---- the runs ----
 bench_start=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-vm_log "bench: kernel $kver, guest ${mem} MB / $smp vCPU, memhog $mb MB x $passes passes, LUN $lun_mb MB, reps $reps, peers ${peers[*]}, tgt port $NETSWAP_TGT_PORT"
+vm_log "bench: kernel $kver, guest ${mem} MB / $smp vCPU, stacks ${peers[*]}, workloads ${workloads[*]}, $reps rep(s), ${disk_mb} MB each"
 runs=()
 for ((rep = 1; rep <= reps; rep++)); do
+	[ "$link_mb" = 0 ] || run_one link stream "$rep"
 	order=("${peers[@]}")
 	if ((rep % 2 == 0)); then # alternate the order against drift
 		order=()
 		for ((i = ${#peers[@]} - 1; i >= 0; i--)); do order+=("${peers[i]}"); done
 	fi
-	for p in "${order[@]}"; do
-		run_one "$p" "$rep"
-		runs+=("bench-$p-r$rep")
+	for w in "${workloads[@]}"; do
+		for p in "${order[@]}"; do
+			run_one "$p" "$w" "$rep"
+		done
 	done
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 bench_s=$(($(date +%s) - bench_start))
-
-# Parameters of this bench for report (also with --report later).
 bench_date=$(date -u '+%Y-%m-%d %H:%M UTC')
-bench_digest=$NETSWAP_BENCH_DIGEST bench_port=$NETSWAP_TGT_PORT
-bench_qd=${NETSWAP_BENCH_QD:-} bench_queue=${NETSWAP_BENCH_QUEUE:-}
-bench_prealloc=${NETSWAP_TGT_PREALLOC:-0}
-declare -p kver reps peers mem smp mb passes lun_mb runs load_start load_end \
-	bench_s bench_date bench_digest bench_port bench_qd bench_queue \
-	bench_prealloc >"$out/raw/meta.sh"
+bench_digest=$NETSWAP_BENCH_DIGEST bench_qd=${NETSWAP_BENCH_QD:-}
+declare -p kver reps peers workloads mem smp disk_mb link_mb runs load_start \
+	load_end bench_s bench_date bench_digest bench_qd >"$out/raw/meta.sh"
 report
 fail=0
 for r in "${runs[@]}"; do
 	[ "$(kv "$out/raw/$r.txt" status)" = ok ] || fail=1
 done
-vm_log "results: $out/results.txt, $out/results.md, $out/raw/"
+vm_log "report: $out/bench.md; raw figures: $out/raw/"
 exit "$fail"

@@ -2,14 +2,16 @@
 /*
  * memhog: swap workload with page-exact verification.
  *
- *   memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE] [-P SECONDS]
+ *   memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE] [-P SECONDS] [-Z]
  *
  * Maps MB of anonymous memory and, on every pass, checks that each page
  * still holds what the previous pass wrote there and then writes a new
  * pattern unique to (page, pass). With MB larger than RAM every page goes
  * through swap and back. Prints one progress line per pass and a summary;
  * exits 1 if any page was corrupt, 2 on usage or mapping errors. -P adds a
- * line at most every SECONDS inside a pass, for people watching it.
+ * line at most every SECONDS inside a pass, for people watching it. -Z
+ * makes the pages compressible (the pattern in the first 512 bytes, zeros
+ * after, all verified), as zram needs to hold more than RAM.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,70 +20,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
-static uint64_t page_key(uint64_t seed, uint64_t page, unsigned int pass)
-{
-	uint64_t x = seed ^ (page * 0x9e3779b97f4a7c15ull) ^
-		     ((uint64_t)pass << 56);
-
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 29;
-	return x | 1;
-}
-
-static void fill(uint64_t *w, size_t words, uint64_t page, uint64_t key)
-{
-	size_t i;
-
-	w[0] = page;
-	for (i = 1; i < words; i++)
-		w[i] = key * i;
-}
-
-static int check(const uint64_t *w, size_t words, uint64_t page,
-		 uint64_t key)
-{
-	size_t i;
-
-	if (w[0] != page)
-		return 0;
-	for (i = 1; i < words; i++)
-		if (w[i] != key * i)
-			return 0;
-	return 1;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "pattern.h"
 
 int main(int argc, char **argv)
 {
 	unsigned long mb = 0, passes = 3;
 	uint64_t seed = 0x6e657473776170ull, bad = 0, pages, p;
 	const char *ready = NULL;
-	size_t psz = (size_t)sysconf(_SC_PAGESIZE), words = psz / 8;
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE), words = psz / 8, dense;
 	double t0, every = 0, next;
 	uint8_t *mem;
 	unsigned int pass;
-	int c;
+	int c, zeros = 0;
 
-	while ((c = getopt(argc, argv, "m:p:s:r:P:")) != -1) {
+	while ((c = getopt(argc, argv, "m:p:s:r:P:Z")) != -1) {
 		switch (c) {
 		case 'm': mb = strtoul(optarg, NULL, 0); break;
 		case 'p': passes = strtoul(optarg, NULL, 0); break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'r': ready = optarg; break;
 		case 'P': every = strtod(optarg, NULL); break;
+		case 'Z': zeros = 1; break;
 		default:
-			fprintf(stderr, "usage: memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE] [-P SECONDS]\n");
+			fprintf(stderr, "usage: memhog -m MB [-p PASSES] [-s SEED] [-r READY_FILE] [-P SECONDS] [-Z]\n");
 			return 2;
 		}
 	}
@@ -89,6 +52,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "memhog: -m MB and PASSES must be positive\n");
 		return 2;
 	}
+	dense = zeros ? 64 : words;
 	pages = (uint64_t)mb * 1024 * 1024 / psz;
 	mem = mmap(NULL, pages * psz, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -114,14 +78,14 @@ int main(int argc, char **argv)
 			}
 
 			if (pass > 0 &&
-			    !check(w, words, p, page_key(seed, p, pass - 1))) {
+			    !check(w, words, dense, p, page_key(seed, p, pass - 1))) {
 				if (pass_bad < 5)
 					fprintf(stderr, "memhog: page %" PRIu64 " corrupt after pass %u (first word %#" PRIx64 ")\n",
 						p, pass - 1, w[0]);
 				pass_bad++;
 			}
 			if (pass < passes)
-				fill(w, words, p, page_key(seed, p, pass));
+				fill(w, words, dense, p, page_key(seed, p, pass));
 		}
 		bad += pass_bad;
 		printf("memhog: pass %u/%lu: %" PRIu64 " pages %s, %" PRIu64 " corrupt, %.1f s\n",

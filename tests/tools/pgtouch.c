@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pgtouch: page-in latency of a swap device, every page verified.
+ *
+ *   pgtouch -m MB [-n TOUCHES] [-t SECONDS] [-s SEED] [-r READY_FILE]
+ *           [-o LATENCY_FILE] [-Z]
+ *
+ * Maps MB of anonymous memory, writes every page once (the pattern of
+ * pattern.h) and then touches random pages, one at a time: each touch
+ * reads and checks the whole page and is timed from the first access to
+ * the end of the check, which with MB larger than what memory leaves it
+ * is one page fault served from swap (or a hit, for a page still
+ * resident). Touches stop after TOUCHES (default 20000) or SECONDS
+ * (default 300), whichever comes first. Prints the count, the share of
+ * touches slower than 50 us (taken as faults), p50/p90/p99/p99.9 and max
+ * in microseconds; -o writes every latency (us, one a line, in touch
+ * order) for plots. READY_FILE is created once every page is written.
+ * -Z: compressible pages, as memhog -Z.
+ * Exit: 0, 1 if a page was corrupt, 2 on usage or mapping errors.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pattern.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of n sorted values. */
+static double pct(const double *v, size_t n, double q)
+{
+	size_t k = (size_t)(q / 100.0 * n + 0.999999);
+
+	if (k < 1)
+		k = 1;
+	if (k > n)
+		k = n;
+	return v[k - 1];
+}
+
+/* xorshift64*: the page sequence depends on the seed alone. */
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: pgtouch -m MB [-n TOUCHES] [-t SECONDS] [-s SEED] [-r READY_FILE] [-o LATENCY_FILE] [-Z]\n");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long mb = 0, touches = 20000;
+	uint64_t seed = 0x7067746f756368ull, rnd, pages, p, bad = 0;
+	double limit = 300, t0, t, *lat, *sorted;
+	const char *ready = NULL, *out = NULL;
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE), words = psz / 8, dense, n,
+	       faults = 0;
+	uint8_t *mem;
+	int c, zeros = 0;
+
+	while ((c = getopt(argc, argv, "m:n:t:s:r:o:Z")) != -1) {
+		switch (c) {
+		case 'm': mb = strtoul(optarg, NULL, 0); break;
+		case 'n': touches = strtoul(optarg, NULL, 0); break;
+		case 't': limit = strtod(optarg, NULL); break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'r': ready = optarg; break;
+		case 'o': out = optarg; break;
+		case 'Z': zeros = 1; break;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (!mb || !touches || !(limit > 0)) {
+		usage();
+		return 2;
+	}
+	dense = zeros ? 64 : words;
+	pages = (uint64_t)mb * 1024 * 1024 / psz;
+	mem = mmap(NULL, pages * psz, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	lat = calloc(touches, sizeof(*lat));
+	sorted = calloc(touches, sizeof(*sorted));
+	if (mem == MAP_FAILED || !lat || !sorted) {
+		fprintf(stderr, "pgtouch: cannot map %lu MB or %lu latencies: %s\n",
+			mb, touches, strerror(errno));
+		return 2;
+	}
+
+	t0 = now();
+	for (p = 0; p < pages; p++)
+		fill((uint64_t *)(mem + p * psz), words, dense, p, page_key(seed, p, 0));
+	printf("pgtouch: %" PRIu64 " pages written, %.1f s\n", pages, now() - t0);
+	fflush(stdout);
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (f)
+			fclose(f);
+	}
+
+	rnd = seed | 1;
+	t0 = now();
+	for (n = 0; n < touches; n++) {
+		p = next_rand(&rnd) % pages;
+		t = now();
+		if (!check((const uint64_t *)(mem + p * psz), words, dense, p,
+			   page_key(seed, p, 0))) {
+			if (bad < 5)
+				fprintf(stderr, "pgtouch: page %" PRIu64 " corrupt (first word %#" PRIx64 ")\n",
+					p, *(const uint64_t *)(mem + p * psz));
+			bad++;
+		}
+		lat[n] = (now() - t) * 1e6;
+		if (lat[n] > 50)
+			faults++;
+		if ((n & 63) == 63 && now() - t0 > limit) {
+			n++;
+			break;
+		}
+	}
+	t = now() - t0;
+
+	if (out) {
+		FILE *f = fopen(out, "w");
+
+		if (!f) {
+			fprintf(stderr, "pgtouch: %s: %s\n", out, strerror(errno));
+			return 2;
+		}
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%.1f\n", lat[i]);
+		fclose(f);
+	}
+	memcpy(sorted, lat, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	printf("pgtouch: %zu touches in %.1f s, %zu faults (> 50 us), latency us: p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f, %" PRIu64 " corrupt\n",
+	       n, t, faults, pct(sorted, n, 50), pct(sorted, n, 90),
+	       pct(sorted, n, 99), pct(sorted, n, 99.9), sorted[n - 1], bad);
+	return bad ? 1 : 0;
+}

@@ -6,7 +6,6 @@
 
 stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 targets=(i0 n0)
-passes() { grep -c ' pages .*corrupt, ' /tmp/memhog.out; }
 
 nsvm_ipv6 "$NETSWAP_TGT_PORT" || ns_die "no IPv6 path to [$NETSWAP_HOST_IP6]:$NETSWAP_TGT_PORT"
 ns_load
@@ -66,23 +65,11 @@ check_socks "after the recovery"
 
 # Pages moved across the outage and the workload verifies a full pass
 # after it.
-before=$(passes)
-for ((i = 0; i < 3000; i++)); do
-	[ "$(passes)" -gt "$before" ] && break
-	kill -0 "$ns_hog" 2>/dev/null || break
-	nsvm_sleep 0.1
-done
-[ "$(passes)" -gt "$before" ] || ns_fail "the workload did not verify a pass after the recovery"
+before=$(ns_hog_passes)
+ns_hog_next_pass "$before" 300 || ns_fail "the workload did not verify a pass after the recovery"
 r1=$(($(stat_of i0 reads) + $(stat_of n0 reads)))
 [ "$r1" -gt "$r0" ] || ns_fail "no page-ins after the outage"
-kill "$ns_hog"
-wait "$ns_hog" 2>/dev/null
-tail -n 2 /tmp/memhog.out
-if grep -q 'corrupt after pass' /tmp/memhog.out || grep -Eq ' [1-9][0-9]* corrupt' /tmp/memhog.out; then
-	ns_fail "memhog saw corrupt pages"
-else
-	ns_ok "IPv6: both targets recovered, $((r1 - r0)) page-ins since, 0 corrupt"
-fi
+ns_hog_stop_check "IPv6: both targets recovered, $((r1 - r0)) page-ins since, 0 corrupt"
 for n in "${targets[@]}"; do
 	[ "$(stat_of "$n" errors)" = 0 ] || ns_fail "$n: errors = $(stat_of "$n" errors)"
 	ns_sc_ok down "$n" || ns_fail "swapctl down $n"

@@ -37,8 +37,6 @@ wait_gone() {
 	done
 	return 1
 }
-# passes: completed memhog passes so far.
-passes() { grep -c ' pages .*corrupt, ' /tmp/memhog.out; }
 
 ns_load
 ns_create t0
@@ -123,22 +121,10 @@ done
 ns_ok "four targets recovered together: $(states)"
 
 # Every page is in RAM now: one more full pass verifies them all.
-before=$(passes)
+before=$(ns_hog_passes)
 kill -CONT "$ns_hog"
-for ((i = 0; i < 1800; i++)); do
-	[ "$(passes)" -gt "$before" ] && break
-	kill -0 "$ns_hog" 2>/dev/null || break
-	nsvm_sleep 0.1
-done
-[ "$(passes)" -gt "$before" ] || ns_fail "the workload did not verify a pass after swapoff"
-kill "$ns_hog"
-wait "$ns_hog" 2>/dev/null
-tail -n 3 /tmp/memhog.out
-if grep -q 'corrupt after pass' /tmp/memhog.out || grep -Eq ' [1-9][0-9]* corrupt' /tmp/memhog.out; then
-	ns_fail "memhog saw corrupt pages"
-else
-	ns_ok "every page verified across the freeze and the swapoff: 0 corrupt"
-fi
+ns_hog_next_pass "$before" 180 || ns_fail "the workload did not verify a pass after swapoff"
+ns_hog_stop_check "every page verified across the freeze and the swapoff: 0 corrupt"
 
 # ---- 3. recovery_timeout_s with swap on ----
 # Settable while enabled. Once the servers are gone that long, I/O fails:

@@ -367,3 +367,30 @@ ns_hog_swapping() {
 	ns_die "memhog is not swapping to $*: $(tail -n 2 /tmp/memhog.out)"
 }
 
+# ns_hog_passes: memhog passes completed so far (ns_hog_start's output).
+ns_hog_passes() { grep -c ' pages .*corrupt, ' /tmp/memhog.out; }
+
+# ns_hog_next_pass BEFORE TIMEOUT_S: wait (bounded) until the workload
+# has completed more than BEFORE passes; 1 if it did not (or died).
+ns_hog_next_pass() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		[ "$(ns_hog_passes)" -gt "$1" ] && return 0
+		kill -0 "$ns_hog" 2>/dev/null || break
+		nsvm_sleep 0.1
+	done
+	[ "$(ns_hog_passes)" -gt "$1" ]
+}
+
+# ns_hog_stop_check WHAT: stop the workload and fail unless it never saw a
+# corrupt page; "ok: WHAT" if so.
+ns_hog_stop_check() {
+	kill "$ns_hog" 2>/dev/null
+	wait "$ns_hog" 2>/dev/null
+	tail -n 3 /tmp/memhog.out
+	if grep -q 'corrupt after pass' /tmp/memhog.out || grep -Eq ' [1-9][0-9]* corrupt' /tmp/memhog.out; then
+		ns_fail "memhog saw corrupt pages"
+	else
+		ns_ok "$1"
+	fi
+}

@@ -87,7 +87,7 @@ if [ "${1:-}" = --host-side ]; then
 	case $peer in
 	netswap-iscsi | open-iscsi) srv=$("$VM_HERE/tgt.sh" status) || srv=0 ;;
 	netswap-nfs | nfs-swapfile) srv=$("$VM_HERE/ganesha.sh" status) || srv=0 ;;
-	nbd) srv=$(cat "$NETSWAP_SHARE/../nbd.pid" 2>/dev/null) || srv=0 ;;
+	nbd) srv=${NETSWAP_BENCH_NBD_PID:-0} ;;
 	link)
 		# Sink on PORT, source of LINK_MB on PORT + 1; one connection each.
 		timeout "${NETSWAP_BENCH_TIMEOUT:-1800}" python3 - "$NETSWAP_BENCH_LINK_PORT" "${NETSWAP_BENCH_LINK_MB:-256}" <<'PY' &

@@ -5,7 +5,7 @@
 # ganesha, swap on both at equal priority, memhog verifying every page.
 # The host cuts the guest's link from outside through QEMU's monitor
 # (set_link net0 off/on: every packet lost, no RST, no FIN): once for
-# LONG_S, then FLAPS cuts of FLAP_S, GAP_S apart (short, make test: 30 s,
+# LONG_S, then FLAPS cuts of FLAP_S, GAP_S apart (short, make test: 15 s,
 # then 3 x 3 s; stress, s-16-linkcut.sh: 60 s, then 10 x 3 s).
 # guest/ns-linkcut.sh checks: zero corrupt pages and memhog exit 0, the
 # workload outlasting the faults, per target errors 0, the long cut
@@ -25,7 +25,7 @@ set -euo pipefail
 io_timeout_ms=2000
 form_args() { # FORM -> LONG_S FLAPS FLAP_S GAP_S
 	case $1 in
-	short) echo "30 3 3 5" ;;
+	short) echo "15 3 3 5" ;;
 	stress) echo "60 10 3 5" ;;
 	*) vm_fail "form must be short or stress, not '$1'" ;;
 	esac

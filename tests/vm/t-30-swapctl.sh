@@ -2,7 +2,11 @@
 # t-30-swapctl.sh KVER: swapctl end to end in a guest (guest/ns-swapctl.sh):
 # add, up --format, status (table and JSON), monitor across a tgtd restart,
 # reserve --apply, down, rm, apply twice (idempotent) and apply --prune,
-# against the host's tgt and ganesha.
+# against the host's tgt and ganesha. Its subject is swapctl and the
+# module's configfs and netlink code, which do not depend on the kernel
+# (kernel/compat.h holds what does); swapctl runs on every kernel in
+# t-19-ipv6 (add, up, status --json over netlink):
+# vm-kernels: newest
 # vm-time: 90
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

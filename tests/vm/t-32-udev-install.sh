@@ -4,6 +4,10 @@
 # for every enabled target, swap on by itself for a netswaptab "auto"
 # target, the hotplug helper's refusal in the kernel log, the systemd unit
 # checked by systemd-analyze, and `make uninstall` removing every file.
+# Install, udev and systemd do not depend on the kernel; the disk's
+# netswap/name attribute the rule reads is checked on every kernel by
+# t-10-swap:
+# vm-kernels: newest
 # vm-time: 190
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Guest: swap through netswap while the host kills and restarts the target
-# twice (tgtd for t-11-recovery.sh, ganesha for t-21-nfs-recovery.sh).
+# twice (tgtd for s-11-recovery.sh, ganesha for s-21-nfs-recovery.sh).
 # Every page verified; each outage is seen as up -> recovering -> up and
 # counted in stats. Args: [iscsi|nfs [PASSES (default 2)]]
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"

@@ -20,6 +20,11 @@ size=$(($(blockdev --getsize64 "$dev")))
 [ "$cap" = "$size" ] || ns_fail "capacity_bytes $cap != device size $size"
 [ -z "${2:-}" ] || [ "$cap" = "$2" ] || ns_fail "capacity $cap != LUN size $2"
 ns_ok "$dev: $size bytes, reserve_kb $(ns_get t0 reserve_kb)"
+# The attribute udev's rule names /dev/netswap/<name> by (t-32 checks the
+# rule on the newest kernel only).
+name=$(cat "/sys/block/${dev#/dev/}/netswap/name" 2>/dev/null) ||
+	ns_fail "no /sys/block/${dev#/dev/}/netswap/name"
+[ "$name" = t0 ] || ns_fail "/sys/block/${dev#/dev/}/netswap/name is '$name', not t0"
 ns_reserve t0
 ns_swap_workload "$dev" "$passes" /share/ready
 ns_get t0 stats

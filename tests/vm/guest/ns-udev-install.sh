@@ -44,6 +44,8 @@ wait_for() {
 # swap_prio DEV: its priority in /proc/swaps, empty if not swap.
 swap_prio() { awk -v d="$1" '$1 == d { print $5 }' /proc/swaps; }
 
+# netswap.ko's dependencies; install and uninstall each run depmod.
+nsvm_small_modtree libcrc32c configfs || ns_die "no modules tree for depmod"
 ns_log "make install"
 make -s -C "$NETSWAP_REPO" install >/tmp/install.log 2>&1 || {
 	cat /tmp/install.log

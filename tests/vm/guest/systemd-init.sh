@@ -37,6 +37,11 @@ for f in "$guest/ns-systemd.sh" "$guest/nslib.sh"; do
 	[ -f "$f" ] || die 127 "test script $f not found in the guest"
 done
 
+# shellcheck source=../guest-lib.sh
+. "$repo/tests/vm/guest-lib.sh" || die "no guest-lib.sh"
+# The modules systemd and udev would load are not needed here: depmod at
+# install reads only what runs and what netswap.ko needs.
+nsvm_small_modtree libcrc32c configfs >/share/modtree.log 2>&1 || die "no modules tree for depmod"
 make -s -C "$repo" install >/share/install.log 2>&1 || die "make install failed"
 cat >/etc/netswap/netswaptab <<TAB
 # t-34-systemd

@@ -20,6 +20,48 @@ static const struct block_device_operations netswap_fops = {
 	.owner	= THIS_MODULE,
 };
 
+/*
+ * Take @rq's payload from the in-flight budget. A request that does not
+ * fit while others are in flight stops the queue; the release that frees
+ * budget starts it again (the stop is seen under io_lock, so no release
+ * can miss it). Alone, any request fits.
+ */
+static bool netswap_io_get(struct netswap_dev *nd, struct blk_mq_hw_ctx *hctx,
+			   struct request *rq)
+{
+	u32 bytes = blk_rq_bytes(rq);
+	bool ok;
+
+	spin_lock_bh(&nd->io_lock);
+	ok = !nd->io_bytes || nd->io_bytes + bytes <= nd->io_budget;
+	if (ok) {
+		nd->io_bytes += bytes;
+	} else {
+		blk_mq_stop_hw_queue(hctx);
+		nd->io_stopped = true;
+	}
+	spin_unlock_bh(&nd->io_lock);
+	return ok;
+}
+
+/*
+ * @rq, started by netswap_queue_rq, is no longer in flight: completed, or
+ * given back to blk-mq.
+ */
+static void netswap_rq_release(struct netswap_dev *nd, struct request *rq)
+{
+	bool start;
+
+	atomic_dec(&nd->stats.inflight);
+	spin_lock_bh(&nd->io_lock);
+	nd->io_bytes -= blk_rq_bytes(rq);
+	start = nd->io_stopped;
+	nd->io_stopped = false;
+	spin_unlock_bh(&nd->io_lock);
+	if (start)
+		blk_mq_start_stopped_hw_queues(rq->q, true);
+}
+
 static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 				     const struct blk_mq_queue_data *bd)
 {
@@ -48,11 +90,13 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_NOTSUPP;
 	}
 
+	if (!netswap_io_get(nd, hctx, rq))
+		return BLK_STS_DEV_RESOURCE;
 	/* Counted before: a transport may complete @rq before it returns. */
 	atomic_inc(&nd->stats.inflight);
 	ret = nd->ops->queue_rq(nd, rq);
 	if (ret != BLK_STS_OK)
-		atomic_dec(&nd->stats.inflight);
+		netswap_rq_release(nd, rq);
 	return ret;
 }
 
@@ -128,7 +172,7 @@ void netswap_requeue_rq(struct netswap_dev *nd, struct request *rq,
 			unsigned long delay_ms)
 {
 	atomic64_inc(&nd->stats.retries);
-	atomic_dec(&nd->stats.inflight);
+	netswap_rq_release(nd, rq);
 	blk_mq_requeue_request(rq, false);
 	blk_mq_delay_kick_requeue_list(rq->q, delay_ms);
 }
@@ -144,7 +188,7 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 {
 	unsigned int bytes = blk_rq_bytes(rq);
 
-	atomic_dec(&nd->stats.inflight);
+	netswap_rq_release(nd, rq);
 	if (status) {
 		atomic64_inc(&nd->stats.errors);
 	} else if (req_op(rq) == REQ_OP_READ) {
@@ -166,26 +210,47 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 }
 
 /**
- * netswap_rq_bvec_at() - the segment holding byte @off of a request
+ * netswap_rq_pos_at() - the segment holding byte @off of a request
+ * @pos:	where the last call left off (reset: the start)
  * @rq:		request with data
  * @off:	byte offset in the request
  * @out:	that segment, trimmed to start at @off
  *
+ * Walking forward costs one step per segment in all; @off behind @pos
+ * starts over from the first bio.
+ *
  * Return: false if @off is past the request's data.
  */
-bool netswap_rq_bvec_at(struct request *rq, u32 off, struct bio_vec *out)
+bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
+		       u32 off, struct bio_vec *out)
 {
-	struct req_iterator iter;
 	struct bio_vec bv;
 
-	rq_for_each_segment(bv, rq, iter) {
-		if (off < bv.bv_len) {
+	if (pos->rq != rq || off < pos->off) {
+		pos->rq = rq;
+		pos->bio = rq->bio;
+		pos->off = 0;
+		if (pos->bio)
+			pos->iter = pos->bio->bi_iter;
+	}
+	while (pos->bio) {
+		if (!pos->iter.bi_size) {
+			pos->bio = pos->bio->bi_next;
+			if (pos->bio)
+				pos->iter = pos->bio->bi_iter;
+			continue;
+		}
+		bv = bio_iter_iovec(pos->bio, pos->iter);
+		if (off - pos->off < bv.bv_len) {
+			u32 skip = off - pos->off;
+
 			out->bv_page = bv.bv_page;
-			out->bv_offset = bv.bv_offset + off;
-			out->bv_len = bv.bv_len - off;
+			out->bv_offset = bv.bv_offset + skip;
+			out->bv_len = bv.bv_len - skip;
 			return true;
 		}
-		off -= bv.bv_len;
+		bio_advance_iter_single(pos->bio, &pos->iter, bv.bv_len);
+		pos->off += bv.bv_len;
 	}
 	return false;
 }
@@ -195,7 +260,7 @@ static bool netswap_requeue_one(struct request *rq, void *data)
 	struct netswap_dev *nd = data;
 
 	atomic64_inc(&nd->stats.retries);
-	atomic_dec(&nd->stats.inflight);
+	netswap_rq_release(nd, rq);
 	blk_mq_requeue_request(rq, false);
 	return true;
 }
@@ -296,6 +361,9 @@ int netswap_blk_add(struct netswap_dev *nd)
 	set->flags = BLK_MQ_F_SHOULD_MERGE;
 	set->driver_data = nd;
 	set->timeout = msecs_to_jiffies(nd->cfg.io_timeout_ms);
+	nd->io_bytes = 0;
+	nd->io_budget = netswap_io_budget(nd);
+	nd->io_stopped = false;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
 		goto out_ida;

@@ -338,19 +338,29 @@ netswap_transport_ops(enum netswap_transport_type t)
 	}
 }
 
+/**
+ * netswap_io_budget() - bytes of request payload that may be in flight
+ * @nd: target
+ *
+ * queue_depth requests of NETSWAP_BUDGET_PER_TAG, or one of the largest
+ * request any transport makes, whichever is more: request size and
+ * reserve are independent, and both are known before enabling.
+ */
+u32 netswap_io_budget(const struct netswap_dev *nd)
+{
+	return max_t(u32, nd->cfg.queue_depth * NETSWAP_BUDGET_PER_TAG,
+		     NETSWAP_MAX_IO_BYTES);
+}
+
 /*
- * Memory the I/O path can need from the emergency reserve with every tag in
- * flight: each request's payload once in socket buffers (sent data waiting
+ * Memory the I/O path can need from the emergency reserve with the whole
+ * budget in flight: its payload once in socket buffers (sent data waiting
  * for its ACK, or received data waiting to be copied), plus per-PDU skb
- * overhead, plus a fixed amount for control traffic.
+ * overhead for every tag, plus a fixed amount for control traffic.
  */
 u32 netswap_reserve_kb(const struct netswap_dev *nd)
 {
-	u32 per_rq_kb = nd->max_io_bytes / 1024 + 4;
-
-	if (!nd->max_io_bytes)
-		per_rq_kb = NETSWAP_MAX_IO_BYTES / 1024 + 4;
-	return nd->cfg.queue_depth * per_rq_kb + 256;
+	return netswap_io_budget(nd) / 1024 + nd->cfg.queue_depth * 4 + 256;
 }
 
 struct netswap_dev *netswap_dev_create(const char *name)
@@ -363,6 +373,7 @@ struct netswap_dev *netswap_dev_create(const char *name)
 	strscpy(nd->name, name, sizeof(nd->name));
 	mutex_init(&nd->lock);
 	spin_lock_init(&nd->state_lock);
+	spin_lock_init(&nd->io_lock);
 	nd->state = NETSWAP_DISABLED;
 	nd->index = -1;
 	nd->cfg.queue_depth = NETSWAP_QD_DEFAULT;

@@ -27,8 +27,13 @@
 #define NETSWAP_IO_TIMEOUT_DEFAULT	30000	/* ms */
 #define NETSWAP_RECONNECT_DEFAULT	1000	/* ms */
 #define NETSWAP_RECONNECT_MAX_DELAY	30000	/* ms, backoff ceiling */
-/* Largest request the disk accepts; bounds the per-request reserve. */
-#define NETSWAP_MAX_IO_BYTES	(128 * 1024)
+/* Largest request the disk accepts (a transport may lower it). */
+#define NETSWAP_MAX_IO_BYTES	(512 * 1024)
+/*
+ * Payload in flight per tag of queue_depth: the in-flight budget, and so
+ * the reserve, is queue_depth times this whatever the size of a request.
+ */
+#define NETSWAP_BUDGET_PER_TAG	(128 * 1024)
 
 enum netswap_transport_type {
 	NETSWAP_TRANSPORT_NONE,
@@ -193,6 +198,15 @@ struct netswap_dev {
 	u64			capacity;	/* bytes */
 	u32			block_size;	/* logical */
 	u32			max_io_bytes;
+	/*
+	 * Payload of the started requests, at most io_budget (one request
+	 * alone may exceed it): what reserve_kb is sized for. The queue is
+	 * stopped while a request waits for budget. Under io_lock.
+	 */
+	spinlock_t		io_lock;
+	u32			io_bytes;
+	u32			io_budget;
+	bool			io_stopped;
 
 	/* Recovery: err_work and reconnect_work run one at a time on rec_wq. */
 	struct workqueue_struct	*rec_wq;
@@ -236,6 +250,7 @@ __printf(2, 3) void netswap_set_error(struct netswap_dev *nd,
 void netswap_clear_error(struct netswap_dev *nd);
 void netswap_set_storage_id(struct netswap_dev *nd, const char *id);
 int netswap_check_storage_id(struct netswap_dev *nd, const char *id);
+u32 netswap_io_budget(const struct netswap_dev *nd);
 u32 netswap_reserve_kb(const struct netswap_dev *nd);
 const struct netswap_transport_ops *
 netswap_transport_ops(enum netswap_transport_type t);
@@ -250,7 +265,26 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 			 blk_status_t status);
 void netswap_requeue_rq(struct netswap_dev *nd, struct request *rq,
 			unsigned long delay_ms);
-bool netswap_rq_bvec_at(struct request *rq, u32 off, struct bio_vec *out);
+/*
+ * A place in a request's data, for walking it front to back in pieces (a
+ * PDU's data sent page by page, a reply received into the bio pages)
+ * without counting from the first segment each time. Reset (rq NULL)
+ * whenever the request is (re)queued; an offset behind it starts over.
+ */
+struct netswap_rq_pos {
+	struct request		*rq;
+	struct bio		*bio;
+	struct bvec_iter	iter;
+	u32			off;	/* request offset of iter */
+};
+
+static inline void netswap_rq_pos_reset(struct netswap_rq_pos *pos)
+{
+	pos->rq = NULL;
+}
+
+bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
+		       u32 off, struct bio_vec *out);
 int netswap_blk_init(void);
 void netswap_blk_exit(void);
 

@@ -85,9 +85,10 @@ static void ns_kick(struct ns_iscsi_conn *conn)
 
 static u32 ns_rq_crc(struct request *rq, u32 off, u32 len, u32 crc)
 {
+	struct netswap_rq_pos pos = { };
 	struct bio_vec bv;
 
-	while (len && netswap_rq_bvec_at(rq, off, &bv)) {
+	while (len && netswap_rq_pos_at(&pos, rq, off, &bv)) {
 		u32 n = min(len, bv.bv_len);
 		void *p = kmap_local_page(bv.bv_page);
 
@@ -301,8 +302,8 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 		if (tx->cmd) {
 			struct bio_vec bv;
 
-			if (!netswap_rq_bvec_at(tx->cmd->rq,
-					   tx->data_off + tx->data_sent, &bv))
+			if (!netswap_rq_pos_at(&tx->cmd->tx_pos, tx->cmd->rq,
+					       tx->data_off + tx->data_sent, &bv))
 				return -EIO;
 			bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
 			if (tx->data_sent + bv.bv_len == tx->data_len)
@@ -682,9 +683,10 @@ static int ns_rx_step(struct ns_iscsi_conn *conn)
 					struct bio_vec bv;
 					void *p;
 
-					if (!netswap_rq_bvec_at(rx->cmd->rq,
-							   rx->data_off + rx->got,
-							   &bv))
+					if (!netswap_rq_pos_at(&rx->cmd->rx_pos,
+							       rx->cmd->rq,
+							       rx->data_off + rx->got,
+							       &bv))
 						return -EIO;
 					bv.bv_len = min(bv.bv_len, left);
 					ret = ns_recv_page(conn, &bv);
@@ -984,6 +986,8 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	cmd->ttt = ISCSI_RSVD_TAG;
 	cmd->len = blk_rq_bytes(rq);
 	iscsi_datain_start(&cmd->din, cmd->len);
+	netswap_rq_pos_reset(&cmd->tx_pos);
+	netswap_rq_pos_reset(&cmd->rx_pos);
 	cmd->imm_len = 0;
 	cmd->unsol_end = 0;
 	cmd->tx_off = 0;

@@ -79,6 +79,8 @@ struct ns_iscsi_cmd {
 	u32			ttt;		/* current R2T's tag */
 	u32			data_sn;
 	struct iscsi_datain_seq	din;		/* reads: what Data-In brought */
+	struct netswap_rq_pos	tx_pos;		/* writes: data being sent */
+	struct netswap_rq_pos	rx_pos;		/* reads: Data-In received */
 	u8			cdb[SCSI_CDB_LEN];
 	u8			cdb_len;
 };

@@ -563,6 +563,20 @@ static int ns_iscsi_check_identity(struct ns_iscsi_conn *conn)
 	return netswap_check_storage_id(nd, id);
 }
 
+/*
+ * The largest write one R2T covers: its immediate data and one burst.
+ * Each further burst would cost another round trip to the target before
+ * its data may go (with tgt's defaults, 8 KiB immediate and 256 KiB
+ * bursts: 264 KiB). Reads have no such cost, but one limit serves both.
+ */
+static u32 ns_iscsi_max_io(const struct iscsi_session_params *p)
+{
+	u32 imm = p->immediate_data ? min(p->first_burst, p->max_xmit_dsl) : 0;
+
+	return clamp_t(u32, rounddown(imm + p->max_burst, PAGE_SIZE), PAGE_SIZE,
+		       NETSWAP_MAX_IO_BYTES);
+}
+
 /**
  * ns_iscsi_probe() - check the LUN, its identity and its capacity
  * @conn: logged-in connection, before io_work starts
@@ -624,7 +638,7 @@ int ns_iscsi_probe(struct ns_iscsi_conn *conn)
 	if (!conn->first_connect_done) {
 		nd->capacity = blocks * block_len;
 		nd->block_size = block_len;
-		nd->max_io_bytes = NETSWAP_MAX_IO_BYTES;
+		nd->max_io_bytes = ns_iscsi_max_io(&conn->params);
 		if (nd->capacity < PAGE_SIZE * 2) {
 			netswap_set_error(nd, "LUN is too small (%llu bytes)",
 					  nd->capacity);

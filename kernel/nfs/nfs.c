@@ -221,7 +221,7 @@ static int ns_tx_push(struct ns_nfs_conn *conn)
 		struct bio_vec bv;
 		int flags = MSG_DONTWAIT | MSG_MORE;
 
-		if (!netswap_rq_bvec_at(cmd->rq, tx->data_sent, &bv))
+		if (!netswap_rq_pos_at(&cmd->pos, cmd->rq, tx->data_sent, &bv))
 			return -EIO;
 		bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
 		if (tx->data_sent + bv.bv_len == tx->data_len && !tx->pad_len)
@@ -533,7 +533,8 @@ static int ns_rx_step(struct ns_nfs_conn *conn)
 			return 1;
 		return ns_rx_parse(conn);
 	case NS_NFS_RX_DATA:
-		if (!netswap_rq_bvec_at(rx->cmd->rq, rx->data_got, &bv))
+		if (!netswap_rq_pos_at(&rx->cmd->pos, rx->cmd->rq, rx->data_got,
+				       &bv))
 			return ns_rx_proto_err(conn, "READ data past the request");
 		bv.bv_len = min3(bv.bv_len, rx->data_len - rx->data_got,
 				 rx->frag_left);
@@ -714,6 +715,7 @@ static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
 		ns_cmd_new_xid(conn, cmd);
 	}
 	cmd->sent = false;
+	netswap_rq_pos_reset(&cmd->pos);
 	ns_cmd_build(conn, cmd);
 	if (req_op(rq) == REQ_OP_WRITE && cmd->stage == NS_NFS_IO)
 		list = &conn->send_lo;

@@ -16,7 +16,7 @@
 #include "../proto/nfs3.h"
 
 /* Largest READ/WRITE we issue, whatever the server's rtmax/wtmax. */
-#define NS_NFS_MAX_IO		(256 * 1024)
+#define NS_NFS_MAX_IO		NETSWAP_MAX_IO_BYTES
 /*
  * Marker, call header with an AUTH_SYS credential carrying a host name of
  * up to 64 bytes, and the largest argument header (WRITE: fh, offset,
@@ -49,6 +49,7 @@ struct ns_nfs_cmd {
 	bool			queued;
 	bool			sent;		/* whole call on the wire */
 	u8			verf[NFS3_WRITEVERFSIZE]; /* of an UNSTABLE WRITE */
+	struct netswap_rq_pos	pos;		/* WRITE data sent, READ data received */
 	u32			hdr_len;
 	u8			hdr[NS_NFS_CALL_HDR_MAX];
 };

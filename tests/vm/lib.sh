@@ -187,3 +187,23 @@ vm_link() {
 		return 1
 	fi
 }
+
+# vm_host_restarts SERVER_SCRIPT NAME: the host side of s-11 and s-21.
+# Once the guest swaps, the server (tgt.sh or ganesha.sh) is killed with
+# SIGKILL and restarted, twice, a few seconds apart; each restart is
+# marked in the share as restarted-N.
+vm_host_restarts() {
+	local i
+	vm_wait_file "$NETSWAP_SHARE/ready" 600 "$NETSWAP_QEMU_PID" ||
+		vm_fail "the guest never started swapping"
+	for i in 1 2; do
+		sleep 3
+		vm_log "kill -9 $2 ($i)"
+		"$VM_HERE/$1" kill9 || vm_fail "$2 kill $i"
+		sleep 4
+		"$VM_HERE/$1" restart >/dev/null || vm_fail "$2 restart $i"
+		vm_log "$2 restarted ($i)"
+		: >"$NETSWAP_SHARE/restarted-$i"
+		sleep 8
+	done
+}

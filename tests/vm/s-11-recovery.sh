@@ -10,18 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if [ "${1:-}" = --host-side ]; then
-	vm_wait_file "$NETSWAP_SHARE/ready" 600 "$NETSWAP_QEMU_PID" ||
-		vm_fail "the guest never started swapping"
-	for i in 1 2; do
-		sleep 3
-		vm_log "kill -9 tgtd ($i)"
-		"$VM_HERE/tgt.sh" kill9
-		sleep 4
-		"$VM_HERE/tgt.sh" restart >/dev/null || vm_fail "tgtd restart $i"
-		vm_log "tgtd restarted ($i)"
-		: >"$NETSWAP_SHARE/restarted-$i"
-		sleep 8
-	done
+	vm_host_restarts tgt.sh tgtd
 	exit 0
 fi
 

@@ -11,18 +11,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if [ "${1:-}" = --host-side ]; then
-	vm_wait_file "$NETSWAP_SHARE/ready" 600 "$NETSWAP_QEMU_PID" ||
-		vm_fail "the guest never started swapping"
-	for i in 1 2; do
-		sleep 3
-		vm_log "kill -9 ganesha ($i)"
-		"$VM_HERE/ganesha.sh" kill9 || vm_fail "ganesha kill $i"
-		sleep 4
-		"$VM_HERE/ganesha.sh" restart >/dev/null || vm_fail "ganesha restart $i"
-		vm_log "ganesha restarted ($i)"
-		: >"$NETSWAP_SHARE/restarted-$i"
-		sleep 8
-	done
+	vm_host_restarts ganesha.sh ganesha
 	exit 0
 fi
 

@@ -20,6 +20,14 @@ size=$(($(blockdev --getsize64 "$dev")))
 [ "$cap" = "$size" ] || ns_fail "capacity_bytes $cap != device size $size"
 [ -z "${2:-}" ] || [ "$cap" = "$2" ] || ns_fail "capacity $cap != LUN size $2"
 ns_ok "$dev: $size bytes, reserve_kb $(ns_get t0 reserve_kb)"
+# Requests past 128 KiB from the reserve of 128 KiB per tag (both were
+# 128 KiB per request before, NFS's reserve 260 KiB per tag).
+qd=$(ns_get t0 queue_depth)
+rk=$(ns_get t0 reserve_kb)
+[ "$rk" = $((qd * 132 + 256)) ] || ns_fail "reserve_kb $rk, not queue_depth $qd x 132 + 256"
+mhs=$(cat "/sys/block/${dev#/dev/}/queue/max_hw_sectors_kb")
+[ "$mhs" -gt 128 ] && [ "$mhs" -le 512 ] || ns_fail "largest request $mhs KiB, not in 132..512"
+ns_ok "reserve_kb $rk at queue_depth $qd, requests up to $mhs KiB"
 # The attribute udev's rule names /dev/netswap/<name> by (t-32 checks the
 # rule on the newest kernel only).
 name=$(cat "/sys/block/${dev#/dev/}/netswap/name" 2>/dev/null) ||

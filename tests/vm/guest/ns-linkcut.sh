@@ -135,7 +135,7 @@ if python3 "$NETSWAP_REPO/tests/vm/guest/linkmon.py" check "$mon" \
 	cat /tmp/check.txt
 else
 	cat /tmp/check.txt
-	ns_fail "linkmon.py check: $(grep -c '^FAIL: ' /tmp/check.txt) failed check(s) above"
+	ns_fail "linkmon.py check: $(grep -m 1 '^FAIL: ' /tmp/check.txt | cut -c7-) ($(grep -c '^FAIL: ' /tmp/check.txt) failed)"
 fi
 
 for t in "${targets[@]}"; do

@@ -14,6 +14,8 @@ ns_log() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
 ns_fail() {
 	echo "FAIL: $*"
 	ns_failed=1
+	# The first failure is the run's reason (boot.sh, run.sh's FAIL line).
+	[ -s /share/reason ] || echo "$*" >/share/reason 2>/dev/null
 }
 
 ns_ok() { echo "ok: $*"; }

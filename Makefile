@@ -133,11 +133,15 @@ bench: modules tools
 stress: tools
 	NETSWAP_VM_PREFIX=s tests/vm/run.sh
 
-# The demo (demo/demo.sh): the module for the newest Debian kernel, swapctl
-# and memhog, then one guest; nothing of it is left running or on disk.
+# The demo (demo/demo.sh): the module for the newest Debian kernel (built
+# again only if a source is newer than it), swapctl and memhog, then one
+# guest; nothing of it is left running or on disk.
 demo-build:
 	@k=$$(tests/vm/kernels.sh | sort -V | tail -n 1); \
-	$(MAKE) --no-print-directory modules KVERS="$$k" RESULTS=$(BUILD)/demo-results
+	ko=$(BUILD)/$$k/netswap.ko; \
+	if [ ! -f "$$ko" ] || [ -n "$$(find $(KSRC) -newer "$$ko" | head -n 1)" ]; then \
+		$(MAKE) --no-print-directory modules KVERS="$$k" RESULTS=$(BUILD)/demo-results; \
+	else echo "demo: $$ko is up to date"; fi
 	@$(MAKE) --no-print-directory -s tools
 
 demo: deps

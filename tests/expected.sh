@@ -11,7 +11,8 @@
 #                                   are data-driven); NAME.* also matches NAME
 #   fuzz_NAME                       tests/fuzz/Makefile's FUZZERS
 #   t-NN-name/KVER                  each tests/vm/t-*.sh on each kernel (the
-#                                   newest only for "# vm-kernels: newest")
+#                                   newest only for "# vm-kernels: newest",
+#                                   the oldest only for "oldest")
 # A line "FAIL ..." is a failure found while making the list: an expected
 # kernel series (kernels.sh --series) that has no installed kernel.
 # Filters (NETSWAP_KVERS, NETSWAP_VM_TESTS, NETSWAP_VM_PREFIX) are ignored
@@ -72,12 +73,14 @@ make -s --no-print-directory -C tests/fuzz list || {
 # VM drivers, as tests/vm/run.sh runs them with the default prefix.
 if [ ${#kvers[@]} -gt 0 ]; then
 	newest=$(printf '%s\n' "${kvers[@]}" | sort -V | tail -n 1)
+	oldest=$(printf '%s\n' "${kvers[@]}" | sort -V | head -n 1)
 	for v in "${kvers[@]}"; do
 		for t in tests/vm/t-*.sh; do
 			[ -f "$t" ] || continue
-			if grep -q '^# vm-kernels: newest$' "$t" && [ "$v" != "$newest" ]; then
-				continue
-			fi
+			case $(sed -n 's/^# vm-kernels: \(newest\|oldest\)$/\1/p' "$t" | head -n 1) in
+			newest) [ "$v" = "$newest" ] || continue ;;
+			oldest) [ "$v" = "$oldest" ] || continue ;;
+			esac
 			echo "$(basename "$t" .sh)/$v"
 		done
 	done

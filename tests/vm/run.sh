@@ -123,13 +123,17 @@ for t in "$here"/"${NETSWAP_VM_PREFIX:-t}"-*.sh; do
 done
 [ ${#tests[@]} -gt 0 ] || { echo "run.sh: no test selected" >&2; exit 1; }
 
-# A driver whose subject does not depend on the kernel (swapctl's input
-# handling) says "# vm-kernels: newest" in its header and runs on the
-# newest kernel only; it has no result line for the others.
+# A driver whose subject does not depend on the kernel says
+# "# vm-kernels: newest" or "# vm-kernels: oldest" in its header and runs
+# on that kernel only; it has no result line for the others.
 newest=$(printf '%s\n' "${kvers[@]}" | sort -V | tail -n 1)
+oldest=$(printf '%s\n' "${kvers[@]}" | sort -V | head -n 1)
 on_kernel() {
-	grep -q '^# vm-kernels: newest$' "$1" || return 0
-	[ "$2" = "$newest" ]
+	case $(sed -n 's/^# vm-kernels: \(newest\|oldest\)$/\1/p' "$1" | head -n 1) in
+	newest) [ "$2" = "$newest" ] ;;
+	oldest) [ "$2" = "$oldest" ] ;;
+	*) return 0 ;;
+	esac
 }
 est_time() {
 	local s

@@ -2,6 +2,10 @@
 # t-12-chap-digest.sh KVER: CHAP (wrong secret refused with a clear
 # last_error, right one logs in) and CRC32C header + data digests against
 # the host's tgt (guest/ns-chap-digest.sh).
+# One kernel only (CHAP and digests are protocol code): what depends on the
+# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# t-26 run it on every kernel. The protocol cases are spread over both:
+# vm-kernels: oldest
 # vm-time: 60
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -3,6 +3,10 @@
 # detected by NOP-Out pings and recovered without losing the held I/O;
 # with recovery_timeout_s set, a dead target fails I/O after that long
 # and the target returns to up when tgtd comes back (guest/ns-failover.sh).
+# One kernel only (pings and recovery_timeout_s are the module's own timers): what depends on the
+# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# t-26 run it on every kernel. The protocol cases are spread over both:
+# vm-kernels: oldest
 # vm-time: 90
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

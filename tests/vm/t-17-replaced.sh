@@ -10,6 +10,10 @@
 # returning the blank storage's zeros. Then the operator re-enables both
 # on the new storage and the servers restart once more: that enable
 # started clean, so the outage is recovered (up again, data intact).
+# One kernel only (storage identity checks are protocol code): what depends on the
+# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# t-26 run it on every kernel. The protocol cases are spread over both:
+# vm-kernels: newest
 # vm-time: 80
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -7,6 +7,12 @@
 # IPv6 ones; a workload swaps through both; both servers are killed and
 # restarted while pages move: both targets recover over IPv6, 0 corrupt
 # pages, no I/O error. guest/ns-ipv6.sh.
+# One kernel only (IPv6 sockets take the same calls as IPv4 ones): what
+# depends on the kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18,
+# t-20 and t-26 run it on every kernel. The protocol cases are spread over
+# both. swapctl's netlink use runs here on the oldest kernel and in t-30
+# and t-31 on the newest:
+# vm-kernels: oldest
 # vm-time: 90
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -4,7 +4,7 @@
 # reserve --apply, down, rm, apply twice (idempotent) and apply --prune,
 # against the host's tgt and ganesha. Its subject is swapctl and the
 # module's configfs and netlink code, which do not depend on the kernel
-# (kernel/compat.h holds what does); swapctl runs on every kernel in
+# (kernel/compat.h holds what does); swapctl runs on the oldest kernel in
 # t-19-ipv6 (add, up, status --json over netlink):
 # vm-kernels: newest
 # vm-time: 90

@@ -6,7 +6,7 @@
 # file system, bad netswaptab lines; and raw netlink requests swapctl never
 # sends (tests/vm/nlprobe.py strict). Each gives its documented exit code
 # and message and changes nothing. swapctl's checks do not depend on the
-# kernel, and t-19 covers its netlink use on every kernel:
+# kernel, and t-19 covers its netlink use on the oldest kernel:
 # vm-kernels: newest
 # vm-time: 270
 set -euo pipefail

@@ -392,15 +392,27 @@ static ssize_t netswap_enable_store(struct config_item *item,
 	}
 	mutex_lock(&nd->lock);
 	if (on) {
-		ret = netswap_enable(nd);
-		/* Pin the directory: rmdir of an enabled target is EBUSY. */
-		if (!ret && !nd->depend_taken) {
+		/*
+		 * Pin the directory before the target goes live: rmdir of an
+		 * enabled target is EBUSY, and an enable that loses the race
+		 * with an rmdir already under way fails here, before any
+		 * connection, disk or event exists.
+		 */
+		ret = 0;
+		if (!nd->depend_taken) {
 			ret = configfs_depend_item_unlocked(&netswap_subsys,
 							    &nd->item);
 			if (ret)
-				netswap_disable(nd);
+				netswap_set_error(nd, "enable: the target is being removed");
 			else
 				nd->depend_taken = true;
+		}
+		if (!ret) {
+			ret = netswap_enable(nd);
+			if (ret && !nd->enabled) {
+				configfs_undepend_item_unlocked(&nd->item);
+				nd->depend_taken = false;
+			}
 		}
 	} else {
 		ret = netswap_disable(nd);

@@ -215,7 +215,7 @@ static bool ns_tx_next(struct ns_iscsi_conn *conn)
 		};
 
 		iscsi_build_nop_out(tx->hdr, &n);
-		tx->ctl_data = conn->nop_buf;
+		tx->ctl_data = conn->nop_reply_buf;
 		tx->data_len = n.data_len;
 		conn->nop_reply_pending = false;
 		found = true;
@@ -517,6 +517,10 @@ static int ns_rx_start(struct ns_iscsi_conn *conn)
 		return ns_rx_proto_err(conn, "malformed header");
 	if (h->data_len > NS_ISCSI_MAX_RECV_DSL)
 		return ns_rx_proto_err(conn, "data segment too long");
+	/* Only Data-In goes to pages; the rest must fit rx_buf whole. */
+	if (h->opcode != ISCSI_OP_DATA_IN && h->data_len > NS_ISCSI_CTL_BUF)
+		return ns_rx_proto_err(conn,
+				       "control PDU's data segment longer than its buffer");
 
 	ns_iscsi_update_sn(conn, h);
 	rx->cmd = NULL;
@@ -543,18 +547,16 @@ static int ns_rx_start(struct ns_iscsi_conn *conn)
 	return 0;
 }
 
-static void ns_rx_r2t(struct ns_iscsi_conn *conn)
+/* An R2T: queue the data it asks for. -EPROTO stops reception. */
+static int ns_rx_r2t(struct ns_iscsi_conn *conn)
 {
 	struct iscsi_hdr_info *h = &conn->rx.h;
 	struct ns_iscsi_cmd *cmd = ns_find_cmd(conn, h->itt);
 
 	if (!cmd || req_op(cmd->rq) != REQ_OP_WRITE ||
 	    h->buffer_offset >= cmd->len || !h->desired_len ||
-	    h->desired_len > cmd->len - h->buffer_offset) {
-		ns_rx_proto_err(conn, "bad R2T");
-		netswap_error(conn->nd, -EPROTO, "protocol error: bad R2T");
-		return;
-	}
+	    h->desired_len > cmd->len - h->buffer_offset)
+		return ns_rx_proto_err(conn, "bad R2T");
 	spin_lock_bh(&conn->lock);
 	cmd->ttt = h->ttt;
 	cmd->tx_off = h->buffer_offset;
@@ -565,6 +567,7 @@ static void ns_rx_r2t(struct ns_iscsi_conn *conn)
 		cmd->queued = true;
 	}
 	spin_unlock_bh(&conn->lock);
+	return 0;
 }
 
 static int ns_rx_async(struct ns_iscsi_conn *conn)
@@ -607,20 +610,30 @@ static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 			return ns_rx_proto_err(conn, "response for no command");
 		return ns_cmd_status(conn, cmd, h, conn->rx_buf, keep);
 	case ISCSI_OP_R2T:
-		ns_rx_r2t(conn);
-		break;
+		return ns_rx_r2t(conn);
 	case ISCSI_OP_NOP_IN:
+		spin_lock_bh(&conn->lock);
 		if (h->itt == conn->ping_itt)
 			conn->ping_outstanding = false;
 		if (h->ttt != ISCSI_RSVD_TAG) {
-			spin_lock_bh(&conn->lock);
-			memcpy(conn->nop_buf, conn->rx_buf, keep);
+			/*
+			 * The echo goes to the half of nop_buf that tx is not
+			 * sending (tx runs in this same work item), so an
+			 * echo being sent is never overwritten; a pending
+			 * one not yet picked may be, by the newer ping.
+			 */
+			u8 *dst = conn->nop_buf;
+
+			if (conn->tx.busy && conn->tx.ctl_data == dst)
+				dst += NS_ISCSI_CTL_BUF;
+			memcpy(dst, conn->rx_buf, keep);
+			conn->nop_reply_buf = dst;
 			conn->nop_reply_len = keep;
 			conn->nop_reply_ttt = h->ttt;
 			conn->nop_reply_lun = h->lun;
 			conn->nop_reply_pending = true;
-			spin_unlock_bh(&conn->lock);
 		}
+		spin_unlock_bh(&conn->lock);
 		break;
 	case ISCSI_OP_ASYNC:
 		return ns_rx_async(conn);
@@ -700,12 +713,9 @@ static int ns_rx_step(struct ns_iscsi_conn *conn)
 						kunmap_local(p);
 					}
 				} else {
-					u32 off = rx->got < NS_ISCSI_CTL_BUF ?
-						  rx->got : 0;
-					u8 *dst = conn->rx_buf + off;
+					/* ns_rx_start: need <= NS_ISCSI_CTL_BUF */
+					u8 *dst = conn->rx_buf + rx->got;
 
-					left = min_t(u32, left,
-						     NS_ISCSI_CTL_BUF - off);
 					ret = ns_recv_into(conn, dst, left);
 					if (ret <= 0)
 						goto io;
@@ -797,12 +807,12 @@ static void ns_ping_work(struct work_struct *work)
 	if (conn->ping_outstanding &&
 	    time_after(jiffies, conn->ping_sent +
 		       msecs_to_jiffies(nd->cfg.io_timeout_ms))) {
+		/* Recovery cancels us; if it could not start yet, keep watching. */
+		conn->ping_sent = jiffies;
 		spin_unlock_bh(&conn->lock);
 		atomic64_inc(&nd->stats.timeouts);
 		netswap_error(nd, -ETIMEDOUT,
 			      "target stopped answering NOP-Out pings");
-		/* Recovery cancels us; if it could not start yet, keep watching. */
-		conn->ping_sent = jiffies;
 		goto rearm;
 	}
 	if (!conn->ping_outstanding) {
@@ -867,7 +877,7 @@ static int ns_iscsi_alloc(struct netswap_dev *nd)
 	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
 	conn->dead = true;
 	conn->rx_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
-	conn->nop_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
+	conn->nop_buf = kmalloc(2 * NS_ISCSI_CTL_BUF, GFP_KERNEL);
 	conn->text_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
 	conn->text_rsp = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
 	if (!conn->rx_buf || !conn->nop_buf || !conn->text_buf ||

@@ -117,6 +117,7 @@ struct ns_iscsi_conn {
 	u32			nop_reply_ttt;
 	u64			nop_reply_lun;
 	u32			nop_reply_len;
+	u8			*nop_reply_buf;	/* a half of nop_buf */
 	bool			ping_pending;	/* ping to send */
 	bool			ping_outstanding;
 	unsigned long		ping_sent;	/* jiffies */
@@ -125,7 +126,7 @@ struct ns_iscsi_conn {
 	struct ns_iscsi_rx	rx;
 	struct ns_iscsi_tx	tx;
 	u8			*rx_buf;	/* NS_ISCSI_CTL_BUF */
-	u8			*nop_buf;	/* echo data for NOP-Out */
+	u8			*nop_buf;	/* NOP-Out echo data: 2 halves */
 	char			*text_buf;	/* login text, NS_ISCSI_CTL_BUF */
 	char			*text_rsp;	/* login response text */
 	struct crypto_shash	*md5;

@@ -56,8 +56,9 @@ int ns_iscsi_send_pdu_sync(struct ns_iscsi_conn *conn, u8 *bhs,
 }
 
 /*
- * Receive one PDU with blocking I/O. Its data segment (at most @buflen
- * bytes are kept, the rest is read and dropped) goes to @buf.
+ * Receive one PDU with blocking I/O; its data segment goes to @buf. A
+ * segment longer than @buflen is refused (-EMSGSIZE) before any of it is
+ * read: no synchronous exchange has a use for one.
  */
 int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
 			   struct iscsi_hdr_info *h, void *buf, u32 buflen)
@@ -78,7 +79,9 @@ int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
 	ret = iscsi_parse_bhs(hdr, h);
 	if (ret)
 		return ret;
-	/* AHS, data and padding: keep what fits, drop the rest. */
+	if (h->data_len > buflen)
+		return -EMSGSIZE;
+	/* AHS (skipped), data and padding. */
 	left = h->ahs_len;
 	while (left) {
 		u32 n = min_t(u32, left, sizeof(trailer));
@@ -88,25 +91,20 @@ int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
 			return ret;
 		left -= n;
 	}
-	left = h->data_len + ISCSI_PAD(h->data_len);
-	while (left) {
-		u32 off = h->data_len + ISCSI_PAD(h->data_len) - left;
-		u32 n;
-		u8 *dst;
-
-		if (off < buflen) {
-			dst = (u8 *)buf + off;
-			n = min_t(u32, left, buflen - off);
-		} else {
-			dst = trailer;
-			n = min_t(u32, left, sizeof(trailer));
-		}
-		ret = netswap_sock_recv_all(conn->sock, dst, n);
+	if (h->data_len) {
+		ret = netswap_sock_recv_all(conn->sock, buf, h->data_len);
 		if (ret)
 			return ret;
 		if (conn->dd_on)
-			crc = crc32c(crc, dst, n);
-		left -= n;
+			crc = crc32c(crc, buf, h->data_len);
+	}
+	left = ISCSI_PAD(h->data_len);
+	if (left) {
+		ret = netswap_sock_recv_all(conn->sock, trailer, left);
+		if (ret)
+			return ret;
+		if (conn->dd_on)
+			crc = crc32c(crc, trailer, left);
 	}
 	if (conn->dd_on && h->data_len) {
 		ret = netswap_sock_recv_all(conn->sock, trailer,
@@ -136,7 +134,8 @@ static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
 		.data_len	= text_len,
 	};
 	u8 bhs[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
-	u32 got = 0;
+	struct iscsi_login_seq seq;
+	const char *why;
 	int ret;
 
 	memcpy(req.isid, conn->isid, sizeof(req.isid));
@@ -145,10 +144,19 @@ static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
 	if (ret)
 		goto io_err;
 
-	/* A response may span PDUs (C bit); ask for the rest with empty PDUs. */
+	/*
+	 * A response may span PDUs (C bit); ask for the rest with empty PDUs.
+	 * Each must bring text, and the whole must fit the buffer.
+	 */
+	iscsi_login_start(&seq, NS_ISCSI_CTL_BUF);
 	for (;;) {
-		ret = ns_iscsi_recv_pdu_sync(conn, h, conn->text_rsp + got,
-					     NS_ISCSI_CTL_BUF - got);
+		ret = ns_iscsi_recv_pdu_sync(conn, h, conn->text_rsp + seq.text,
+					     seq.max_text - seq.text);
+		if (ret == -EMSGSIZE) {
+			netswap_set_error(nd, "login: target's text is longer than %u bytes",
+					  seq.max_text);
+			return -EPROTO;
+		}
 		if (ret)
 			goto io_err;
 		if (h->opcode != ISCSI_OP_LOGIN_RSP || h->itt != NS_LOGIN_ITT) {
@@ -164,16 +172,16 @@ static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
 			       h->status_detail == ISCSI_LOGIN_DETAIL_AUTH_FAILED ?
 			       -EACCES : -ECONNREFUSED;
 		}
+		if (iscsi_login_check(&seq, h, &why)) {
+			netswap_set_error(nd, "login: target's response: %s", why);
+			return -EPROTO;
+		}
+		iscsi_login_accept(&seq, h);
 		conn->exp_stat_sn = h->stat_sn + 1;
 		conn->exp_cmd_sn = h->exp_cmd_sn;
 		conn->max_cmd_sn = h->max_cmd_sn;
-		got = min_t(u32, got + h->data_len, NS_ISCSI_CTL_BUF);
 		if (!(h->flags & ISCSI_LOGIN_C))
 			break;
-		if (got >= NS_ISCSI_CTL_BUF) {
-			netswap_set_error(nd, "login: target's text is too long");
-			return -EPROTO;
-		}
 		req.data_len = 0;
 		req.transit = false;
 		req.exp_stat_sn = conn->exp_stat_sn;
@@ -182,7 +190,11 @@ static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
 		if (ret)
 			goto io_err;
 	}
-	*rsp_len = got;
+	if (iscsi_login_text_check(&seq, conn->text_rsp, &why)) {
+		netswap_set_error(nd, "login: target's response: %s", why);
+		return -EPROTO;
+	}
+	*rsp_len = seq.text;
 	return 0;
 
 io_err:
@@ -290,6 +302,7 @@ int ns_iscsi_login(struct ns_iscsi_conn *conn)
 {
 	struct netswap_dev *nd = conn->nd;
 	struct iscsi_login_cfg *cfg = &conn->login_cfg;
+	char err[NETSWAP_ERR_MAX - 8];
 	struct iscsi_hdr_info h;
 	u32 len, reply;
 	int ret, i;
@@ -366,6 +379,10 @@ int ns_iscsi_login(struct ns_iscsi_conn *conn)
 	}
 	if (i == NS_LOGIN_MAX_PDUS) {
 		netswap_set_error(nd, "login: operational negotiation did not finish");
+		return -EPROTO;
+	}
+	if (iscsi_text_check_digests(cfg, &conn->params, err, sizeof(err))) {
+		netswap_set_error(nd, "login: %s", err);
 		return -EPROTO;
 	}
 	if (conn->params.erl != 0 || conn->params.max_connections < 1) {

@@ -364,3 +364,37 @@ int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
 	}
 	return 0;
 }
+
+int iscsi_login_check(const struct iscsi_login_seq *s,
+		      const struct iscsi_hdr_info *h, const char **why)
+{
+	bool cont = h->flags & ISCSI_LOGIN_C;
+
+	if (cont && (h->flags & ISCSI_LOGIN_T)) {
+		*why = "Continue and Transit bits set together";
+		return -EPROTO;
+	}
+	if (h->data_len > s->max_text - s->text) {
+		*why = "text longer than the login buffer";
+		return -EPROTO;
+	}
+	if (cont && !h->data_len) {
+		*why = "a continued response without text";
+		return -EPROTO;
+	}
+	if (cont && s->pdus + 1 >= ISCSI_LOGIN_MAX_CONT) {
+		*why = "text continued over too many PDUs";
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int iscsi_login_text_check(const struct iscsi_login_seq *s, const char *text,
+			   const char **why)
+{
+	if (s->text && text[s->text - 1] != '\0') {
+		*why = "text does not end with a NUL";
+		return -EPROTO;
+	}
+	return 0;
+}

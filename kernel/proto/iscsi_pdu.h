@@ -239,6 +239,53 @@ static inline void iscsi_datain_accept(struct iscsi_datain_seq *s,
 int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
 			      const struct iscsi_hdr_info *h, const char **why);
 
+/*
+ * Login Response sequence (RFC 7143 11.13). A target's text may span PDUs
+ * (the C bit), each answered by an empty Login Request; it must make
+ * progress: every continuation carries text, C and T are never set
+ * together, the text fits the initiator's buffer and spans at most
+ * ISCSI_LOGIN_MAX_CONT PDUs, and the whole text ends with a NUL. A
+ * violation fails the login; nothing is truncated and parsed.
+ */
+#define ISCSI_LOGIN_MAX_CONT	16
+
+struct iscsi_login_seq {
+	u32	max_text;	/* the buffer the text is gathered in */
+	u32	text;		/* bytes gathered */
+	u32	pdus;		/* Login Responses of this exchange */
+};
+
+static inline void iscsi_login_start(struct iscsi_login_seq *s, u32 max_text)
+{
+	s->max_text = max_text;
+	s->text = 0;
+	s->pdus = 0;
+}
+
+/*
+ * iscsi_login_check() - may this Login Response be taken into the text?
+ * Call when its header arrives (status class SUCCESS), before its data.
+ * Returns 0, or -EPROTO with *why set to a short text.
+ */
+int iscsi_login_check(const struct iscsi_login_seq *s,
+		      const struct iscsi_hdr_info *h, const char **why);
+
+/* The Login Response checked above arrived whole. */
+static inline void iscsi_login_accept(struct iscsi_login_seq *s,
+				      const struct iscsi_hdr_info *h)
+{
+	s->text += h->data_len;
+	s->pdus++;
+}
+
+/*
+ * iscsi_login_text_check() - the last Login Response of an exchange has
+ * arrived (no C bit): is the gathered text whole? Returns 0, or -EPROTO
+ * with *why set when it does not end with a NUL.
+ */
+int iscsi_login_text_check(const struct iscsi_login_seq *s, const char *text,
+			   const char **why);
+
 /* Encode a LUN number (0..16383) in the 8-byte field, SAM flat/peripheral. */
 u64 iscsi_encode_lun(u32 lun);
 

@@ -668,6 +668,13 @@ int iscsi_text_parse(const char *buf, size_t len,
 		const struct key_def *k;
 
 		pos += plen + 1;
+		if (!nul) {
+			em_puts(&c.err, "key=value pair \"");
+			em_quote(&c.err, pair, plen);
+			em_puts(&c.err, "\" without its terminating NUL");
+			ret = -EPROTO;
+			break;
+		}
 		if (!plen)
 			continue;
 		c.key = pair;
@@ -714,3 +721,25 @@ int iscsi_text_parse(const char *buf, size_t len,
 	return ret;
 }
 
+
+/*
+ * A digest asked for must have been answered: a target that leaves the key
+ * out of every response leaves it at its default, None (RFC 7143 13.1).
+ */
+int iscsi_text_check_digests(const struct iscsi_login_cfg *cfg,
+			     const struct iscsi_session_params *p,
+			     char *err, size_t errlen)
+{
+	struct errmsg em;
+
+	em_start(&em, err, errlen);
+	if (cfg->header_digest && !p->header_digest) {
+		em_puts(&em, "target did not accept HeaderDigest=CRC32C (no answer to the offer)");
+		return -EPROTO;
+	}
+	if (cfg->data_digest && !p->data_digest) {
+		em_puts(&em, "target did not accept DataDigest=CRC32C (no answer to the offer)");
+		return -EPROTO;
+	}
+	return 0;
+}

@@ -82,8 +82,8 @@ int iscsi_text_build_operational(char *buf, size_t len,
 
 /*
  * iscsi_text_parse() - apply a target's text segment.
- * @buf, @len:	received data segment (need not end with NUL; a final pair
- *		without NUL is accepted)
+ * @buf, @len:	received data segment; every pair ends with a NUL (a final
+ *		pair without one is an error: the text was cut)
  * @cfg:	what we offered, to check that answers are among the offers
  * @p:		negotiated values, updated in place
  * @reply, @reply_len, @reply_used: where answers to target-initiated
@@ -101,6 +101,16 @@ int iscsi_text_parse(const char *buf, size_t len,
 		     struct iscsi_session_params *p,
 		     char *reply, size_t reply_len, size_t *reply_used,
 		     char *err, size_t errlen);
+
+/*
+ * iscsi_text_check_digests() - after the operational stage: every digest
+ * @cfg asked for was accepted. A target that leaves HeaderDigest or
+ * DataDigest out of its answers has chosen None, which the operator did
+ * not allow. Returns 0, or -EPROTO with @err naming the digest.
+ */
+int iscsi_text_check_digests(const struct iscsi_login_cfg *cfg,
+			     const struct iscsi_session_params *p,
+			     char *err, size_t errlen);
 
 /*
  * Find the value of @key in a text segment. Returns a pointer into @buf and

@@ -43,6 +43,42 @@ static void datain_stream(const uint8_t *data, size_t size)
 	}
 }
 
+/*
+ * Login Responses in a stream: whatever the target sends, the exchange
+ * ends (no more than ISCSI_LOGIN_MAX_CONT PDUs, each continuation with
+ * text) and the text never passes its buffer.
+ */
+static void login_stream(const uint8_t *data, size_t size)
+{
+	struct iscsi_login_seq s;
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN];
+	const char *why;
+	size_t off;
+
+	iscsi_login_start(&s, 8192);
+	for (off = 0; off + ISCSI_BHS_LEN <= size; off += ISCSI_BHS_LEN) {
+		u32 before = s.text;
+
+		memcpy(bhs, data + off, ISCSI_BHS_LEN);
+		if (iscsi_parse_bhs(bhs, &h) || h.opcode != ISCSI_OP_LOGIN_RSP)
+			continue;
+		why = NULL;
+		if (iscsi_login_check(&s, &h, &why)) {
+			if (!why || s.text != before)
+				abort();
+			return;
+		}
+		iscsi_login_accept(&s, &h);
+		if (s.text > s.max_text || s.pdus > ISCSI_LOGIN_MAX_CONT ||
+		    ((h.flags & ISCSI_LOGIN_C) &&
+		     ((h.flags & ISCSI_LOGIN_T) || s.text == before)))
+			abort();
+		if (!(h.flags & ISCSI_LOGIN_C))
+			return;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct iscsi_hdr_info h;
@@ -64,5 +100,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	datain_stream(data, size);
+	login_stream(data, size);
 	return 0;
 }

@@ -798,6 +798,119 @@ static void test_datain_status_incomplete(void **state)
 	assert_int_equal(iscsi_datain_status_check(&s, &h, &why), 0);
 }
 
+/* A successful Login Response header with these flags and text length. */
+static struct iscsi_hdr_info login_rsp(u8 flags, u32 len)
+{
+	struct iscsi_hdr_info h;
+	u8 bhs[ISCSI_BHS_LEN] = { 0 };
+
+	bhs[0] = ISCSI_OP_LOGIN_RSP;
+	bhs[1] = flags | (ISCSI_STAGE_OPERATIONAL << 2) |
+		 ((flags & ISCSI_LOGIN_T) ? ISCSI_STAGE_FFP : 0);
+	nsp_put_be24(bhs + 5, len);
+	assert_int_equal(iscsi_parse_bhs(bhs, &h), 0);
+	return h;
+}
+
+static int login_feed(struct iscsi_login_seq *s, const struct iscsi_hdr_info *h,
+		      const char **why)
+{
+	int ret = iscsi_login_check(s, h, why);
+
+	if (!ret)
+		iscsi_login_accept(s, h);
+	return ret;
+}
+
+static void test_login_seq_continued(void **state)
+{
+	static const char text[] = "A=1\0B=2\0";
+	struct iscsi_login_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_C, 4);
+	assert_int_equal(login_feed(&s, &h, &why), 0);
+	h = login_rsp(ISCSI_LOGIN_T, 4);
+	assert_int_equal(login_feed(&s, &h, &why), 0);
+	assert_int_equal(s.text, 8);
+	assert_int_equal(iscsi_login_text_check(&s, text, &why), 0);
+	assert_null(why);
+	/* An empty final response (T only) is fine too. */
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_T, 0);
+	assert_int_equal(login_feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_login_text_check(&s, text, &why), 0);
+}
+
+/* A target that answers every continuation with an empty one never ends. */
+static void test_login_seq_no_progress(void **state)
+{
+	struct iscsi_login_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_C, 0);
+	assert_int_equal(login_feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "a continued response without text");
+}
+
+static void test_login_seq_bounds(void **state)
+{
+	struct iscsi_login_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+	int i;
+
+	(void)state;
+	/* C and T together. */
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_C | ISCSI_LOGIN_T, 4);
+	assert_int_equal(login_feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "Continue and Transit bits set together");
+	/* Past the buffer, in one PDU or over several: refused, not cut. */
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_T, 8193);
+	assert_int_equal(login_feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "text longer than the login buffer");
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_C, 8000);
+	assert_int_equal(login_feed(&s, &h, &why), 0);
+	h = login_rsp(0, 193);
+	assert_int_equal(login_feed(&s, &h, &why), -EPROTO);
+	h = login_rsp(0, 192);
+	assert_int_equal(login_feed(&s, &h, &why), 0);
+	/* Progress of one byte a PDU: capped in count. */
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_C, 1);
+	for (i = 0; i < ISCSI_LOGIN_MAX_CONT - 1; i++)
+		assert_int_equal(login_feed(&s, &h, &why), 0);
+	assert_int_equal(login_feed(&s, &h, &why), -EPROTO);
+	assert_string_equal(why, "text continued over too many PDUs");
+	/* The last of the allowed PDUs may still end the text. */
+	h = login_rsp(ISCSI_LOGIN_T, 1);
+	assert_int_equal(login_feed(&s, &h, &why), 0);
+}
+
+static void test_login_text_unterminated(void **state)
+{
+	static const char text[] = "TargetAlias=x";
+	struct iscsi_login_seq s;
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	iscsi_login_start(&s, 8192);
+	h = login_rsp(ISCSI_LOGIN_T, sizeof(text) - 1);
+	assert_int_equal(login_feed(&s, &h, &why), 0);
+	assert_int_equal(iscsi_login_text_check(&s, text, &why), -EPROTO);
+	assert_string_equal(why, "text does not end with a NUL");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -832,6 +945,10 @@ int main(void)
 		cmocka_unit_test(test_datain_sn),
 		cmocka_unit_test(test_datain_past_end),
 		cmocka_unit_test(test_datain_status_incomplete),
+		cmocka_unit_test(test_login_seq_continued),
+		cmocka_unit_test(test_login_seq_no_progress),
+		cmocka_unit_test(test_login_seq_bounds),
+		cmocka_unit_test(test_login_text_unterminated),
 	};
 
 	return cmocka_run_group_tests_name("iscsi_pdu", tests, NULL, NULL);

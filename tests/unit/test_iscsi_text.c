@@ -55,8 +55,9 @@ struct result {
 	size_t	reply_used;
 };
 
-static int parse_with(const char *text, const struct iscsi_login_cfg *cfg,
-		      struct iscsi_session_params *p, struct result *r)
+/* Parse @text exactly as given ('|' for NUL). */
+static int parse_raw(const char *text, const struct iscsi_login_cfg *cfg,
+		     struct iscsi_session_params *p, struct result *r)
 {
 	size_t len;
 	char *b = seg(text, &len);
@@ -66,6 +67,20 @@ static int parse_with(const char *text, const struct iscsi_login_cfg *cfg,
 				  &r->reply_used, r->err, sizeof(r->err));
 	free(b);
 	return r->ret;
+}
+
+/* Parse @text with its last pair NUL-terminated, as a target sends it. */
+static int parse_with(const char *text, const struct iscsi_login_cfg *cfg,
+		      struct iscsi_session_params *p, struct result *r)
+{
+	char t[512];
+	size_t n = strlen(text);
+
+	assert_true(n + 2 <= sizeof(t));
+	memcpy(t, text, n + 1);
+	if (n && text[n - 1] != '|')
+		memcpy(t + n, "|", 2);
+	return parse_raw(t, cfg, p, r);
 }
 
 /* Parse @text against base_cfg() and fresh params. */
@@ -496,7 +511,7 @@ static void test_parse_reply_appends(void **state)
 	struct iscsi_session_params p;
 	char reply[64];
 	size_t used = 4, len;
-	char *b = seg("Foo=1", &len);
+	char *b = seg("Foo=1|", &len);
 
 	(void)state;
 	memcpy(reply, "A=B", 4);
@@ -514,7 +529,7 @@ static void test_parse_reply_nospace(void **state)
 	struct iscsi_session_params p;
 	char reply[17], err[80];
 	size_t used = 0, len;
-	char *b = seg("Foo=1", &len);
+	char *b = seg("Foo=1|", &len);
 
 	(void)state;
 	iscsi_params_init(&p, &cfg);
@@ -606,7 +621,7 @@ static void test_parse_framing(void **state)
 	struct result r;
 
 	(void)state;
-	/* Last pair without NUL, empty pairs and padding are fine. */
+	/* Empty pairs and padding are fine. */
 	assert_int_equal(parse1("||HeaderDigest=CRC32C||MaxBurstLength=4096",
 				&p, &r), 0);
 	assert_true(p.header_digest);
@@ -618,13 +633,60 @@ static void test_parse_framing(void **state)
 	assert_int_equal(parse1("MaxBurst", &p, &r), -EPROTO);
 }
 
+/* A last pair without its NUL is a cut text: refused, never parsed. */
+static void test_parse_unterminated(void **state)
+{
+	struct iscsi_login_cfg cfg = base_cfg();
+	struct iscsi_session_params p;
+	struct result r;
+
+	(void)state;
+	iscsi_params_init(&p, &cfg);
+	assert_int_equal(parse_raw("HeaderDigest=CRC32C|MaxBurstLength=4096",
+				   &cfg, &p, &r), -EPROTO);
+	assert_string_equal(r.err,
+		"key=value pair \"MaxBurstLength=4096\" without its terminating NUL");
+	iscsi_params_init(&p, &cfg);
+	assert_int_equal(parse_raw("MaxBurstLength=4096|", &cfg, &p, &r), 0);
+	assert_int_equal(p.max_burst, 4096);
+}
+
+/* Digests asked for and left unanswered: the session would run without. */
+static void test_digest_left_out(void **state)
+{
+	struct iscsi_login_cfg cfg = base_cfg();
+	struct iscsi_session_params p;
+	struct result r;
+	char err[128];
+
+	(void)state;
+	/* base_cfg asks for HeaderDigest=CRC32C. */
+	assert_int_equal(parse1("MaxBurstLength=4096", &p, &r), 0);
+	assert_false(p.header_digest);
+	assert_int_equal(iscsi_text_check_digests(&cfg, &p, err, sizeof(err)),
+			 -EPROTO);
+	assert_string_equal(err,
+		"target did not accept HeaderDigest=CRC32C (no answer to the offer)");
+	assert_int_equal(parse1("HeaderDigest=CRC32C", &p, &r), 0);
+	assert_int_equal(iscsi_text_check_digests(&cfg, &p, err, sizeof(err)), 0);
+	cfg.data_digest = true;
+	assert_int_equal(iscsi_text_check_digests(&cfg, &p, err, sizeof(err)),
+			 -EPROTO);
+	assert_string_equal(err,
+		"target did not accept DataDigest=CRC32C (no answer to the offer)");
+	/* Nothing asked for: nothing to check. */
+	cfg.header_digest = cfg.data_digest = false;
+	iscsi_params_init(&p, &cfg);
+	assert_int_equal(iscsi_text_check_digests(&cfg, &p, err, sizeof(err)), 0);
+}
+
 static void test_parse_no_err_buffer(void **state)
 {
 	struct iscsi_login_cfg cfg = base_cfg();
 	struct iscsi_session_params p;
 	char err[16];
 	size_t len;
-	char *b = seg("HeaderDigest=MD5", &len);
+	char *b = seg("HeaderDigest=MD5|", &len);
 
 	(void)state;
 	iscsi_params_init(&p, &cfg);
@@ -775,6 +837,8 @@ int main(void)
 		cmocka_unit_test(test_parse_informational),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_parse_framing),
+		cmocka_unit_test(test_parse_unterminated),
+		cmocka_unit_test(test_digest_left_out),
 		cmocka_unit_test(test_parse_no_err_buffer),
 		cmocka_unit_test(test_parse_number),
 		cmocka_unit_test(test_text_find),

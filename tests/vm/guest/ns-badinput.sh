@@ -5,6 +5,7 @@
 # wrong target name or LUN fails cleanly and can be retried; rmdir and
 # rmmod are refused while in use; afterwards the target still works.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 
 long=$(printf 'x%.0s' $(seq 1 300))
 secret=good-secret-$RANDOM$RANDOM
@@ -202,6 +203,44 @@ else
 	ns_ok "the CHAP secret is in neither the kernel log nor last_error"
 fi
 ns_teardown t0
+
+# rmdir racing enable (bounded: 20 rounds): the directory is removed at a
+# different moment of each enable (before the connect, during login, after
+# up). Each round ends either with rmdir refused (EBUSY: the enable won
+# and pinned the directory; then disable and rmdir) or with the enable
+# failed and the directory gone; never with a disk left behind or a
+# target that lives on without its directory.
+# Even rounds start the enable first, odd ones the rmdir, with a delay
+# of 0 to 0.9 s between them.
+races=0 busy=0
+for ((r = 0; r < 20; r++)); do
+	ns_create race
+	if ((r % 2 == 0)); then
+		( echo 1 >"$NS_CFG/race/enable" ) 2>/dev/null &
+		nsvm_sleep "0.$((r / 2 % 10))"
+		rmdir "$NS_CFG/race" 2>/dev/null &
+	else
+		rmdir "$NS_CFG/race" 2>/dev/null &
+		nsvm_sleep "0.$((r / 2 % 10))"
+		( echo 1 >"$NS_CFG/race/enable" ) 2>/dev/null &
+	fi
+	wait
+	if [ -d "$NS_CFG/race" ]; then
+		busy=$((busy + 1))
+		[ "$(ns_get race enable)" = 1 ] ||
+			ns_fail "race $r: rmdir refused, but the target is not enabled"
+		echo 0 >"$NS_CFG/race/enable" 2>/dev/null
+		rmdir "$NS_CFG/race" || ns_fail "race $r: rmdir after disable"
+	else
+		races=$((races + 1))
+	fi
+done
+left=$(ls -d /sys/block/netswap* 2>/dev/null | wc -l)
+if [ "$left" = 0 ]; then
+	ns_ok "rmdir racing enable: $races rmdirs went first, $busy were refused as busy; no disk left"
+else
+	ns_fail "rmdir racing enable: $left disk(s) left after the targets were removed"
+fi
 if rmmod netswap; then
 	[ ! -d "$NS_CFG" ] || ns_fail "configfs dir left after rmmod"
 	ns_ok "rmmod clean"

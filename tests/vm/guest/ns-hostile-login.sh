@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# Guest (t-27-hostile-login.sh): netswap's iSCSI login against
+# fakeiscsi.py, a hostile target in this guest on 127.0.0.1 that misbehaves
+# during login in one way per run. Each misbehaviour must fail `enable`
+# within seconds with a last_error that says what the target did, leave
+# the target disabled and re-enableable, and never hang:
+#   continue-empty  Continue bit and no text, forever
+#   c-and-t         Continue and Transit together
+#   huge            a 64 KiB text segment
+#   unterminated    text whose last pair has no NUL
+#   no-digest       HeaderDigest=CRC32C asked for, the answer leaves it out
+# and one valid case, split (the security answer over two PDUs), must get
+# through login to the first SCSI command (the target then hangs up, so
+# enable fails after login, not in it).
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+
+FAKE=$NETSWAP_REPO/tests/vm/fakeiscsi.py
+port=3261
+ns_load
+ip link set lo up 2>/dev/null
+
+# run_mode MODE EXPECT [SETTING=VALUE...]: enable against the fake in MODE
+# must fail within 30 s with EXPECT in last_error ("!login:" for split:
+# an error that is not a login one).
+run_mode() {
+	local mode=$1 expect=$2 t=h0 rc dt err pid kv
+	shift 2
+	rm -f /tmp/fake-ready "/share/fake-$mode.log"
+	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready \
+		--log "/share/fake-$mode.log" --max-seconds 90 </dev/null >"/share/fake-$mode.out" 2>&1 &
+	pid=$!
+	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start: $(tail -n 3 "/share/fake-$mode.out")"
+	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile 0
+	ns_set "$t" io_timeout_ms 5000
+	for kv in "$@"; do ns_set "$t" "${kv%%=*}" "${kv#*=}"; done
+	SECONDS=0
+	echo 1 >"$NS_CFG/$t/enable" 2>/dev/null
+	rc=$?
+	dt=$SECONDS
+	err=$(ns_get "$t" last_error)
+	ns_log "$mode: enable exit $rc after ${dt} s, state $(ns_get "$t" state), last_error '$err'"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cat "/share/fake-$mode.log" 2>/dev/null | tr '\n' ' '
+	echo
+	if [ "$rc" = 0 ]; then
+		ns_fail "$mode: enable succeeded against a hostile target"
+		echo 0 >"$NS_CFG/$t/enable"
+	elif [ "$dt" -gt 30 ]; then
+		ns_fail "$mode: enable took $dt s to fail"
+	elif [ "${expect:0:1}" = '!' ]; then
+		if [[ $err == "${expect:1}"* ]]; then
+			ns_fail "$mode: a valid login failed: '$err'"
+		else
+			ns_ok "$mode: login went through; then '$err'"
+		fi
+	elif [[ $err != *"$expect"* ]]; then
+		ns_fail "$mode: last_error '$err' lacks '$expect'"
+	else
+		ns_ok "$mode: refused in $dt s: $err"
+	fi
+	[ "$(ns_get "$t" state)" = disabled ] || ns_fail "$mode: state $(ns_get "$t" state) after the failed enable"
+	rmdir "$NS_CFG/$t" || ns_fail "$mode: rmdir $t"
+}
+
+run_mode continue-empty "login: target's response: a continued response without text"
+run_mode c-and-t "login: target's response: Continue and Transit bits set together"
+run_mode huge "login: target's text is longer than 8192 bytes"
+run_mode unterminated "login: target's response: text does not end with a NUL"
+run_mode no-digest "login: target did not accept HeaderDigest=CRC32C" header_digest=crc32c
+run_mode no-digest "login: target did not accept DataDigest=CRC32C" data_digest=crc32c
+run_mode split '!login:'
+grep -q '^continuations [1-9]' /share/fake-split.log && grep -q '^scsi_cmds [1-9]' /share/fake-split.log ||
+	ns_fail "split: the fake saw no continuation answered or no SCSI command: $(tr '\n' ' ' </share/fake-split.log)"
+
+ns_unload
+ns_finish

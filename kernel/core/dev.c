@@ -264,6 +264,33 @@ out:
 	memalloc_noreclaim_restore(noreclaim);
 }
 
+/*
+ * netswap_setup_budget_ms() - how long one connect, login and probe may
+ * take in all: twice io_timeout_ms, at least 10 s. Each blocking socket
+ * call also keeps its own timeout.
+ */
+unsigned int netswap_setup_budget_ms(const struct netswap_dev *nd)
+{
+	return max_t(u32, 2 * READ_ONCE(nd->cfg.io_timeout_ms), 10000);
+}
+
+/* ops->connect within the setup deadline. */
+static int netswap_connect_bounded(struct netswap_dev *nd)
+{
+	int ret;
+
+	WRITE_ONCE(nd->setup_deadline,
+		   jiffies + msecs_to_jiffies(netswap_setup_budget_ms(nd)) ?: 1);
+	ret = nd->ops->connect(nd);
+	WRITE_ONCE(nd->setup_deadline, 0);
+	if (ret == -ETIME) {
+		nd_warn_rl(nd, "setup did not finish within %u ms\n",
+			   netswap_setup_budget_ms(nd));
+		ret = -ETIMEDOUT;
+	}
+	return ret;
+}
+
 static void netswap_reconnect_work(struct work_struct *work)
 {
 	struct netswap_dev *nd = container_of(to_delayed_work(work),
@@ -280,7 +307,7 @@ static void netswap_reconnect_work(struct work_struct *work)
 	if (test_bit(NETSWAP_ERR_FATAL, &nd->flags))
 		goto fatal;
 	clear_bit(NETSWAP_ERR_LATCHED, &nd->flags);
-	ret = nd->ops->connect(nd);
+	ret = netswap_connect_bounded(nd);
 	if (test_bit(NETSWAP_ERR_FATAL, &nd->flags)) {
 		if (!ret)
 			nd->ops->disconnect(nd);
@@ -480,7 +507,7 @@ int netswap_enable(struct netswap_dev *nd)
 	WRITE_ONCE(nd->fatal_err, 0);
 	netswap_set_storage_id(nd, "");
 
-	ret = ops->connect(nd);
+	ret = netswap_connect_bounded(nd);
 	if (ret)
 		goto out_state;
 

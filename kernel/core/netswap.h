@@ -180,6 +180,14 @@ struct netswap_dev {
 	const struct netswap_transport_ops *ops;
 	void			*tp;		/* transport private */
 
+	/*
+	 * A connect, login and probe (enable, each reconnect attempt) ends
+	 * by this time (jiffies; 0 outside one): the blocking socket calls
+	 * of the setup wait at most until then (netswap_sock_*_all).
+	 */
+	unsigned long		setup_deadline;
+	long			setup_op_timeo;	/* per call, jiffies */
+
 	spinlock_t		state_lock;
 	enum netswap_state	state;
 	char			last_error[NETSWAP_ERR_MAX];
@@ -297,8 +305,11 @@ int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len);
 int netswap_sock_send_page(struct socket *sock, struct bio_vec *bv, int flags);
 int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags);
 int netswap_sock_recv_bvec(struct socket *sock, struct bio_vec *bv);
-int netswap_sock_recv_all(struct socket *sock, void *buf, size_t len);
-int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len);
+int netswap_sock_recv_all(struct netswap_dev *nd, struct socket *sock,
+			  void *buf, size_t len);
+int netswap_sock_send_all(struct netswap_dev *nd, struct socket *sock,
+			  const void *buf, size_t len);
+unsigned int netswap_setup_budget_ms(const struct netswap_dev *nd);
 void netswap_sock_set_timeouts(struct socket *sock, unsigned int ms);
 int netswap_format_addr(const struct sockaddr_storage *ss, char *buf,
 			size_t len);

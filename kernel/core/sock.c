@@ -64,6 +64,7 @@ int netswap_sock_connect(struct netswap_dev *nd, struct socket **sockp,
 	}
 	netswap_sock_set_memalloc(sock);
 	netswap_sock_set_timeouts(sock, timeout_ms);
+	nd->setup_op_timeo = sock->sk->sk_rcvtimeo;
 	/* Detect a dead peer even when idle; keepalive is cheap. */
 	sock_set_keepalive(sock->sk);
 
@@ -185,14 +186,42 @@ int netswap_sock_recv_bvec(struct socket *sock, struct bio_vec *bv)
 	return ret;
 }
 
+/*
+ * Before each blocking call of a setup: -ETIME once its deadline has
+ * passed, else the socket's timeouts cut to the time left. A peer that
+ * drip-feeds bytes keeps every single call short of its timeout, but not
+ * the setup past its deadline.
+ */
+static int netswap_sock_bound(struct netswap_dev *nd, struct socket *sock)
+{
+	unsigned long dl = READ_ONCE(nd->setup_deadline);
+	long left, t;
+
+	if (!dl)
+		return 0;
+	left = (long)(dl - jiffies);
+	if (left <= 0)
+		return -ETIME;
+	t = min(nd->setup_op_timeo, left);
+	lock_sock(sock->sk);
+	sock->sk->sk_sndtimeo = t;
+	sock->sk->sk_rcvtimeo = t;
+	release_sock(sock->sk);
+	return 0;
+}
+
 /* Blocking send of a whole kernel buffer (login, control). */
-int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len)
+int netswap_sock_send_all(struct netswap_dev *nd, struct socket *sock,
+			  const void *buf, size_t len)
 {
 	while (len) {
 		struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 		struct msghdr msg = { };
 		int ret;
 
+		ret = netswap_sock_bound(nd, sock);
+		if (ret)
+			return ret;
 		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
 		ret = netswap_sock_send(sock, &msg, len);
 		if (ret < 0)
@@ -206,13 +235,24 @@ int netswap_sock_send_all(struct socket *sock, const void *buf, size_t len)
 }
 
 /* Blocking receive of exactly @len bytes (login, control). */
-int netswap_sock_recv_all(struct socket *sock, void *buf, size_t len)
+int netswap_sock_recv_all(struct netswap_dev *nd, struct socket *sock,
+			  void *buf, size_t len)
 {
 	while (len) {
-		int ret = netswap_sock_recv(sock, buf, len, MSG_WAITALL);
+		int ret = netswap_sock_bound(nd, sock);
 
-		if (ret < 0)
-			return ret == -EAGAIN ? -ETIMEDOUT : ret;
+		if (ret)
+			return ret;
+		ret = netswap_sock_recv(sock, buf, len, MSG_WAITALL);
+		if (ret < 0) {
+			if (ret != -EAGAIN)
+				return ret;
+			/* The deadline, not the per-call timeout, cut it. */
+			return time_after_eq(jiffies,
+					     READ_ONCE(nd->setup_deadline)) &&
+			       READ_ONCE(nd->setup_deadline) ? -ETIME :
+			       -ETIMEDOUT;
+		}
 		if (ret == 0)
 			return -ECONNRESET;
 		buf += ret;

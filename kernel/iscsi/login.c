@@ -38,18 +38,18 @@ int ns_iscsi_send_pdu_sync(struct ns_iscsi_conn *conn, u8 *bhs,
 			     ns_iscsi_digest(bhs, ISCSI_BHS_LEN));
 		hlen += ISCSI_DIGEST_LEN;
 	}
-	ret = netswap_sock_send_all(conn->sock, bhs, hlen);
+	ret = netswap_sock_send_all(conn->nd, conn->sock, bhs, hlen);
 	if (ret || !len)
 		return ret;
-	ret = netswap_sock_send_all(conn->sock, data, len);
+	ret = netswap_sock_send_all(conn->nd, conn->sock, data, len);
 	if (!ret && ISCSI_PAD(len))
-		ret = netswap_sock_send_all(conn->sock, zero, ISCSI_PAD(len));
+		ret = netswap_sock_send_all(conn->nd, conn->sock, zero, ISCSI_PAD(len));
 	if (!ret && conn->dd_on) {
 		u32 crc = crc32c(~0u, data, len);
 
 		crc = ~crc32c(crc, zero, ISCSI_PAD(len));
 		nsp_put_le32(digest, crc);
-		ret = netswap_sock_send_all(conn->sock, digest,
+		ret = netswap_sock_send_all(conn->nd, conn->sock, digest,
 					    ISCSI_DIGEST_LEN);
 	}
 	return ret;
@@ -69,7 +69,7 @@ int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
 	u32 left, crc = ~0u;
 	int ret;
 
-	ret = netswap_sock_recv_all(conn->sock, hdr, hlen);
+	ret = netswap_sock_recv_all(conn->nd, conn->sock, hdr, hlen);
 	if (ret)
 		return ret;
 	if (conn->hd_on &&
@@ -86,13 +86,13 @@ int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
 	while (left) {
 		u32 n = min_t(u32, left, sizeof(trailer));
 
-		ret = netswap_sock_recv_all(conn->sock, trailer, n);
+		ret = netswap_sock_recv_all(conn->nd, conn->sock, trailer, n);
 		if (ret)
 			return ret;
 		left -= n;
 	}
 	if (h->data_len) {
-		ret = netswap_sock_recv_all(conn->sock, buf, h->data_len);
+		ret = netswap_sock_recv_all(conn->nd, conn->sock, buf, h->data_len);
 		if (ret)
 			return ret;
 		if (conn->dd_on)
@@ -100,14 +100,14 @@ int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
 	}
 	left = ISCSI_PAD(h->data_len);
 	if (left) {
-		ret = netswap_sock_recv_all(conn->sock, trailer, left);
+		ret = netswap_sock_recv_all(conn->nd, conn->sock, trailer, left);
 		if (ret)
 			return ret;
 		if (conn->dd_on)
 			crc = crc32c(crc, trailer, left);
 	}
 	if (conn->dd_on && h->data_len) {
-		ret = netswap_sock_recv_all(conn->sock, trailer,
+		ret = netswap_sock_recv_all(conn->nd, conn->sock, trailer,
 					    ISCSI_DIGEST_LEN);
 		if (ret)
 			return ret;
@@ -200,6 +200,7 @@ static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
 io_err:
 	netswap_set_error(nd, "login: %s",
 			  ret == -ETIMEDOUT ? "target did not answer" :
+			  ret == -ETIME ? "setup deadline passed" :
 			  ret == -EBADMSG ? "digest error" :
 			  ret == -EPROTO ? "malformed PDU from target" :
 			  "connection closed by target");
@@ -492,6 +493,7 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 		if (ret) {
 			netswap_set_error(nd, "%s: %s", what,
 					  ret == -ETIMEDOUT ? "target did not answer" :
+					  ret == -ETIME ? "setup deadline passed" :
 					  ret == -EBADMSG ? "digest error" :
 					  "transport error");
 			return ret;

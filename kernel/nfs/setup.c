@@ -15,6 +15,7 @@
 
 #define NS_NFS_SETUP_TIMEOUT_MS	15000
 #define NS_NFS_MAX_STALE_REPLIES 8
+#define NS_NFS_MAX_FRAGMENTS	64	/* record fragments of one setup reply */
 
 void ns_nfs_fill_addr(struct sockaddr_storage *dst,
 		      const struct sockaddr_storage *src, u16 port)
@@ -51,6 +52,8 @@ static const char *ns_nfs_sock_err(int err)
 	case -ETIMEDOUT:
 	case -EAGAIN:
 		return "timed out";
+	case -ETIME:
+		return "setup deadline passed";
 	case -ECONNRESET:
 	case -EPIPE:
 		return "connection closed by the server";
@@ -77,16 +80,21 @@ static int ns_nfs_call(struct ns_nfs_conn *conn, struct socket *sock,
 		return -ENAMETOOLONG;
 	}
 	rpc_put_marker(conn->ctl_buf, len - RPC_MARKER_LEN, true);
-	ret = netswap_sock_send_all(sock, conn->ctl_buf, len);
+	ret = netswap_sock_send_all(nd, sock, conn->ctl_buf, len);
 	if (ret)
 		goto sock_err;
 
 	for (i = 0; i < NS_NFS_MAX_STALE_REPLIES; i++) {
-		u32 got = 0, mark, n;
+		u32 got = 0, mark, n, frags = 0;
 		u8 m[RPC_MARKER_LEN];
 
 		do {	/* reassemble the record's fragments in ctl_buf */
-			ret = netswap_sock_recv_all(sock, m, sizeof(m));
+			if (++frags > NS_NFS_MAX_FRAGMENTS) {
+				netswap_set_error(nd, "%s: reply in more than %u record fragments",
+						  what, NS_NFS_MAX_FRAGMENTS);
+				return -EPROTO;
+			}
+			ret = netswap_sock_recv_all(nd, sock, m, sizeof(m));
 			if (ret)
 				goto sock_err;
 			mark = nsp_get_be32(m);
@@ -96,7 +104,7 @@ static int ns_nfs_call(struct ns_nfs_conn *conn, struct socket *sock,
 						  what, got + n);
 				return -EMSGSIZE;
 			}
-			ret = netswap_sock_recv_all(sock, conn->ctl_buf + got, n);
+			ret = netswap_sock_recv_all(nd, sock, conn->ctl_buf + got, n);
 			if (ret)
 				goto sock_err;
 			got += n;

@@ -15,6 +15,9 @@ Modes (what the target sends in answer to the initiator's Login Requests):
   no-digest       a complete, valid login whose operational answer leaves
                   HeaderDigest and DataDigest out (the initiator asked for
                   CRC32C: left out means None)
+  drip            a valid answer with an 8000-byte TargetAlias, sent one
+                  byte every 0.25 s: every single receive is quick, the
+                  whole takes half an hour (a peer that holds the setup)
   split           a valid login whose security answer comes in two PDUs
                   (Continue, then the rest), digests None: the initiator
                   must reach full feature phase (and its first command)
@@ -94,6 +97,8 @@ class Target:
             return self.login_rsp(req, F_T, b"TargetAlias=" + b"x" * (65536 - 13) + b"\0")
         if m == "unterminated":
             return self.login_rsp(req, F_T, b"AuthMethod=None")
+        if m == "drip":
+            return self.login_rsp(req, F_T, b"TargetAlias=" + b"d" * 7988 + b"\0")
         if csg == 0:
             if m == "split" and step == 0:
                 return self.login_rsp(req, F_C, b"AuthMeth")
@@ -117,7 +122,16 @@ class Target:
                 return
             if op != OP_LOGIN_REQ:
                 return
-            conn.sendall(self.answer(hdr, data, step))
+            out = self.answer(hdr, data, step)
+            if self.mode == "drip":
+                for i in range(len(out)):
+                    if time.monotonic() >= deadline:
+                        return
+                    conn.sendall(out[i:i + 1])
+                    self.counts["drip_bytes"] = i + 1
+                    time.sleep(0.25)
+            else:
+                conn.sendall(out)
             step += 1
             if step >= max_pdus:
                 return
@@ -128,7 +142,8 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=3261)
     ap.add_argument("--mode", required=True,
-                    choices=["continue-empty", "c-and-t", "huge", "unterminated", "no-digest", "split"])
+                    choices=["continue-empty", "c-and-t", "huge", "unterminated", "no-digest", "drip",
+                             "split"])
     ap.add_argument("--ready")
     ap.add_argument("--log")
     ap.add_argument("--max-pdus", type=int, default=100000)

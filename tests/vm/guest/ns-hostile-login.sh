@@ -9,6 +9,8 @@
 #   huge            a 64 KiB text segment
 #   unterminated    text whose last pair has no NUL
 #   no-digest       HeaderDigest=CRC32C asked for, the answer leaves it out
+#   drip            an 8 KiB answer one byte every 0.25 s (io_timeout_ms
+#                   2000: the setup deadline is 10 s, each receive quick)
 # and one valid case, split (the security answer over two PDUs), must get
 # through login to the first SCSI command (the target then hangs up, so
 # enable fails after login, not in it).
@@ -70,6 +72,7 @@ run_mode huge "login: target's text is longer than 8192 bytes"
 run_mode unterminated "login: target's response: text does not end with a NUL"
 run_mode no-digest "login: target did not accept HeaderDigest=CRC32C" header_digest=crc32c
 run_mode no-digest "login: target did not accept DataDigest=CRC32C" data_digest=crc32c
+run_mode drip "login: setup deadline passed" io_timeout_ms=2000
 run_mode split '!login:'
 grep -q '^continuations [1-9]' /share/fake-split.log && grep -q '^scsi_cmds [1-9]' /share/fake-split.log ||
 	ns_fail "split: the fake saw no continuation answered or no SCSI command: $(tr '\n' ' ' </share/fake-split.log)"

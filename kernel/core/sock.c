@@ -210,6 +210,14 @@ static int netswap_sock_bound(struct netswap_dev *nd, struct socket *sock)
 	return 0;
 }
 
+/* A blocking call timed out: was it the setup's deadline (-ETIME)? */
+static int netswap_sock_timed_out(struct netswap_dev *nd)
+{
+	unsigned long dl = READ_ONCE(nd->setup_deadline);
+
+	return dl && time_after_eq(jiffies, dl) ? -ETIME : -ETIMEDOUT;
+}
+
 /* Blocking send of a whole kernel buffer (login, control). */
 int netswap_sock_send_all(struct netswap_dev *nd, struct socket *sock,
 			  const void *buf, size_t len)
@@ -224,6 +232,8 @@ int netswap_sock_send_all(struct netswap_dev *nd, struct socket *sock,
 			return ret;
 		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
 		ret = netswap_sock_send(sock, &msg, len);
+		if (ret == -EAGAIN)
+			return netswap_sock_timed_out(nd);
 		if (ret < 0)
 			return ret;
 		if (ret == 0)
@@ -244,15 +254,10 @@ int netswap_sock_recv_all(struct netswap_dev *nd, struct socket *sock,
 		if (ret)
 			return ret;
 		ret = netswap_sock_recv(sock, buf, len, MSG_WAITALL);
-		if (ret < 0) {
-			if (ret != -EAGAIN)
-				return ret;
-			/* The deadline, not the per-call timeout, cut it. */
-			return time_after_eq(jiffies,
-					     READ_ONCE(nd->setup_deadline)) &&
-			       READ_ONCE(nd->setup_deadline) ? -ETIME :
-			       -ETIMEDOUT;
-		}
+		if (ret == -EAGAIN)
+			return netswap_sock_timed_out(nd);
+		if (ret < 0)
+			return ret;
 		if (ret == 0)
 			return -ECONNRESET;
 		buf += ret;

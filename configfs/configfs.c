@@ -261,6 +261,54 @@ static ssize_t netswap_initiator_name_store(struct config_item *item,
 				   nd->cfg.initiator_name);
 }
 
+/* CHAP user names (ours, and the one the target must answer with). */
+static ssize_t ns_store_chap_user(struct netswap_dev *nd, const char *attr,
+				  const char *page, size_t count, char *dst)
+{
+	char buf[CHAP_NAME_MAX + 1];
+	int ret;
+
+	ret = ns_parse_str(nd, attr, page, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	ret = ns_cfg_begin(nd, attr);
+	if (ret)
+		return ret;
+	strscpy(dst, buf, NETSWAP_SECRET_MAX);
+	mutex_unlock(&nd->lock);
+	return count;
+}
+
+/* Write-only: a secret is never shown, logged or put in last_error. */
+static ssize_t ns_store_chap_secret(struct netswap_dev *nd, const char *attr,
+				    const char *page, size_t count, char *dst)
+{
+	char buf[CHAP_SECRET_MAX + 1];
+	size_t len;
+	int ret;
+
+	ret = ns_parse_str(nd, attr, page, count, buf, sizeof(buf));
+	if (ret)
+		goto out;
+	len = strlen(buf);
+	if (len && len < CHAP_SECRET_MIN) {
+		netswap_set_error(nd, "%s: too short (at least %d characters)",
+				  attr, CHAP_SECRET_MIN);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = ns_cfg_begin(nd, attr);
+	if (ret)
+		goto out;
+	memzero_explicit(dst, NETSWAP_SECRET_MAX);
+	memcpy(dst, buf, len + 1);
+	mutex_unlock(&nd->lock);
+	ret = count;
+out:
+	memzero_explicit(buf, sizeof(buf));
+	return ret;
+}
+
 static ssize_t netswap_auth_user_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%s\n", to_netswap_dev(item)->cfg.auth_user);
@@ -270,49 +318,43 @@ static ssize_t netswap_auth_user_store(struct config_item *item,
 				       const char *page, size_t count)
 {
 	struct netswap_dev *nd = to_netswap_dev(item);
-	char buf[CHAP_NAME_MAX + 1];
-	int ret;
 
-	ret = ns_parse_str(nd, "auth_user", page, count, buf, sizeof(buf));
-	if (ret)
-		return ret;
-	ret = ns_cfg_begin(nd, "auth_user");
-	if (ret)
-		return ret;
-	strscpy(nd->cfg.auth_user, buf, sizeof(nd->cfg.auth_user));
-	mutex_unlock(&nd->lock);
-	return count;
+	return ns_store_chap_user(nd, "auth_user", page, count,
+				  nd->cfg.auth_user);
 }
 
-/* Write-only: the secret is never shown, logged or put in last_error. */
 static ssize_t netswap_auth_secret_store(struct config_item *item,
 					 const char *page, size_t count)
 {
 	struct netswap_dev *nd = to_netswap_dev(item);
-	char buf[CHAP_SECRET_MAX + 1];
-	size_t len;
-	int ret;
 
-	ret = ns_parse_str(nd, "auth_secret", page, count, buf, sizeof(buf));
-	if (ret)
-		goto out;
-	len = strlen(buf);
-	if (len && len < CHAP_SECRET_MIN) {
-		netswap_set_error(nd, "auth_secret: too short (at least %d characters)",
-				  CHAP_SECRET_MIN);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = ns_cfg_begin(nd, "auth_secret");
-	if (ret)
-		goto out;
-	memzero_explicit(nd->cfg.auth_secret, sizeof(nd->cfg.auth_secret));
-	memcpy(nd->cfg.auth_secret, buf, len + 1);
-	mutex_unlock(&nd->lock);
-	ret = count;
-out:
-	memzero_explicit(buf, sizeof(buf));
-	return ret;
+	return ns_store_chap_secret(nd, "auth_secret", page, count,
+				    nd->cfg.auth_secret);
+}
+
+static ssize_t netswap_auth_target_user_show(struct config_item *item,
+					     char *page)
+{
+	return sysfs_emit(page, "%s\n",
+			  to_netswap_dev(item)->cfg.auth_target_user);
+}
+
+static ssize_t netswap_auth_target_user_store(struct config_item *item,
+					      const char *page, size_t count)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+
+	return ns_store_chap_user(nd, "auth_target_user", page, count,
+				  nd->cfg.auth_target_user);
+}
+
+static ssize_t netswap_auth_target_secret_store(struct config_item *item,
+						const char *page, size_t count)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+
+	return ns_store_chap_secret(nd, "auth_target_secret", page, count,
+				    nd->cfg.auth_target_secret);
 }
 
 static ssize_t ns_show_digest(char *page, bool on)
@@ -619,6 +661,8 @@ CONFIGFS_ATTR(netswap_, lun);
 CONFIGFS_ATTR(netswap_, initiator_name);
 CONFIGFS_ATTR(netswap_, auth_user);
 CONFIGFS_ATTR_WO(netswap_, auth_secret);
+CONFIGFS_ATTR(netswap_, auth_target_user);
+CONFIGFS_ATTR_WO(netswap_, auth_target_secret);
 CONFIGFS_ATTR(netswap_, header_digest);
 CONFIGFS_ATTR(netswap_, data_digest);
 CONFIGFS_ATTR(netswap_, export);
@@ -649,6 +693,8 @@ static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_initiator_name,
 	&netswap_attr_auth_user,
 	&netswap_attr_auth_secret,
+	&netswap_attr_auth_target_user,
+	&netswap_attr_auth_target_secret,
 	&netswap_attr_header_digest,
 	&netswap_attr_data_digest,
 	&netswap_attr_export,

@@ -420,6 +420,8 @@ void netswap_dev_destroy(struct netswap_dev *nd)
 	list_del(&nd->node);
 	mutex_unlock(&netswap_devs_lock);
 	memzero_explicit(nd->cfg.auth_secret, sizeof(nd->cfg.auth_secret));
+	memzero_explicit(nd->cfg.auth_target_secret,
+			 sizeof(nd->cfg.auth_target_secret));
 	kfree(nd);
 }
 

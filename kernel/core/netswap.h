@@ -61,6 +61,8 @@ struct netswap_cfg {
 	char			initiator_name[NETSWAP_STR_MAX];
 	char			auth_user[NETSWAP_SECRET_MAX];
 	char			auth_secret[NETSWAP_SECRET_MAX];
+	char			auth_target_user[NETSWAP_SECRET_MAX];	/* mutual CHAP */
+	char			auth_target_secret[NETSWAP_SECRET_MAX];
 	bool			header_digest;
 	bool			data_digest;
 	char			export[NETSWAP_PATH_MAX];

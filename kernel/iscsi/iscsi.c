@@ -843,6 +843,20 @@ static int ns_iscsi_validate(struct netswap_dev *nd)
 		netswap_set_error(nd, "CHAP needs both auth_user and auth_secret");
 		return -EINVAL;
 	}
+	if (!!cfg->auth_target_user[0] != !!cfg->auth_target_secret[0]) {
+		netswap_set_error(nd, "mutual CHAP needs both auth_target_user and auth_target_secret");
+		return -EINVAL;
+	}
+	if (cfg->auth_target_secret[0] && !cfg->auth_secret[0]) {
+		netswap_set_error(nd, "mutual CHAP needs auth_user and auth_secret too");
+		return -EINVAL;
+	}
+	/* RFC 7143 12.1.3: each direction has its own secret. */
+	if (cfg->auth_target_secret[0] &&
+	    !strcmp(cfg->auth_target_secret, cfg->auth_secret)) {
+		netswap_set_error(nd, "auth_target_secret must differ from auth_secret");
+		return -EINVAL;
+	}
 	if (!cfg->initiator_name[0]) {
 		/* A stable default so session reinstatement matches. */
 		char *c;
@@ -964,8 +978,10 @@ static int ns_iscsi_connect(struct netswap_dev *nd)
 	queue_delayed_work(netswap_wq, &conn->ping_work,
 			   msecs_to_jiffies(ns_ping_interval_ms(nd)));
 	ns_kick(conn);
-	nd_info(nd, "logged in to %s (digests %s/%s, burst %u/%u, R2T %s, immediate %s)\n",
+	nd_info(nd, "logged in to %s (auth %s, digests %s/%s, burst %u/%u, R2T %s, immediate %s)\n",
 		nd->cfg.target_name,
+		nd->cfg.auth_target_secret[0] ? "mutual CHAP" :
+		nd->cfg.auth_user[0] ? "CHAP" : "none",
 		conn->hd_on ? "crc32c" : "none",
 		conn->dd_on ? "crc32c" : "none",
 		conn->params.first_burst, conn->params.max_burst,

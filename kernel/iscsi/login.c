@@ -10,6 +10,7 @@
 #include <linux/crc32c.h>
 #include <linux/delay.h>
 #include <linux/random.h>
+#include <crypto/algapi.h>
 #include <crypto/hash.h>
 #include "iscsi.h"
 #include "../proto/chap.h"
@@ -18,6 +19,7 @@
 #define NS_PROBE_ITT		(NS_ITT_INTERNAL | 0x5000)
 #define NS_LOGOUT_ITT		(NS_ITT_INTERNAL | 0x4f00)
 #define NS_LOGIN_MAX_PDUS	16
+#define NS_CHAP_CHALLENGE_LEN	16	/* our challenge to the target */
 
 u32 ns_iscsi_digest(const void *buf, size_t len)
 {
@@ -224,35 +226,82 @@ static int ns_login_parse(struct ns_iscsi_conn *conn, u32 len, u32 *reply)
 	return 0;
 }
 
-static int ns_chap_digest(struct ns_iscsi_conn *conn,
-			  const struct chap_challenge *c, u8 *out)
+/* CHAP response (RFC 1994): MD5(id || secret || challenge). */
+static int ns_chap_digest(struct ns_iscsi_conn *conn, u8 id,
+			  const char *secret, const u8 *challenge, u32 clen,
+			  u8 *out)
 {
-	const char *secret = conn->nd->cfg.auth_secret;
 	SHASH_DESC_ON_STACK(desc, conn->md5);
 	int ret;
 
 	desc->tfm = conn->md5;
 	ret = crypto_shash_init(desc);
 	if (!ret)
-		ret = crypto_shash_update(desc, &c->id, 1);
+		ret = crypto_shash_update(desc, &id, 1);
 	if (!ret)
 		ret = crypto_shash_update(desc, secret, strlen(secret));
 	if (!ret)
-		ret = crypto_shash_update(desc, c->challenge, c->challenge_len);
+		ret = crypto_shash_update(desc, challenge, clen);
 	if (!ret)
 		ret = crypto_shash_final(desc, out);
 	shash_desc_zero(desc);
 	return ret;
 }
 
-/* CHAP exchange in the security stage (RFC 7143 12.1.3). */
+/*
+ * Mutual CHAP: the target's answer to our challenge must name
+ * auth_target_user and prove auth_target_secret.
+ */
+static int ns_chap_check_target(struct ns_iscsi_conn *conn, u32 len, u8 id,
+				 const u8 *chal)
+{
+	struct netswap_dev *nd = conn->nd;
+	u8 got[CHAP_MD5_LEN], want[CHAP_MD5_LEN];
+	char *name = conn->rx_buf;	/* free during login */
+	int ret;
+
+	BUILD_BUG_ON(NS_ISCSI_CTL_BUF < CHAP_NAME_MAX + 1);
+	if (chap_parse_response(conn->text_rsp, len, name, CHAP_NAME_MAX + 1,
+				got)) {
+		netswap_set_error(nd, "login: target did not answer our CHAP challenge (mutual CHAP)");
+		return -EACCES;
+	}
+	if (strcmp(name, nd->cfg.auth_target_user)) {
+		netswap_set_error(nd, "login: target calls itself \"%*pE\" in CHAP_N, not auth_target_user",
+				  (int)min_t(size_t, strlen(name), 64), name);
+		return -EACCES;
+	}
+	ret = ns_chap_digest(conn, id, nd->cfg.auth_target_secret, chal,
+			     NS_CHAP_CHALLENGE_LEN, want);
+	if (ret) {
+		netswap_set_error(nd, "login: MD5 failed (%d)", ret);
+		goto out;
+	}
+	if (crypto_memneq(got, want, CHAP_MD5_LEN)) {
+		netswap_set_error(nd, "login: target failed mutual CHAP: its CHAP_R does not match auth_target_secret");
+		ret = -EACCES;
+	}
+out:
+	memzero_explicit(want, sizeof(want));
+	return ret;
+}
+
+/*
+ * CHAP exchange in the security stage (RFC 7143 12.1.3). With a target
+ * secret, our own challenge (fresh random bytes for every login, never the
+ * target's) goes with our response, and the target's answer is checked
+ * before the login goes on.
+ */
 static int ns_login_chap(struct ns_iscsi_conn *conn, struct iscsi_hdr_info *h)
 {
 	struct netswap_dev *nd = conn->nd;
-	struct chap_challenge *c;
+	bool mutual = nd->cfg.auth_target_secret[0];
+	u8 chal[NS_CHAP_CHALLENGE_LEN];
 	u8 digest[CHAP_MD5_LEN];
+	struct chap_challenge *c;
 	u32 len;
-	int ret;
+	int ret, n;
+	u8 id;
 
 	ret = chap_build_algorithms(conn->text_buf, NS_ISCSI_CTL_BUF);
 	if (ret < 0)
@@ -269,19 +318,34 @@ static int ns_login_chap(struct ns_iscsi_conn *conn, struct iscsi_hdr_info *h)
 		netswap_set_error(nd, "login: target sent no valid CHAP MD5 challenge");
 		return -EPROTO;
 	}
-	ret = ns_chap_digest(conn, c, digest);
+	ret = ns_chap_digest(conn, c->id, nd->cfg.auth_secret, c->challenge,
+			     c->challenge_len, digest);
+	get_random_bytes(&id, sizeof(id));
+	/* Never answer the target with its own challenge (a reflection). */
+	do {
+		get_random_bytes(chal, sizeof(chal));
+	} while (c->challenge_len == sizeof(chal) &&
+		 !memcmp(chal, c->challenge, sizeof(chal)));
 	memzero_explicit(c, sizeof(*c));
 	if (ret) {
 		netswap_set_error(nd, "login: MD5 failed (%d)", ret);
 		return ret;
 	}
-	ret = chap_build_response(conn->text_buf, NS_ISCSI_CTL_BUF,
-				  nd->cfg.auth_user, digest);
+	n = chap_build_response(conn->text_buf, NS_ISCSI_CTL_BUF,
+				nd->cfg.auth_user, digest);
 	memzero_explicit(digest, sizeof(digest));
-	if (ret < 0)
-		return ret;
+	if (n < 0)
+		return n;
+	if (mutual) {
+		ret = chap_build_challenge(conn->text_buf + n,
+					   NS_ISCSI_CTL_BUF - n, id, chal,
+					   sizeof(chal));
+		if (ret < 0)
+			return ret;
+		n += ret;
+	}
 	ret = ns_login_pdu(conn, ISCSI_STAGE_SECURITY, ISCSI_STAGE_OPERATIONAL,
-			   true, ret, h, &len);
+			   true, n, h, &len);
 	memzero_explicit(conn->text_buf, NS_ISCSI_CTL_BUF);
 	if (ret)
 		return ret;
@@ -289,7 +353,7 @@ static int ns_login_chap(struct ns_iscsi_conn *conn, struct iscsi_hdr_info *h)
 		netswap_set_error(nd, "login: target did not accept the CHAP response");
 		return -EACCES;
 	}
-	return 0;
+	return mutual ? ns_chap_check_target(conn, len, id, chal) : 0;
 }
 
 /**
@@ -339,20 +403,16 @@ int ns_iscsi_login(struct ns_iscsi_conn *conn)
 	ret = ns_login_parse(conn, len, &reply);
 	if (ret)
 		return ret;
-	if (cfg->chap && conn->params.auth_chap) {
+	if (cfg->chap) {
+		/* Only CHAP was offered: the target must take it. */
+		if (!conn->params.auth_chap) {
+			netswap_set_error(nd, "login: target skipped authentication; CHAP is set, so the login stops");
+			return -EACCES;
+		}
 		ret = ns_login_chap(conn, &h);
 		if (ret)
 			return ret;
-	} else if (!(h.flags & ISCSI_LOGIN_T) && cfg->chap &&
-		   conn->params.auth_seen) {
-		/* We offered CHAP,None without T; the target chose None. */
-		ret = ns_login_pdu(conn, ISCSI_STAGE_SECURITY,
-				   ISCSI_STAGE_OPERATIONAL, true, 0, &h, &len);
-		if (ret)
-			return ret;
-	}
-	if (!(conn->params.auth_chap && cfg->chap) &&
-	    !(h.flags & ISCSI_LOGIN_T)) {
+	} else if (!(h.flags & ISCSI_LOGIN_T)) {
 		netswap_set_error(nd, conn->params.auth_seen ?
 				  "login: target wants authentication; set auth_user and auth_secret" :
 				  "login: target did not leave the security stage");

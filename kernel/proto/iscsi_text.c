@@ -259,7 +259,8 @@ int iscsi_text_build_security(char *buf, size_t len,
 	sb_pair(&sb, "InitiatorName", cfg->initiator_name);
 	sb_pair(&sb, "SessionType", "Normal");
 	sb_pair(&sb, "TargetName", cfg->target_name);
-	sb_pair(&sb, "AuthMethod", cfg->chap ? "CHAP,None" : "None");
+	/* With a secret set, None is never offered: it would be a downgrade. */
+	sb_pair(&sb, "AuthMethod", cfg->chap ? "CHAP" : "None");
 	return nsp_buf_result(&sb);
 }
 
@@ -565,9 +566,15 @@ static int apply_key(struct parse_ctx *c, const struct key_def *k)
 	if (k->rule == R_AUTH) {
 		c->p->auth_seen = true;
 		c->p->auth_chap = false;
+		if (c->cfg->chap && !val_is(c->val, c->vlen, "CHAP")) {
+			em_puts(&c->err, "target answered AuthMethod=");
+			em_quote(&c->err, c->val, c->vlen);
+			em_puts(&c->err, " to CHAP: authentication is set, so the login stops");
+			return -EACCES;
+		}
 		if (val_is(c->val, c->vlen, "None"))
 			return 0;
-		if (c->cfg->chap && val_is(c->val, c->vlen, "CHAP")) {
+		if (c->cfg->chap) {
 			c->p->auth_chap = true;
 			return 0;
 		}

@@ -26,7 +26,7 @@
 struct iscsi_login_cfg {
 	const char	*initiator_name;
 	const char	*target_name;
-	bool		chap;		/* offer AuthMethod=CHAP,None, else None */
+	bool		chap;		/* offer AuthMethod=CHAP only, else None */
 	bool		header_digest;	/* offer CRC32C,None, else None */
 	bool		data_digest;
 	u32		max_recv_dsl;	/* our MaxRecvDataSegmentLength (declarative) */

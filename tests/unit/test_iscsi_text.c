@@ -97,7 +97,7 @@ static void test_build_security(void **state)
 {
 	static const char expect[] =
 		"InitiatorName=" INAME "\0SessionType=Normal\0"
-		"TargetName=" TNAME "\0AuthMethod=CHAP,None\0";
+		"TargetName=" TNAME "\0AuthMethod=CHAP\0";
 	static const char expect_none[] =
 		"InitiatorName=" INAME "\0SessionType=Normal\0"
 		"TargetName=" TNAME "\0AuthMethod=None\0";
@@ -555,18 +555,24 @@ static void test_parse_auth_method(void **state)
 	assert_int_equal(parse1("AuthMethod=CHAP", &p, &r), 0);
 	assert_true(p.auth_seen);
 	assert_true(p.auth_chap);
-	assert_int_equal(parse1("AuthMethod=None", &p, &r), 0);
-	assert_true(p.auth_seen);
-	assert_false(p.auth_chap);
-	assert_int_equal(parse1("AuthMethod=KRB5", &p, &r), -EPROTO);
+	/* With a secret set only CHAP is offered: anything else stops. */
+	assert_int_equal(parse1("AuthMethod=None", &p, &r), -EACCES);
 	assert_string_equal(r.err,
-		"target chose AuthMethod=KRB5, which was not offered");
-	assert_int_equal(parse1("AuthMethod=Reject", &p, &r), -EPROTO);
-	assert_int_equal(parse1("AuthMethod=CHAP,None", &p, &r), -EPROTO);
+		"target answered AuthMethod=None to CHAP: authentication is set, so the login stops");
+	assert_false(p.auth_chap);
+	assert_int_equal(parse1("AuthMethod=KRB5", &p, &r), -EACCES);
+	assert_int_equal(parse1("AuthMethod=Reject", &p, &r), -EACCES);
+	assert_int_equal(parse1("AuthMethod=CHAP,None", &p, &r), -EACCES);
 	cfg.chap = false;
 	iscsi_params_init(&p, &cfg);
+	assert_int_equal(parse_with("AuthMethod=None", &cfg, &p, &r), 0);
+	assert_true(p.auth_seen);
+	assert_false(p.auth_chap);
 	assert_int_equal(parse_with("AuthMethod=CHAP", &cfg, &p, &r), -EPROTO);
 	assert_false(p.auth_chap);
+	assert_int_equal(parse_with("AuthMethod=KRB5", &cfg, &p, &r), -EPROTO);
+	assert_string_equal(r.err,
+		"target chose AuthMethod=KRB5, which was not offered");
 }
 
 static void test_parse_informational(void **state)

@@ -21,12 +21,29 @@ Modes (what the target sends in answer to the initiator's Login Requests):
   split           a valid login whose security answer comes in two PDUs
                   (Continue, then the rest), digests None: the initiator
                   must reach full feature phase (and its first command)
+  auth-none       a valid login that answers AuthMethod=None to an
+                  initiator that offered CHAP (a downgrade)
+  auth-skip       leaves the security stage at once without answering
+                  AuthMethod at all
+  chap-mutual     CHAP: checks the initiator's CHAP_R with --chap-secret
+                  (a wrong one is refused with "authentication failure"),
+                  and answers the initiator's own challenge, if any, as
+                  --target-user with --target-secret: a valid login
+  chap-wrong-r    as chap-mutual, but answers the challenge with a CHAP_R
+                  that proves nothing (16 random bytes)
+  chap-no-answer  as chap-mutual, but leaves the security stage without
+                  answering the initiator's challenge (no CHAP_N/CHAP_R)
+  chap-wrong-name as chap-mutual, but answers as "impostor"
 
 It stops by itself after --max-pdus Login Responses on a connection
 (100000) or --max-seconds (120), so a client that never gives up cannot
 keep it running. Counters go to --log as "key value" lines when it ends:
-connections, login_pdus, continuations, scsi_cmds.
+connections, login_pdus, continuations, scsi_cmds, and for the CHAP modes
+chap_ok (initiator responses that verified), challenges (initiator
+challenges received) and distinct_challenges.
 """
+import hashlib
+import os
 import argparse
 import signal
 import socket
@@ -61,10 +78,51 @@ def recv_pdu(conn):
 
 
 class Target:
-    def __init__(self, mode):
+    def __init__(self, mode, chap_secret="", target_user="", target_secret=""):
         self.mode = mode
         self.stat_sn = 1
         self.counts = {"connections": 0, "login_pdus": 0, "continuations": 0, "scsi_cmds": 0}
+        self.chap_secret = chap_secret.encode()
+        self.target_user = target_user.encode()
+        self.target_secret = target_secret.encode()
+        self.challenge = None
+        self.seen = set()
+        if mode.startswith("chap"):
+            self.counts.update({"chap_ok": 0, "challenges": 0, "distinct_challenges": 0})
+
+    def login_reject(self, req, cls, detail):
+        """A Login Response with a failure status."""
+        h = bytearray(self.login_rsp(req, 0, b""))
+        h[36], h[37] = cls, detail
+        return bytes(h)
+
+    def chap(self, req, keys, step):
+        """The security stage of the CHAP modes."""
+        m = self.mode
+        if step == 0:
+            return self.login_rsp(req, 0, b"AuthMethod=CHAP\0")
+        if step == 1:
+            self.chap_id = os.urandom(1)[0]
+            self.challenge = os.urandom(16)
+            return self.login_rsp(req, 0, b"CHAP_A=5\0CHAP_I=%d\0CHAP_C=0x%s\0" %
+                                  (self.chap_id, self.challenge.hex().encode()))
+        want = hashlib.md5(bytes([self.chap_id]) + self.chap_secret + self.challenge).digest()
+        if keys.get(b"CHAP_R", b"").lower() != b"0x" + want.hex().encode():
+            return self.login_reject(req, 2, 1)
+        self.counts["chap_ok"] += 1
+        out = b""
+        if b"CHAP_C" in keys:
+            chal = bytes.fromhex(keys[b"CHAP_C"][2:].decode())
+            self.counts["challenges"] += 1
+            self.seen.add(chal)
+            self.counts["distinct_challenges"] = len(self.seen)
+            r = hashlib.md5(bytes([int(keys[b"CHAP_I"])]) + self.target_secret + chal).digest()
+            if m == "chap-wrong-r":
+                r = os.urandom(16)
+            name = b"impostor" if m == "chap-wrong-name" else self.target_user
+            if m != "chap-no-answer":
+                out = b"CHAP_N=%s\0CHAP_R=0x%s\0" % (name, r.hex().encode())
+        return self.login_rsp(req, F_T, out)
 
     def login_rsp(self, req, flags, text, dsl=None):
         """A successful Login Response to REQ's header."""
@@ -100,6 +158,11 @@ class Target:
         if m == "drip":
             return self.login_rsp(req, F_T, b"TargetAlias=" + b"d" * 7988 + b"\0")
         if csg == 0:
+            if m.startswith("chap"):
+                keys = dict(kv.split(b"=", 1) for kv in data.split(b"\0") if b"=" in kv)
+                return self.chap(req, keys, step)
+            if m == "auth-skip":
+                return self.login_rsp(req, F_T, b"TargetAlias=skip\0")
             if m == "split" and step == 0:
                 return self.login_rsp(req, F_C, b"AuthMeth")
             if m == "split":
@@ -107,7 +170,7 @@ class Target:
             return self.login_rsp(req, F_T, b"AuthMethod=None\0")
         # Operational stage: a complete, valid answer.
         keys = b"MaxRecvDataSegmentLength=65536\0ErrorRecoveryLevel=0\0"
-        if m == "split":
+        if m in ("split", "auth-none", "auth-skip") or m.startswith("chap"):
             keys = b"HeaderDigest=None\0DataDigest=None\0" + keys
         return self.login_rsp(req, F_T, keys)
 
@@ -143,14 +206,18 @@ def main():
     ap.add_argument("--port", type=int, default=3261)
     ap.add_argument("--mode", required=True,
                     choices=["continue-empty", "c-and-t", "huge", "unterminated", "no-digest", "drip",
-                             "split"])
+                             "split", "auth-none", "auth-skip", "chap-mutual", "chap-wrong-r",
+                             "chap-no-answer", "chap-wrong-name"])
+    ap.add_argument("--chap-secret", default="")
+    ap.add_argument("--target-user", default="")
+    ap.add_argument("--target-secret", default="")
     ap.add_argument("--ready")
     ap.add_argument("--log")
     ap.add_argument("--max-pdus", type=int, default=100000)
     ap.add_argument("--max-seconds", type=float, default=120)
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    t = Target(a.mode)
+    t = Target(a.mode, a.chap_secret, a.target_user, a.target_secret)
     deadline = time.monotonic() + a.max_seconds
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

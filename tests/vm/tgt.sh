@@ -11,12 +11,14 @@
 #   tgt.sh stop                  graceful via tgtadm (tgtd ignores SIGTERM),
 #                                then SIGKILL by PID after 3 s
 #   tgt.sh kill9                 SIGKILL by PID (target crash)
-#   tgt.sh setup IQN LUNFILE SIZE_MB [CHAP_USER CHAP_SECRET]
+#   tgt.sh setup IQN LUNFILE SIZE_MB [CHAP_USER CHAP_SECRET [OUT_USER OUT_SECRET]]
 #                                target tid 1, LUN 1 on LUNFILE (created
 #                                sparse, or preallocated if
 #                                NETSWAP_TGT_PREALLOC=1; never shrunk or
 #                                overwritten if it exists), bind -I ALL,
-#                                optional incoming CHAP account, and
+#                                optional incoming CHAP account, optional
+#                                outgoing one (mutual CHAP: the name and
+#                                secret the target answers with), and
 #                                target-side CRC32C digests enabled (see below)
 #   tgt.sh restart               kill9 + start + the last setup (LUN data kept)
 #   tgt.sh status                print the pid if running, exit 1 if not
@@ -141,8 +143,10 @@ lun_file() {
 
 do_setup() {
 	local iqn=$1 file=$2 size=$3 user=${4:-} secret=${5:-} l
+	local out_user=${6:-} out_secret=${7:-}
 	{ [[ $size =~ ^[0-9]+$ ]] && [ "$size" -gt 0 ]; } || die "bad SIZE_MB '$size'"
 	[ -z "$user" ] || [ -n "$secret" ] || die "CHAP user without secret"
+	[ -z "$out_user" ] || [ -n "$out_secret" ] || die "outgoing CHAP user without secret"
 	[[ $luns =~ ^[1-8]$ ]] || die "bad NETSWAP_TGT_LUNS '$luns' (1-8)"
 	tgt_pid >/dev/null || die "tgtd not running"
 	mkdir -p "$(dirname "$file")"
@@ -167,8 +171,12 @@ do_setup() {
 		adm --op new --mode account --user "$user" --password "$secret"
 		adm --op bind --mode account --tid 1 --user "$user"
 	fi
-	# Save for restart (0600: holds the CHAP secret).
-	(umask 077 && declare -p iqn file size user secret lu_id luns >"$conf")
+	if [ -n "$out_user" ]; then
+		adm --op new --mode account --user "$out_user" --password "$out_secret"
+		adm --op bind --mode account --tid 1 --user "$out_user" --outgoing
+	fi
+	# Save for restart (0600: holds the CHAP secrets).
+	(umask 077 && declare -p iqn file size user secret out_user out_secret lu_id luns >"$conf")
 }
 
 lu_id=${NETSWAP_TGT_SCSI_ID:-}
@@ -178,8 +186,9 @@ start) do_start ;;
 stop) do_stop ;;
 kill9) do_kill9 ;;
 setup)
-	[ $# -eq 4 ] || [ $# -eq 6 ] || die "usage: setup IQN LUNFILE SIZE_MB [CHAP_USER CHAP_SECRET]"
-	do_setup "$2" "$(realpath -m -- "$3")" "$4" "${5:-}" "${6:-}"
+	[ $# -eq 4 ] || [ $# -eq 6 ] || [ $# -eq 8 ] ||
+		die "usage: setup IQN LUNFILE SIZE_MB [CHAP_USER CHAP_SECRET [OUT_USER OUT_SECRET]]"
+	do_setup "$2" "$(realpath -m -- "$3")" "$4" "${5:-}" "${6:-}" "${7:-}" "${8:-}"
 	;;
 restart)
 	[ -f "$conf" ] || die "no saved setup in $conf"
@@ -190,9 +199,9 @@ restart)
 	lu_id=${NETSWAP_TGT_SCSI_ID:-${lu_id:-}}
 	luns=${luns:-1}
 	# shellcheck disable=SC2154  # set by $conf
-	do_setup "$iqn" "$file" "$size" "$user" "$secret"
+	do_setup "$iqn" "$file" "$size" "$user" "$secret" "${out_user:-}" "${out_secret:-}"
 	;;
 status) tgt_pid ;;
 show) adm --op show --mode target ;;
-*) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+*) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -82,32 +82,35 @@ expect_refused enable "maybe" "$EINVAL" "must be 0 or 1"
 # good one is stored first: the refused ones must not replace it (the
 # CHAP check below sees it).
 ns_set t0 auth_secret "$secret" && ns_ok "auth_secret of ${#secret} characters accepted"
+# expect_refused_secret ATTR SECRET EXPECT
 expect_refused_secret() {
 	local msg
-	if printf '%s\n' "$1" 2>/tmp/err >"$NS_CFG/t0/auth_secret"; then
-		ns_fail "auth_secret accepted a ${#1}-character secret"
+	if printf '%s\n' "$2" 2>/tmp/err >"$NS_CFG/t0/$1"; then
+		ns_fail "$1 accepted a ${#2}-character secret"
 		return
 	fi
 	msg=$(cat "$NS_CFG/t0/last_error")
 	if ! grep -q "$EINVAL" /tmp/err; then
-		ns_fail "auth_secret of ${#1} characters: wanted '$EINVAL', got '$(cat /tmp/err)'"
-	elif [[ $msg != *"$2"* ]]; then
-		ns_fail "auth_secret of ${#1} characters: last_error '$msg' lacks '$2'"
-	elif [[ $msg == *"$1"* ]]; then
-		ns_fail "auth_secret of ${#1} characters: last_error shows the secret"
+		ns_fail "$1 of ${#2} characters: wanted '$EINVAL', got '$(cat /tmp/err)'"
+	elif [[ $msg != *"$3"* ]]; then
+		ns_fail "$1 of ${#2} characters: last_error '$msg' lacks '$3'"
+	elif [[ $msg == *"$2"* ]]; then
+		ns_fail "$1 of ${#2} characters: last_error shows the secret"
 	else
-		ns_ok "auth_secret of ${#1} characters refused: $msg"
+		ns_ok "$1 of ${#2} characters refused: $msg"
 	fi
 }
-expect_refused_secret "q7Zk2" "auth_secret: too short"
-expect_refused_secret "$long" "auth_secret: too long"
-if cat "$NS_CFG/t0/auth_secret" >/dev/null 2>/tmp/err; then
-	ns_fail "auth_secret is readable"
-elif ! grep -q "Permission denied" /tmp/err; then
-	ns_fail "reading auth_secret: wanted 'Permission denied', got '$(cat /tmp/err)'"
-else
-	ns_ok "auth_secret is write-only"
-fi
+for attr in auth_secret auth_target_secret; do
+	expect_refused_secret $attr "q7Zk2" "$attr: too short"
+	expect_refused_secret $attr "$long" "$attr: too long"
+	if cat "$NS_CFG/t0/$attr" >/dev/null 2>/tmp/err; then
+		ns_fail "$attr is readable"
+	elif ! grep -q "Permission denied" /tmp/err; then
+		ns_fail "reading $attr: wanted 'Permission denied', got '$(cat /tmp/err)'"
+	else
+		ns_ok "$attr is write-only"
+	fi
+done
 # Read-only attributes: EACCES, value and last_error untouched.
 ro_bad=0
 for ro in state disk capacity_bytes reserve_kb last_error stats; do
@@ -146,6 +149,13 @@ ns_set t0 auth_secret ""
 ns_set_check t0 auth_user someone
 expect_enable_fails "CHAP needs both"
 ns_set_check t0 auth_user ""
+# Mutual CHAP: both halves, and the initiator's pair with them.
+ns_set t0 auth_target_secret "target-$secret"
+expect_enable_fails "mutual CHAP needs both auth_target_user and auth_target_secret"
+ns_set_check t0 auth_target_user swaptarget
+expect_enable_fails "mutual CHAP needs auth_user and auth_secret too"
+ns_set t0 auth_target_secret ""
+ns_set_check t0 auth_target_user ""
 
 # Nothing listening: refused, retryable.
 ns_set_check t0 port 1

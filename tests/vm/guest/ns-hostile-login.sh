@@ -11,7 +11,13 @@
 #   no-digest       HeaderDigest=CRC32C asked for, the answer leaves it out
 #   drip            an 8 KiB answer one byte every 0.25 s (io_timeout_ms
 #                   2000: the setup deadline is 10 s, each receive quick)
-# and one valid case, split (the security answer over two PDUs), must get
+#   auth-none       CHAP set, the target answers AuthMethod=None
+#   auth-skip       CHAP set, the target leaves security without AuthMethod
+#   chap-wrong-r    mutual CHAP, the target's CHAP_R proves nothing
+#   chap-no-answer  mutual CHAP, the target does not answer our challenge
+#   chap-wrong-name mutual CHAP, the target names another user
+# and valid cases must get through login (one-way CHAP, mutual CHAP three
+# times with three distinct challenges), and split (the security answer over two PDUs), must get
 # through login to the first SCSI command (the target then hangs up, so
 # enable fails after login, not in it).
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
@@ -26,20 +32,24 @@ ip link set lo up 2>/dev/null
 # must fail within 30 s with EXPECT in last_error ("!login:" for split:
 # an error that is not a login one).
 run_mode() {
-	local mode=$1 expect=$2 t=h0 rc dt err pid kv
+	local mode=$1 expect=$2 t=h0 rc dt err pid kv try
 	shift 2
 	rm -f /tmp/fake-ready "/share/fake-$mode.log"
-	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready \
+	# shellcheck disable=SC2086  # FAKE_ARGS: words on purpose
+	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready ${FAKE_ARGS:-} \
 		--log "/share/fake-$mode.log" --max-seconds 90 </dev/null >"/share/fake-$mode.out" 2>&1 &
 	pid=$!
 	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start: $(tail -n 3 "/share/fake-$mode.out")"
 	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile 0
 	ns_set "$t" io_timeout_ms 5000
 	for kv in "$@"; do ns_set "$t" "${kv%%=*}" "${kv#*=}"; done
-	SECONDS=0
-	echo 1 >"$NS_CFG/$t/enable" 2>/dev/null
-	rc=$?
-	dt=$SECONDS
+	for ((try = 0; try < ${TRIES:-1}; try++)); do
+		SECONDS=0
+		echo 1 >"$NS_CFG/$t/enable" 2>/dev/null
+		rc=$?
+		dt=$SECONDS
+		[ "$rc" != 0 ] || break
+	done
 	err=$(ns_get "$t" last_error)
 	ns_log "$mode: enable exit $rc after ${dt} s, state $(ns_get "$t" state), last_error '$err'"
 	kill "$pid" 2>/dev/null
@@ -74,6 +84,30 @@ run_mode no-digest "login: target did not accept HeaderDigest=CRC32C" header_dig
 run_mode no-digest "login: target did not accept DataDigest=CRC32C" data_digest=crc32c
 run_mode drip "login: setup deadline passed" io_timeout_ms=2000
 run_mode split '!login:'
+
+# Authentication (CHAP set: only CHAP is offered, nothing less accepted).
+chap=(auth_user=swapper auth_secret=initiator-secret-1)
+mutual=("${chap[@]}" auth_target_user=target-one auth_target_secret=target-secret-22)
+FAKE_ARGS="--chap-secret initiator-secret-1 --target-user target-one --target-secret target-secret-22"
+run_mode auth-none "login: target answered AuthMethod=None to CHAP" "${chap[@]}"
+run_mode auth-skip "login: target skipped authentication" "${chap[@]}"
+run_mode chap-wrong-r "login: target failed mutual CHAP: its CHAP_R does not match auth_target_secret" "${mutual[@]}"
+run_mode chap-no-answer "login: target did not answer our CHAP challenge" "${mutual[@]}"
+run_mode chap-wrong-name 'login: target calls itself "impostor" in CHAP_N, not auth_target_user' "${mutual[@]}"
+# One-way CHAP against the same target still logs in (no challenge sent).
+run_mode chap-no-answer '!login:' "${chap[@]}"
+grep -q '^chap_ok 1$' /share/fake-chap-no-answer.log && grep -q '^challenges 0$' /share/fake-chap-no-answer.log ||
+	ns_fail "one-way CHAP: $(tr '\n' ' ' </share/fake-chap-no-answer.log)"
+# Mutual CHAP that verifies, three logins: a fresh challenge each time.
+TRIES=3 run_mode chap-mutual '!login:' "${mutual[@]}"
+grep -q '^chap_ok 3$' /share/fake-chap-mutual.log && grep -q '^distinct_challenges 3$' /share/fake-chap-mutual.log ||
+	ns_fail "chap-mutual: 3 logins, 3 distinct challenges expected: $(tr '\n' ' ' </share/fake-chap-mutual.log)"
+# The wrong initiator secret: the target refuses.
+FAKE_ARGS="--chap-secret another-secret-9 --target-user target-one --target-secret target-secret-22"
+run_mode chap-mutual "login: authentication failed" "${mutual[@]}"
+unset FAKE_ARGS
+dmesg | grep -q -e initiator-secret-1 -e target-secret-22 && ns_fail "a CHAP secret is in the kernel log"
+
 grep -q '^continuations [1-9]' /share/fake-split.log && grep -q '^scsi_cmds [1-9]' /share/fake-split.log ||
 	ns_fail "split: the fake saw no continuation answered or no SCSI command: $(tr '\n' ' ' </share/fake-split.log)"
 

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Guest: interoperability with LIO. A LIO target (targetcli) in this guest
-# on 127.0.0.1:3260; netswap logs in over the guest's loopback, plain and
-# with CRC32C digests; an O_DIRECT pattern is written and read back.
+# on 127.0.0.1:3260; netswap logs in over the guest's loopback, plain, with
+# CRC32C digests and with mutual CHAP (a wrong target secret refused); an
+# O_DIRECT pattern is written and read back each time.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/lio-guest.sh"
 iqn=iqn.2026-11.org.netswap.test:lio
@@ -22,6 +23,40 @@ dmesg | grep -q "t0: logged in .*digests crc32c/crc32c" ||
 	ns_fail "LIO did not negotiate CRC32C digests"
 ns_pattern_check "$(ns_dev t0)" 16
 ns_get t0 stats
+echo 0 >"$NS_CFG/t0/enable" || ns_fail "disable (digests)"
+
+# Mutual CHAP: LIO's demo-mode (generated ACL) credentials, both ways
+# (printf: LIO keeps a trailing newline as part of the name).
+tpg=/sys/kernel/config/target/iscsi/$iqn/tpgt_1
+printf %s swapper >"$tpg/auth/userid"
+printf %s lio-initiator-secret >"$tpg/auth/password"
+printf %s lio-target >"$tpg/auth/userid_mutual"
+printf %s lio-target-secret >"$tpg/auth/password_mutual"
+echo 1 >"$tpg/attrib/authentication" || ns_die "LIO: authentication=1"
+ns_set t0 header_digest none
+ns_set t0 data_digest none
+if echo 1 2>/dev/null >"$NS_CFG/t0/enable"; then
+	ns_fail "LIO with CHAP accepted a login without credentials"
+	echo 0 >"$NS_CFG/t0/enable"
+else
+	ns_ok "LIO CHAP, none set: $(ns_get t0 last_error)"
+fi
+ns_set t0 auth_user swapper
+ns_set t0 auth_secret lio-initiator-secret
+ns_set t0 auth_target_user lio-target
+ns_set t0 auth_target_secret wrong-target-secret
+if echo 1 2>/dev/null >"$NS_CFG/t0/enable"; then
+	ns_fail "LIO: a wrong auth_target_secret logged in"
+	echo 0 >"$NS_CFG/t0/enable"
+else
+	err=$(ns_get t0 last_error)
+	[[ $err == *"target failed mutual CHAP"* ]] && ns_ok "LIO, wrong target secret: $err" ||
+		ns_fail "LIO, wrong target secret: last_error '$err'"
+fi
+ns_set t0 auth_target_secret lio-target-secret
+ns_enable t0 || ns_die "enable against LIO with mutual CHAP: $(ns_get t0 last_error)"
+dmesg | grep -q "t0: logged in .*auth mutual CHAP" || ns_fail "LIO: no mutual CHAP login"
+ns_pattern_check "$(ns_dev t0)" 16
 ns_teardown t0
 ns_unload
 lio_teardown || ns_fail "lio_teardown"

@@ -384,6 +384,8 @@ static const struct ns_opt_desc ns_opts[] = {
 	{ "initiator",		NS_O_STR,    0, NS_STR_MAX - 1, NS_T_ISCSI },
 	{ "user",		NS_O_STR,    0, NS_STR_MAX - 1, NS_T_ISCSI },
 	{ "secret_file",	NS_O_STR,    0, NS_PATH_MAX - 1, NS_T_ISCSI },
+	{ "target_user",	NS_O_STR,    0, NS_STR_MAX - 1, NS_T_ISCSI },
+	{ "target_secret_file",	NS_O_STR,    0, NS_PATH_MAX - 1, NS_T_ISCSI },
 	{ "header_digest",	NS_O_CHOICE, 0, 0, NS_T_ISCSI },
 	{ "data_digest",	NS_O_CHOICE, 0, 0, NS_T_ISCSI },
 	{ "export",		NS_O_STR,    0, NS_PATH_MAX - 1, NS_T_NFS },
@@ -440,16 +442,23 @@ static int ns_set_str(const struct ns_opt_desc *d, const char *v, size_t vlen,
 	if (!strcmp(d->key, "initiator"))
 		return ns_copy(d->key, v, vlen, t->initiator,
 			       sizeof(t->initiator), err, errlen);
-	if (!strcmp(d->key, "user")) {
+	if (!strcmp(d->key, "user") || !strcmp(d->key, "target_user")) {
 		if (memchr(v, ':', vlen))
 			return ns_fail(err, errlen,
-				       "user: no ':' (secrets go in secret_file=)");
+				       "%s: no ':' (secrets go in %ssecret_file=)",
+				       d->key, d->key[0] == 't' ? "target_" : "");
+		if (d->key[0] == 't')
+			return ns_copy(d->key, v, vlen, t->target_user,
+				       sizeof(t->target_user), err, errlen);
 		return ns_copy(d->key, v, vlen, t->user, sizeof(t->user), err,
 			       errlen);
 	}
 	if (!strcmp(d->key, "secret_file"))
 		return ns_copy(d->key, v, vlen, t->secret_file,
 			       sizeof(t->secret_file), err, errlen);
+	if (!strcmp(d->key, "target_secret_file"))
+		return ns_copy(d->key, v, vlen, t->target_secret_file,
+			       sizeof(t->target_secret_file), err, errlen);
 	/* export */
 	if (v[0] != '/')
 		return ns_fail(err, errlen, "export: must be an absolute path");
@@ -602,6 +611,17 @@ int ns_target_finish(struct ns_target *t, char *err, size_t errlen)
 	}
 	if (t->transport == NS_T_NFS && t->export_opt[0])
 		return ns_split_export(t, err, errlen);
+	/* Mutual CHAP: both halves, on top of the initiator's own CHAP. */
+	if (!!t->target_user[0] != !!t->target_secret_file[0])
+		return ns_fail(err, errlen,
+			       "mutual CHAP needs both target_user= and target_secret_file=");
+	if (t->target_user[0] && (!t->user[0] || !t->secret_file[0]))
+		return ns_fail(err, errlen,
+			       "mutual CHAP needs user= and secret_file= too");
+	if (!strcmp(t->secret_file, "-") &&
+	    !strcmp(t->target_secret_file, "-"))
+		return ns_fail(err, errlen,
+			       "secret_file and target_secret_file cannot both be standard input");
 	return 0;
 }
 

@@ -43,6 +43,8 @@ struct ns_target {
 	int32_t		lun;			/* 0..16383 */
 	char		initiator[NS_STR_MAX];
 	char		secret_file[NS_PATH_MAX]; /* "-": standard input */
+	char		target_user[NS_STR_MAX]; /* mutual CHAP: the target's name */
+	char		target_secret_file[NS_PATH_MAX]; /* "-": standard input */
 	int		header_digest;		/* -1 unset, 0 none, 1 crc32c */
 	int		data_digest;
 

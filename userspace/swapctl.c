@@ -168,21 +168,62 @@ static int ns_same_addr(const char *a, const char *b)
 	return 0;
 }
 
-/* CHAP secret: from a file or standard input, never the command line. */
-static int ns_read_secret(const struct ns_target *t, char *buf, size_t len)
+/*
+ * A file that holds a secret, or that names one, must be root's (or the
+ * caller's) and closed to others, the way ssh treats its keys: @mask is
+ * the mode bits nobody else may have (077 for a secret, 022 for
+ * netswaptab). Checked on the open file, so a swap of the path after the
+ * check changes nothing.
+ */
+static int ns_check_owner_mode(FILE *f, const char *what, const char *path,
+			       mode_t mask)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st)) {
+		ns_errmsg("%s %s: %s", what, path, strerror(errno));
+		return EX_SYS;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		ns_errmsg("%s %s: owned by uid %u, not root: chown root %s",
+			  what, path, (unsigned int)st.st_uid, path);
+		return EX_USAGE;
+	}
+	if (st.st_mode & mask) {
+		ns_errmsg("%s %s: mode %04o lets others %s it: chmod %s %s",
+			  what, path, (unsigned int)(st.st_mode & 07777),
+			  mask & 044 && st.st_mode & 044 ? "read" : "change",
+			  mask & 044 ? "600" : "go-w", path);
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
+/*
+ * A CHAP secret (@key: secret_file or target_secret_file): from a file or
+ * standard input, never the command line.
+ */
+static int ns_read_secret(const char *name, const char *key, const char *path,
+			  char *buf, size_t len)
 {
 	FILE *f = stdin;
 	size_t n;
+	int ret;
 
 	buf[0] = '\0';
-	if (!t->secret_file[0])
+	if (!path[0])
 		return EX_OK;
-	if (strcmp(t->secret_file, "-") != 0) {
-		f = fopen(t->secret_file, "re");
+	if (strcmp(path, "-") != 0) {
+		f = fopen(path, "re");
 		if (!f) {
-			ns_errmsg("%s: secret_file %s: %s", t->name,
-				  t->secret_file, strerror(errno));
+			ns_errmsg("%s: %s %s: %s", name, key, path,
+				  strerror(errno));
 			return EX_USAGE;
+		}
+		ret = ns_check_owner_mode(f, key, path, 077);
+		if (ret) {
+			fclose(f);
+			return ret;
 		}
 	}
 	if (!fgets(buf, len, f))
@@ -192,8 +233,7 @@ static int ns_read_secret(const struct ns_target *t, char *buf, size_t len)
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
 	if (!n) {
-		ns_errmsg("%s: secret_file %s: no secret in it", t->name,
-			  t->secret_file);
+		ns_errmsg("%s: %s %s: no secret in it", name, key, path);
 		return EX_USAGE;
 	}
 	return EX_OK;
@@ -272,7 +312,8 @@ static void ns_add_num(struct ns_settings *ss, const char *attr, long long v,
  * netswaptab puts the default back.
  */
 static void ns_settings_build(const struct ns_target *t, const char *addr,
-			      const char *secret, struct ns_settings *ss)
+			      const char *secret, const char *target_secret,
+			      struct ns_settings *ss)
 {
 	char initiator[NS_STR_MAX];
 
@@ -295,6 +336,11 @@ static void ns_settings_build(const struct ns_target *t, const char *addr,
 		if (secret[0])
 			ns_add_setting(ss, "auth_secret", NS_S_SECRET, "%s",
 				       secret);
+		ns_add_setting(ss, "auth_target_user", 0, "%s",
+			       t->target_user);
+		if (target_secret[0])
+			ns_add_setting(ss, "auth_target_secret", NS_S_SECRET,
+				       "%s", target_secret);
 		ns_add_setting(ss, "header_digest", 0, "%s",
 			       t->header_digest == 1 ? "crc32c" : "none");
 		ns_add_setting(ss, "data_digest", 0, "%s",
@@ -368,18 +414,23 @@ static int ns_settings_differ(const char *name, const struct ns_settings *ss)
 /* Resolve, read the secret, build the settings. */
 static int ns_prepare(const struct ns_target *t, struct ns_settings *ss)
 {
-	char addr[NI_MAXHOST], secret[257];
+	char addr[NI_MAXHOST], secret[257], target_secret[257];
 	int ret;
 
 	ret = ns_resolve(t, addr, sizeof(addr));
 	if (ret)
 		return ret;
-	ret = ns_read_secret(t, secret, sizeof(secret));
-	if (ret)
-		return ret;
-	ns_settings_build(t, addr, secret, ss);
-	memset(secret, 0, sizeof(secret));
-	return EX_OK;
+	ret = ns_read_secret(t->name, "secret_file", t->secret_file, secret,
+			     sizeof(secret));
+	if (!ret)
+		ret = ns_read_secret(t->name, "target_secret_file",
+				     t->target_secret_file, target_secret,
+				     sizeof(target_secret));
+	if (!ret)
+		ns_settings_build(t, addr, secret, target_secret, ss);
+	explicit_bzero(secret, sizeof(secret));
+	explicit_bzero(target_secret, sizeof(target_secret));
+	return ret;
 }
 
 /* Create the target with every setting, or leave nothing behind. */
@@ -513,6 +564,7 @@ static void ns_usage(FILE *f)
 	fprintf(f,
 "Usage: swapctl COMMAND [ARGS]\n"
 "  add NAME URL [-o OPT=VAL,...] [--secret-file FILE|-]\n"
+"        [--target-secret-file FILE|-]   (mutual CHAP, with -o target_user=)\n"
 "        iscsi://[user@]host[:port]/IQN/LUN\n"
 "        nfs://host[:port]/export/path/to/file\n"
 "  up NAME|--all [--priority P] [--format]\n"
@@ -534,6 +586,7 @@ static int cmd_add(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "option", required_argument, NULL, 'o' },
 		{ "secret-file", required_argument, NULL, 's' },
+		{ "target-secret-file", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[NS_ERR_MAX];
@@ -559,6 +612,14 @@ static int cmd_add(int argc, char **argv)
 			}
 			snprintf(t.secret_file, sizeof(t.secret_file), "%s",
 				 optarg);
+			break;
+		case 'T':
+			if (strlen(optarg) >= sizeof(t.target_secret_file)) {
+				ns_errmsg("--target-secret-file: path too long");
+				return EX_USAGE;
+			}
+			snprintf(t.target_secret_file,
+				 sizeof(t.target_secret_file), "%s", optarg);
 			break;
 		default:
 			return EX_USAGE;
@@ -1124,6 +1185,12 @@ static int ns_tab_load(const char *path, struct ns_tab *tab)
 	if (!f) {
 		ns_errmsg("%s: %s", path, strerror(errno));
 		return errno == ENOENT ? EX_NOENT : EX_SYS;
+	}
+	/* It names the secret files and the targets: root's alone to change. */
+	ret = ns_check_owner_mode(f, "netswaptab", path, 022);
+	if (ret) {
+		fclose(f);
+		return ret;
 	}
 	/* getline: the length counts embedded NULs, which the parser refuses. */
 	while ((len = getline(&line, &cap, f)) >= 0) {

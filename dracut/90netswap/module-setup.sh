@@ -7,14 +7,15 @@
 # rd.netswap= entries, the host's /etc/netswap/netswaptab copied into the
 # image is applied. See netswap-boot and swapctl(8).
 
-# The secret files that a netswaptab names, one a line.
+# The secret files that a netswaptab names (secret_file=,
+# target_secret_file=), one a line.
 netswap_secret_files() {
 	local name opts o
 	while read -r name _ opts; do
 		case $name in '' | '#'*) continue ;; esac
 		local IFS=,
 		for o in $opts; do
-			case $o in secret_file=*) echo "${o#secret_file=}" ;; esac
+			case $o in secret_file=* | target_secret_file=*) echo "${o#*secret_file=}" ;; esac
 		done
 	done < /etc/netswap/netswaptab
 }

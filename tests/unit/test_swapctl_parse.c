@@ -406,6 +406,35 @@ static void every_option_good(void **state)
 	assert_string_equal(t.secret_file, "-");
 }
 
+static void mutual_chap_options(void **state)
+{
+	struct ns_target t;
+
+	(void)state;
+	assert_int_equal(tab("m0 iscsi://u@h/iqn.x:y/1 secret_file=/s,"
+			     "target_user=tgt,target_secret_file=/ts\n", &t), 1);
+	assert_string_equal(t.target_user, "tgt");
+	assert_string_equal(t.target_secret_file, "/ts");
+	/* Pairs, and the initiator's CHAP under the target's. */
+	assert_int_equal(tab("m0 iscsi://u@h/iqn.x:y/1 secret_file=/s,"
+			     "target_user=tgt\n", &t), -1);
+	assert_err("mutual CHAP needs both target_user= and target_secret_file=");
+	assert_int_equal(tab("m0 iscsi://u@h/iqn.x:y/1 secret_file=/s,"
+			     "target_secret_file=/ts\n", &t), -1);
+	assert_err("mutual CHAP needs both");
+	assert_int_equal(tab("m0 iscsi://h/iqn.x:y/1 target_user=tgt,"
+			     "target_secret_file=/ts\n", &t), -1);
+	assert_err("mutual CHAP needs user= and secret_file= too");
+	assert_int_equal(tab("m0 iscsi://u@h/iqn.x:y/1 secret_file=-,"
+			     "target_user=tgt,target_secret_file=-\n", &t), -1);
+	assert_err("cannot both be standard input");
+	assert_int_equal(tab("m0 iscsi://u@h/iqn.x:y/1 secret_file=/s,"
+			     "target_user=t:pw,target_secret_file=/ts\n", &t), -1);
+	assert_err("target_user: no ':' (secrets go in target_secret_file=)");
+	assert_int_equal(tab("m0 nfs://h/srv/f target_user=tgt\n", &t), -1);
+	assert_err("target_user: only for iscsi");
+}
+
 static void option_last_wins(void **state)
 {
 	struct ns_target t;
@@ -610,6 +639,7 @@ int main(void)
 		cmocka_unit_test(hostile_bytes_in_urls),
 		cmocka_unit_test(names),
 		cmocka_unit_test(every_option_good),
+		cmocka_unit_test(mutual_chap_options),
 		cmocka_unit_test(option_last_wins),
 		cmocka_unit_test(every_option_bad),
 		cmocka_unit_test(hostile_bytes_in_options),

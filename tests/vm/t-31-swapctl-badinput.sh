@@ -15,6 +15,7 @@ kver=${1:?usage: $0 KVER}
 vm_need_module "$kver"
 [ -x "$VM_REPO/build/swapctl" ] || vm_fail "build/swapctl not built (make swapctl)"
 user=swapctl-user secret=t31-secret-$RANDOM$RANDOM
-vm_tgt_lun t-31-swapctl-badinput 64 "$user" "$secret"
+tuser=swapctl-target tsecret=t31-target-$RANDOM$RANDOM
+vm_tgt_lun t-31-swapctl-badinput 64 "$user" "$secret" "$tuser" "$tsecret"
 "$VM_HERE/boot.sh" --name "t-31-swapctl-badinput-$kver" --mem 256 --timeout 900 \
-	"$kver" "$VM_HERE/guest/ns-swapctl-badinput.sh" "$user" "$secret"
+	"$kver" "$VM_HERE/guest/ns-swapctl-badinput.sh" "$user" "$secret" "$tuser" "$tsecret"

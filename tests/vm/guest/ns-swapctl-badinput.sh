@@ -1,18 +1,25 @@
 # shellcheck shell=bash
 # Guest: swapctl on bad input. Each case exits with the documented code,
 # prints one line saying what failed and why, and changes nothing in
-# configfs or /proc/swaps. Args: CHAP_USER CHAP_SECRET (the host tgt's
-# incoming account).
+# configfs or /proc/swaps. Secret files and netswaptab open to others are
+# refused, the way ssh refuses loose keys; mutual CHAP from the command
+# line and from netswaptab. Args: CHAP_USER CHAP_SECRET (the host tgt's
+# incoming account) TARGET_USER TARGET_SECRET (its outgoing one).
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
-user=${1:?} secret=${2:?}
+user=${1:?} secret=${2:?} tuser=${3:?} tsecret=${4:?}
 ns_load
+umask 022
 
 h=$NETSWAP_HOST_IP
 iqn=$NETSWAP_TGT_IQN
 url=iscsi://$user@$h:$NETSWAP_TGT_PORT/$iqn/1
 printf '%s\n' "$secret" >/tmp/good.secret
 printf 'wrong-%s\n' "$secret" >/tmp/wrong.secret
+printf '%s\n' "$tsecret" >/tmp/target.secret
+printf 'wrong-%s\n' "$tsecret" >/tmp/target-wrong.secret
+cp /tmp/good.secret /tmp/loose.secret
+chmod 600 /tmp/good.secret /tmp/wrong.secret /tmp/target.secret /tmp/target-wrong.secret
 
 # The kernel side: strict policies, errno and extended-ACK messages.
 python3 "$NETSWAP_REPO/tests/vm/nlprobe.py" strict || ns_fail "netlink GET policy"
@@ -46,6 +53,30 @@ ns_sc_fails 1 "frob" add u1 "$url" -o frob=1
 ns_sc_fails 1 "mount_port" add u1 "$url" -o mount_port=635
 ns_sc_fails 1 "priority" add u1 "$url" -o priority=3
 ns_sc_fails 1 "secret_file" add u1 "$url" --secret-file /nonexistent/secret
+ns_sc_fails 1 "mutual CHAP needs both target_user= and target_secret_file=" \
+	add u1 "$url" --secret-file /tmp/good.secret -o target_user="$tuser"
+ns_sc_fails 1 "mutual CHAP needs user= and secret_file= too" \
+	add u1 "iscsi://$h/$iqn/1" --target-secret-file /tmp/target.secret -o target_user="$tuser"
+
+# Secret files and netswaptab that others can read or change.
+ns_sc_fails 1 "secret_file /tmp/loose.secret: mode 0644 lets others read it: chmod 600 /tmp/loose.secret" \
+	add u1 "$url" --secret-file /tmp/loose.secret
+chmod 620 /tmp/loose.secret
+ns_sc_fails 1 "mode 0620 lets others change it: chmod 600" add u1 "$url" --secret-file /tmp/loose.secret
+chmod 600 /tmp/loose.secret
+chown 65534 /tmp/loose.secret
+ns_sc_fails 1 "secret_file /tmp/loose.secret: owned by uid 65534, not root" \
+	add u1 "$url" --secret-file /tmp/loose.secret
+ns_sc_fails 1 "target_secret_file /tmp/loose.secret: owned by uid 65534" \
+	add u1 "$url" --secret-file /tmp/good.secret --target-secret-file /tmp/loose.secret -o target_user="$tuser"
+printf 'ok0 %s secret_file=/tmp/good.secret\n' "$url" >/tmp/loose.tab
+chmod 664 /tmp/loose.tab
+ns_sc_fails 1 "netswaptab /tmp/loose.tab: mode 0664 lets others change it: chmod go-w /tmp/loose.tab" \
+	apply -c /tmp/loose.tab
+chmod 644 /tmp/loose.tab
+chown 65534 /tmp/loose.tab
+ns_sc_fails 1 "netswaptab /tmp/loose.tab: owned by uid 65534, not root" apply -c /tmp/loose.tab
+rm -f /tmp/loose.tab /tmp/loose.secret
 
 # Names that do not resolve, and addresses that do not answer.
 ns_sc_fails 4 "cannot resolve" add u1 "iscsi://no-such-host.invalid/$iqn/1"
@@ -59,6 +90,29 @@ ns_sc_fails 2 "no such target" up nosuch
 ns_sc_fails 2 "no such target" down nosuch
 ns_sc_fails 2 "no such target" rm nosuch
 ns_sc_fails 2 "no such target" status nosuch
+
+# Mutual CHAP: a wrong target secret fails up, the right one logs in.
+ns_sc_ok add m0 "$url" --secret-file /tmp/good.secret \
+	--target-secret-file /tmp/target-wrong.secret -o target_user="$tuser"
+ns_sc_fails 4 "target failed mutual CHAP" enable m0
+ns_sc_ok rm m0
+ns_sc add m0 "$url" --secret-file /tmp/good.secret --target-secret-file - \
+	-o target_user="$tuser" </tmp/target.secret
+[ "$ns_rc" -eq 0 ] || ns_fail "add with the target secret on stdin: $ns_errout"
+[ "$(ns_get m0 auth_target_user)" = "$tuser" ] || ns_fail "m0 auth_target_user '$(ns_get m0 auth_target_user)'"
+ns_sc_ok enable m0
+[ "$(ns_get m0 state)" = up ] && ns_ok "mutual CHAP through swapctl: m0 enabled" ||
+	ns_fail "m0 after enable with mutual CHAP: state $(ns_get m0 state)"
+ns_sc_ok down m0
+ns_sc_ok rm m0
+# And from netswaptab.
+printf 'm1 %s secret_file=/tmp/good.secret,target_user=%s,target_secret_file=/tmp/target.secret,format\n' \
+	"$url" "$tuser" >/tmp/mtab
+ns_sc_ok apply -c /tmp/mtab
+[ "$(ns_get m1 state)" = up ] && grep -q "^/dev/$(ns_get m1 disk) " /proc/swaps && ns_ok "mutual CHAP from netswaptab: m1 up" ||
+	ns_fail "m1 after apply: state $(ns_get m1 state)"
+ns_sc_ok down m1
+ns_sc_ok rm m1
 
 # A wrong CHAP secret: up fails, the target stays as it was (disabled).
 ns_sc_ok add c0 "$url" --secret-file /tmp/wrong.secret

@@ -321,7 +321,7 @@ ns_cfs_snapshot() {
 		[ -d "$d" ] || continue
 		for f in "$d"*; do
 			case ${f##*/} in
-			auth_secret | stats | last_error) continue ;;
+			auth_secret | auth_target_secret | stats | last_error) continue ;;
 			esac
 			v=
 			[ -f "$f" ] && { IFS= read -r -d '' v <"$f"; } 2>/dev/null

@@ -57,6 +57,13 @@ Quirks (counters: see --stats):
   --bogus-setup          the same before every MNT/LOOKUP/GETATTR/FSINFO
                          reply (XID bit 30 flipped)
   --vary-attrs           post_op_attr/pre_op_attr alternate present/absent
+Hostile setup (each fails the client's setup; counted in --stats):
+  --setup-drip           every setup reply (MNT, LOOKUP, GETATTR, FSINFO,
+                         NULL) goes out one byte every 0.25 s: each receive
+                         is quick, the whole takes longer than any setup
+                         deadline (drip_bytes)
+  --setup-fragments N    every setup reply comes after N empty fragments
+                         that are not the last (setup_empty_fragments)
   --seed N               for the fragment cuts (1)
   --stall-after N        after the Nth WRITE, stop reading that connection
                          (its receive buffer is 32 KiB, so the client's
@@ -596,7 +603,14 @@ class Server:
             self.st["io_replies_b"] += 1
         frags = self.frame(body, doff)
         self.st["replies"] += 1
-        if self.every(self.o.trickle_every, "replies"):
+        if kind == "setup" and self.o.setup_fragments:
+            frags = [p32(0)] * self.o.setup_fragments + frags
+            self.st["setup_empty_fragments"] += self.o.setup_fragments
+        if kind == "setup" and self.o.setup_drip:
+            stream = b"".join(frags)
+            chunks += [(stream[i:i + 1], 0.25) for i in range(len(stream))]
+            self.st["drip_replies"] += 1
+        elif self.every(self.o.trickle_every, "replies"):
             self.st["trickled"] += 1
             stream = b"".join(frags)
             cuts = sorted(set([self.rng.randrange(1, 4)] +
@@ -833,6 +847,8 @@ class Server:
             if delay:
                 time.sleep(delay)
                 out[0] = (chunk, 0)
+                if delay >= 0.25:
+                    self.st["drip_bytes"] += 1
             try:
                 n = s.send(chunk)
             except BlockingIOError:
@@ -1181,6 +1197,8 @@ def main(argv):
     ap.add_argument("--bogus-xid-every", type=int, default=0)
     ap.add_argument("--bogus-setup", action="store_true")
     ap.add_argument("--vary-attrs", action="store_true")
+    ap.add_argument("--setup-drip", action="store_true")
+    ap.add_argument("--setup-fragments", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stall-after", type=int, default=0)
     ap.add_argument("--stats")

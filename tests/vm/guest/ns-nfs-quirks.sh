@@ -15,7 +15,11 @@
 #  (d) before every Nth I/O reply, and before every setup reply (MNT,
 #      LOOKUP, GETATTR, FSINFO), a copy with an XID the client never used:
 #      ignored ("reply with unknown XID ... ignored");
-#  (e) a file whose GETATTR reports used < size: enable fails "has holes".
+#  (e) a file whose GETATTR reports used < size: enable fails "has holes";
+#  (f) hostile setups (a server of their own each): every setup reply
+#      dripped a byte every 0.25 s fails enable at the 10 s setup
+#      deadline; 100 empty record fragments before each reply fail it at
+#      once; 63 are still accepted.
 # An O_DIRECT 8 MB pattern is written and read back; the server's stable
 # content (what survived the simulated reboots) must equal the pattern;
 # after disable/enable it reads back again. The server's counters
@@ -190,4 +194,58 @@ fi
 wait "$srv_pid" || ns_fail "fakenfs.py exited $?"
 cp "$stats" /share/fakenfs-stats.txt 2>/dev/null
 ns_log "server at exit: $(tr '\n' ' ' <"$stats")"
+
+# (f) a hostile server's setup: fails enable within the setup deadline.
+# hostile NAME EXPECT COUNTER SWITCH...: a fakenfs.py of its own with only
+# SWITCH; enable (io_timeout_ms 2000: the deadline is 10 s) must fail in
+# at most 30 s with EXPECT in last_error, and the server's COUNTER must
+# show that the hostile replies went out. EXPECT "!": enable must succeed.
+hostile() {
+	local name=$1 expect=$2 counter=$3 pid rc dt err
+	shift 3
+	rm -f /tmp/hostile-ready "/tmp/hostile-$name.stats"
+	python3 "$FAKENFS" --port 20051 --mnt-port 20052 --export "$export_path" \
+		--file swap.img:4M --stats "/tmp/hostile-$name.stats" --ready /tmp/hostile-ready \
+		--log "/share/fakenfs-$name.log" "$@" </dev/null >"/share/fakenfs-$name.out" 2>&1 &
+	pid=$!
+	nsvm_wait_file /tmp/hostile-ready 90 || ns_die "$name: fakenfs.py did not start"
+	ns_create_nfs h0 swap.img "$export_path" 127.0.0.1 20051 20052
+	ns_set h0 io_timeout_ms 2000
+	SECONDS=0
+	echo 1 2>/dev/null >"$NS_CFG/h0/enable"
+	rc=$?
+	dt=$SECONDS
+	err=$(ns_get h0 last_error)
+	ns_log "$name: enable exit $rc after $dt s: '$err'"
+	if [ "$expect" = "!" ]; then
+		if [ "$rc" = 0 ]; then
+			ns_ok "$name: enabled"
+			echo 0 >"$NS_CFG/h0/enable" || ns_fail "$name: disable"
+		else
+			ns_fail "$name: enable failed: '$err'"
+		fi
+	elif [ "$rc" = 0 ]; then
+		ns_fail "$name: enable succeeded against a hostile server"
+		echo 0 >"$NS_CFG/h0/enable"
+	elif [ "$dt" -gt 30 ]; then
+		ns_fail "$name: enable took $dt s to fail"
+	elif [[ $err != *"$expect"* ]]; then
+		ns_fail "$name: last_error '$err' lacks '$expect'"
+	else
+		ns_ok "$name: refused in $dt s: $err"
+	fi
+	[ "$(ns_get h0 state)" = disabled ] || ns_fail "$name: state $(ns_get h0 state)"
+	rmdir "$NS_CFG/h0" || ns_fail "$name: rmdir h0"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	ns_log "$name server: $(tr '\n' ' ' <"/tmp/hostile-$name.stats")"
+	grep -q "^$counter [1-9]" "/tmp/hostile-$name.stats" ||
+		ns_fail "$name: the server sent no hostile reply ($counter)"
+}
+ns_load
+hostile drip "setup deadline passed" drip_bytes --setup-drip
+hostile fragments "reply in more than 64 record fragments" setup_empty_fragments --setup-fragments 100
+# 64 empty fragments and the reply: still within the limit.
+hostile fragments-ok "!" setup_empty_fragments --setup-fragments 63
+ns_unload
 ns_finish

@@ -35,6 +35,22 @@ Modes (what the target sends in answer to the initiator's Login Requests):
                   answering the initiator's challenge (no CHAP_N/CHAP_R)
   chap-wrong-name as chap-mutual, but answers as "impostor"
 
+I/O modes: a valid login (InitialR2T=Yes, ImmediateData=No: every write
+is asked for by R2T), then a LUN of --lun-mb MiB (512-byte blocks, kept in
+memory across connections, so recovery finds its data) served for TEST
+UNIT READY, INQUIRY (VPD 0x80 serial; 0x83 refused), READ CAPACITY(16),
+READ(16), WRITE(16) and SYNCHRONIZE CACHE(16), answering the initiator's
+pings. --inject-after N commands, then every --inject-every commands
+(--inject-count times in all):
+  io              no misbehaviour (the baseline)
+  io-bad-r2t      an R2T whose offset lies past the end of the write
+  io-big-nop      a NOP-In ping whose data segment is 16 KiB, twice the
+                  initiator's control buffer
+  io-nop-storm    a NOP-In ping with 4 KiB of data of its own before every
+                  command: each echo the initiator sends must carry its
+                  ping's data whole or none of it (echo_ok, echo_empty,
+                  echo_torn, echo_unknown)
+
 It stops by itself after --max-pdus Login Responses on a connection
 (100000) or --max-seconds (120), so a client that never gives up cannot
 keep it running. Counters go to --log as "key value" lines when it ends:
@@ -45,6 +61,7 @@ challenges received) and distinct_challenges.
 import hashlib
 import os
 import argparse
+import collections
 import signal
 import socket
 import struct
@@ -75,6 +92,238 @@ def recv_pdu(conn):
     dsl = int.from_bytes(hdr[5:8], "big")
     body = recv_exact(conn, ahs + dsl + (-dsl % 4))
     return hdr, body[ahs:ahs + dsl]
+
+
+OP_NOP_OUT, OP_DATA_OUT, OP_LOGOUT_REQ = 0x00, 0x05, 0x06
+OP_NOP_IN, OP_SCSI_RSP, OP_DATA_IN, OP_R2T, OP_LOGOUT_RSP = 0x20, 0x21, 0x25, 0x31, 0x26
+RSVD = 0xFFFFFFFF
+BLOCK = 512
+
+
+class IoTarget:
+    """A target that logs in validly and serves a LUN from memory."""
+
+    def __init__(self, mode, lun_mb, inject_after, inject_every, inject_count):
+        self.mode = mode
+        self.disk = bytearray(lun_mb << 20)
+        self.inject_after = inject_after
+        self.inject_every = max(1, inject_every)
+        self.inject_left = inject_count
+        self.stat_sn = 1
+        self.counts = collections.Counter(connections=0, scsi_cmds=0, reads=0, writes=0,
+                                          injected=0, echo_ok=0, echo_empty=0, echo_torn=0,
+                                          echo_unknown=0, pings_answered=0)
+        self.pings = {}
+        self.next_ttt = 1
+        self.notes = None
+
+    # -- PDUs --
+    def pdu(self, op, flags, hdr_fields, data=b""):
+        h = bytearray(BHS)
+        h[0] = op
+        h[1] = flags
+        h[5:8] = len(data).to_bytes(3, "big")
+        for off, val in hdr_fields:
+            h[off:off + len(val)] = val
+        return bytes(h) + data + b"\0" * (-len(data) % 4)
+
+    def sns(self, advance):
+        """StatSN, ExpCmdSN, MaxCmdSN fields at 24..36."""
+        f = struct.pack(">III", self.stat_sn, self.exp_cmd_sn, self.exp_cmd_sn + 127)
+        if advance:
+            self.stat_sn += 1
+        return (24, f)
+
+    def scsi_rsp(self, c, status, sense=b"", exp_data_sn=0):
+        data = len(sense).to_bytes(2, "big") + sense if sense else b""
+        return self.pdu(OP_SCSI_RSP, 0x80, [(3, bytes([status])), (16, c["itt"]), self.sns(True),
+                                            (36, struct.pack(">I", exp_data_sn))], data)
+
+    def data_in(self, c, payload):
+        out, off, sn = [], 0, 0
+        while True:
+            n = min(self.mrdsl, len(payload) - off)
+            last = off + n >= len(payload)
+            flags = 0x81 if last else 0
+            out.append(self.pdu(OP_DATA_IN, flags,
+                                [(3, b"\0"), (8, c["lun"]), (16, c["itt"]),
+                                 (20, struct.pack(">I", RSVD)), self.sns(last),
+                                 (36, struct.pack(">II", sn, off))], payload[off:off + n]))
+            off += n
+            sn += 1
+            if last:
+                return b"".join(out)
+
+    def r2t(self, c):
+        off = c["r2t_off"]
+        n = min(262144, c["len"] - off)
+        c["r2t_end"] = off + n
+        if self.inject("io-bad-r2t"):
+            off = c["len"]              # past the end of the write
+        pdu = self.pdu(OP_R2T, 0x80, [(8, c["lun"]), (16, c["itt"]),
+                                      (20, struct.pack(">I", c["ttt"])), self.sns(False),
+                                      (36, struct.pack(">III", c["r2t_sn"], off, n))])
+        c["r2t_sn"] += 1
+        return pdu
+
+    def ping(self, size):
+        ttt = self.next_ttt
+        self.next_ttt += 1
+        data = bytes((ttt * 7 + i) & 0xFF for i in range(size))
+        self.pings[ttt] = data
+        return self.pdu(OP_NOP_IN, 0x80, [(16, struct.pack(">I", RSVD)),
+                                          (20, struct.pack(">I", ttt)), self.sns(False)], data)
+
+    def inject(self, mode):
+        """True when this call is one of the injections of MODE."""
+        if self.mode != mode or self.inject_left <= 0:
+            return False
+        n = self.counts["scsi_cmds"]
+        if n < self.inject_after or (n - self.inject_after) % self.inject_every:
+            return False
+        self.inject_left -= 1
+        self.counts["injected"] += 1
+        return True
+
+    # -- SCSI --
+    def command(self, hdr):
+        cdb = hdr[32:48]
+        c = {"itt": hdr[16:20], "lun": hdr[8:16], "edtl": struct.unpack(">I", hdr[20:24])[0]}
+        self.counts["scsi_cmds"] += 1
+        out = b""
+        if self.mode == "io-nop-storm":
+            out += self.ping(4096)
+        if self.inject("io-big-nop"):
+            out += self.ping(16384)
+        op = cdb[0]
+        if op == 0x00 or op == 0x91:                    # TUR, SYNC CACHE(16)
+            return out + self.scsi_rsp(c, 0)
+        if op == 0x12:                                  # INQUIRY
+            if cdb[1] & 1 and cdb[2] == 0x80:
+                serial = b"FAKE0001"
+                page = bytes([0, 0x80, 0, len(serial)]) + serial
+            elif cdb[1] & 1:
+                sense = bytes([0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x24, 0, 0, 0, 0, 0])
+                return out + self.scsi_rsp(c, 2, sense)
+            else:
+                page = bytes([0, 0, 5, 2, 31, 0, 0, 0]) + b"NETSWAP " + b"fakeiscsi io    " + b"0001"
+            return out + self.data_in(c, (page + bytes(c["edtl"]))[:c["edtl"]])
+        if op == 0x9E:                                  # READ CAPACITY(16)
+            rc = struct.pack(">QI", len(self.disk) // BLOCK - 1, BLOCK)
+            return out + self.data_in(c, (rc + bytes(c["edtl"]))[:c["edtl"]])
+        lba, blocks = struct.unpack(">QI", cdb[2:14])
+        a, b = lba * BLOCK, (lba + blocks) * BLOCK
+        if op == 0x88:                                  # READ(16)
+            self.counts["reads"] += 1
+            return out + self.data_in(c, bytes(self.disk[a:b]))
+        if op == 0x8A:                                  # WRITE(16)
+            self.counts["writes"] += 1
+            c.update(len=b - a, at=a, buf=bytearray(b - a), r2t_off=0, r2t_sn=0,
+                     ttt=self.next_ttt)
+            self.next_ttt += 1
+            self.writes[c["ttt"]] = c
+            return out + self.r2t(c)
+        sense = bytes([0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0])
+        return out + self.scsi_rsp(c, 2, sense)
+
+    def data_out(self, hdr, data):
+        ttt = struct.unpack(">I", hdr[20:24])[0]
+        c = self.writes.get(ttt)
+        if c is None:
+            return b""
+        off = struct.unpack(">I", hdr[40:44])[0]
+        c["buf"][off:off + len(data)] = data
+        if not hdr[1] & 0x80:
+            return b""
+        c["r2t_off"] = c["r2t_end"]
+        if c["r2t_off"] < c["len"]:
+            return self.r2t(c)
+        self.disk[c["at"]:c["at"] + c["len"]] = c["buf"]
+        del self.writes[ttt]
+        return self.scsi_rsp(c, 0, exp_data_sn=c["r2t_sn"])
+
+    def nop_out(self, hdr, data):
+        itt, ttt = struct.unpack(">II", hdr[16:24])
+        if itt != RSVD:                                 # the initiator's ping
+            self.counts["pings_answered"] += 1
+            return self.pdu(OP_NOP_IN, 0x80, [(8, hdr[8:16]), (16, hdr[16:20]),
+                                              (20, struct.pack(">I", RSVD)), self.sns(True)], data)
+        want = self.pings.pop(ttt, None)                # an echo of ours
+        if want is None:
+            self.counts["echo_unknown"] += 1
+        elif data == want:
+            self.counts["echo_ok"] += 1
+        elif not data:
+            self.counts["echo_empty"] += 1      # allowed: a reply without the data
+        else:
+            self.counts["echo_torn"] += 1
+            first = next((i for i in range(min(len(data), len(want))) if data[i] != want[i]), -1)
+            self.note("torn echo of ping %d: %d bytes (ping %d), first difference at %d: %s vs %s" %
+                      (ttt, len(data), len(want), first, data[max(0, first - 4):first + 8].hex(),
+                       want[max(0, first - 4):first + 8].hex()))
+        return b""
+
+    def note(self, line):
+        if self.notes is not None:
+            self.notes.write(line + "\n")
+            self.notes.flush()
+
+    # -- connection --
+    def login(self, conn):
+        """A valid login; False if the initiator went away."""
+        t = Target("split")
+        t.stat_sn = self.stat_sn
+        step = 0
+        while True:
+            hdr, data = recv_pdu(conn)
+            if hdr[0] & 0x3F != OP_LOGIN_REQ:
+                return False
+            for kv in data.split(b"\0"):
+                if kv.startswith(b"MaxRecvDataSegmentLength="):
+                    self.mrdsl = int(kv.split(b"=")[1])
+            csg = (hdr[1] >> 2) & 3
+            if csg == 0:
+                out = t.login_rsp(hdr, F_T, b"AuthMethod=None\0")
+            else:
+                out = t.login_rsp(hdr, F_T, b"HeaderDigest=None\0DataDigest=None\0"
+                                  b"InitialR2T=Yes\0ImmediateData=No\0MaxBurstLength=262144\0"
+                                  b"FirstBurstLength=65536\0MaxRecvDataSegmentLength=65536\0"
+                                  b"ErrorRecoveryLevel=0\0MaxOutstandingR2T=1\0")
+            conn.sendall(out)
+            self.exp_cmd_sn = struct.unpack(">I", hdr[24:28])[0]
+            self.stat_sn = t.stat_sn
+            step += 1
+            if csg == 1 and (hdr[1] & 0x80):
+                return True
+            if step > 8:
+                return False
+
+    def serve(self, conn, max_pdus, deadline):
+        self.counts["connections"] += 1
+        self.mrdsl = 8192
+        self.writes = {}
+        self.pings = {}
+        if not self.login(conn):
+            return
+        while time.monotonic() < deadline:
+            hdr, data = recv_pdu(conn)
+            op = hdr[0] & 0x3F
+            if not hdr[0] & 0x40 and op in (OP_SCSI_CMD, OP_LOGOUT_REQ):
+                cmd_sn = struct.unpack(">I", hdr[24:28])[0]
+                self.exp_cmd_sn = max(self.exp_cmd_sn, cmd_sn + 1)
+            if op == OP_SCSI_CMD:
+                out = self.command(hdr)
+            elif op == OP_DATA_OUT:
+                out = self.data_out(hdr, data)
+            elif op == OP_NOP_OUT:
+                out = self.nop_out(hdr, data)
+            elif op == OP_LOGOUT_REQ:
+                conn.sendall(self.pdu(OP_LOGOUT_RSP, 0x80, [(16, hdr[16:20]), self.sns(True)]))
+                return
+            else:
+                out = b""
+            if out:
+                conn.sendall(out)
 
 
 class Target:
@@ -207,7 +456,12 @@ def main():
     ap.add_argument("--mode", required=True,
                     choices=["continue-empty", "c-and-t", "huge", "unterminated", "no-digest", "drip",
                              "split", "auth-none", "auth-skip", "chap-mutual", "chap-wrong-r",
-                             "chap-no-answer", "chap-wrong-name"])
+                             "chap-no-answer", "chap-wrong-name",
+                             "io", "io-bad-r2t", "io-big-nop", "io-nop-storm"])
+    ap.add_argument("--lun-mb", type=int, default=16)
+    ap.add_argument("--inject-after", type=int, default=50)
+    ap.add_argument("--inject-every", type=int, default=100)
+    ap.add_argument("--inject-count", type=int, default=1)
     ap.add_argument("--chap-secret", default="")
     ap.add_argument("--target-user", default="")
     ap.add_argument("--target-secret", default="")
@@ -217,7 +471,12 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=120)
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    t = Target(a.mode, a.chap_secret, a.target_user, a.target_secret)
+    if a.mode.startswith("io"):
+        t = IoTarget(a.mode, a.lun_mb, a.inject_after, a.inject_every, a.inject_count)
+        if a.log:
+            t.notes = open(a.log + ".notes", "w")
+    else:
+        t = Target(a.mode, a.chap_secret, a.target_user, a.target_secret)
     deadline = time.monotonic() + a.max_seconds
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

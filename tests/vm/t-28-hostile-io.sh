@@ -1,0 +1,18 @@
+#!/bin/bash
+# t-28-hostile-io.sh KVER: netswap's iSCSI I/O path against a target that
+# misbehaves while data moves (tests/vm/fakeiscsi.py's I/O modes in the
+# guest, guest/ns-hostile-io.sh): a bad R2T and a NOP-In whose data is
+# twice the control buffer each stop reception at once and recover, with
+# the data intact; a storm of target pings never tears an echo. Nothing
+# on the host. One kernel only (the receive path is protocol code): what
+# depends on the kernel is in kernel/compat.h, and t-00, t-10, t-16,
+# t-18, t-20 and t-26 run it on every kernel. The protocol cases are
+# spread over both:
+# vm-kernels: newest
+# vm-time: 90
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kver=${1:?usage: $0 KVER}
+vm_need_module "$kver"
+"$VM_HERE/boot.sh" --name "t-28-hostile-io-$kver" --mem 384 --timeout 600 \
+	"$kver" "$VM_HERE/guest/ns-hostile-io.sh"

@@ -25,6 +25,7 @@
 
 #define NS_TX_BUDGET		32	/* PDUs per io_work round */
 #define NS_RX_BUDGET		64
+#define NS_RX_GOT		0x100	/* ns_rx_step: bytes arrived */
 #define NS_PING_ITT_BASE	(NS_ITT_INTERNAL | 0x70000000u)
 #define NS_BUSY_DELAY_MS	100
 #define NS_TX_RETRY_MS		20
@@ -499,35 +500,35 @@ static int ns_recv_page(struct ns_iscsi_conn *conn, struct bio_vec *bv)
 static int ns_rx_proto_err(struct ns_iscsi_conn *conn, const char *what)
 {
 	nd_err_rl(conn->nd, "protocol error: %s (opcode 0x%02x, itt 0x%08x)\n",
-		  what, conn->rx.h.opcode, conn->rx.h.itt);
+		  what, conn->rx.fr.h.opcode, conn->rx.fr.h.itt);
 	return -EPROTO;
 }
 
-/* Header complete: validate it and set up the data phase. */
-static int ns_rx_start(struct ns_iscsi_conn *conn)
+static u32 ns_crc32c(u32 crc, const void *p, size_t len)
+{
+	return crc32c(crc, p, len);
+}
+
+/* At a PDU boundary, for the digests negotiated. */
+static void ns_rx_reset(struct ns_iscsi_conn *conn)
+{
+	iscsi_rx_init(&conn->rx.fr, conn->hd_on, conn->dd_on,
+		      NS_ISCSI_MAX_RECV_DSL, NS_ISCSI_CTL_BUF, ns_crc32c);
+	conn->rx.cmd = NULL;
+	conn->rx.data_off = 0;
+}
+
+/* Header complete and checked by the framing: route its data segment. */
+static int ns_rx_header(struct ns_iscsi_conn *conn)
 {
 	struct ns_iscsi_rx *rx = &conn->rx;
-	struct iscsi_hdr_info *h = &rx->h;
+	struct iscsi_hdr_info *h = &rx->fr.h;
 	struct ns_iscsi_cmd *cmd;
-
-	if (conn->hd_on && nsp_get_le32(rx->hdr + ISCSI_BHS_LEN) !=
-	    ns_iscsi_digest(rx->hdr, ISCSI_BHS_LEN))
-		return ns_rx_proto_err(conn, "header digest mismatch");
-	if (iscsi_parse_bhs(rx->hdr, h))
-		return ns_rx_proto_err(conn, "malformed header");
-	if (h->data_len > NS_ISCSI_MAX_RECV_DSL)
-		return ns_rx_proto_err(conn, "data segment too long");
-	/* Only Data-In goes to pages; the rest must fit rx_buf whole. */
-	if (h->opcode != ISCSI_OP_DATA_IN && h->data_len > NS_ISCSI_CTL_BUF)
-		return ns_rx_proto_err(conn,
-				       "control PDU's data segment longer than its buffer");
+	const char *why;
 
 	ns_iscsi_update_sn(conn, h);
 	rx->cmd = NULL;
-	rx->crc = ~0u;
 	if (h->opcode == ISCSI_OP_DATA_IN) {
-		const char *why;
-
 		cmd = ns_find_cmd(conn, h->itt);
 		if (!cmd || req_op(cmd->rq) != REQ_OP_READ)
 			return ns_rx_proto_err(conn, "Data-In for no read");
@@ -536,21 +537,13 @@ static int ns_rx_start(struct ns_iscsi_conn *conn)
 		rx->cmd = cmd;
 		rx->data_off = h->buffer_offset;
 	}
-	rx->got = 0;
-	if (h->ahs_len) {
-		rx->state = NS_RX_AHS;
-		rx->need = h->ahs_len;
-	} else {
-		rx->state = NS_RX_DATA;
-		rx->need = h->data_len;
-	}
 	return 0;
 }
 
 /* An R2T: queue the data it asks for. -EPROTO stops reception. */
 static int ns_rx_r2t(struct ns_iscsi_conn *conn)
 {
-	struct iscsi_hdr_info *h = &conn->rx.h;
+	struct iscsi_hdr_info *h = &conn->rx.fr.h;
 	struct ns_iscsi_cmd *cmd = ns_find_cmd(conn, h->itt);
 
 	if (!cmd || req_op(cmd->rq) != REQ_OP_WRITE ||
@@ -572,7 +565,7 @@ static int ns_rx_r2t(struct ns_iscsi_conn *conn)
 
 static int ns_rx_async(struct ns_iscsi_conn *conn)
 {
-	struct iscsi_hdr_info *h = &conn->rx.h;
+	struct iscsi_hdr_info *h = &conn->rx.fr.h;
 
 	switch (h->async_event) {
 	case ISCSI_ASYNC_LOGOUT_REQUEST:
@@ -593,7 +586,7 @@ static int ns_rx_async(struct ns_iscsi_conn *conn)
 static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 {
 	struct ns_iscsi_rx *rx = &conn->rx;
-	struct iscsi_hdr_info *h = &rx->h;
+	struct iscsi_hdr_info *h = &rx->fr.h;
 	u32 keep = min_t(u32, h->data_len, NS_ISCSI_CTL_BUF);
 	struct ns_iscsi_cmd *cmd;
 
@@ -648,6 +641,27 @@ static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 	return 0;
 }
 
+/* Receive up to @want bytes of a Data-In segment into the read's pages. */
+static int ns_rx_pages(struct ns_iscsi_conn *conn, u32 want, const char **why)
+{
+	struct ns_iscsi_rx *rx = &conn->rx;
+	struct bio_vec bv;
+	void *p;
+	int ret;
+
+	if (!netswap_rq_pos_at(&rx->cmd->rx_pos, rx->cmd->rq,
+			       rx->data_off + rx->fr.got, &bv))
+		return -EIO;
+	bv.bv_len = min(bv.bv_len, want);
+	ret = ns_recv_page(conn, &bv);
+	if (ret <= 0)
+		return ret;
+	p = kmap_local_page(bv.bv_page);
+	ret = iscsi_rx_advance(&rx->fr, p + bv.bv_offset, ret, why);
+	kunmap_local(p);
+	return ret < 0 ? ret : ret | NS_RX_GOT;
+}
+
 /*
  * Advance the receive cursor. Returns 1 when a PDU completed, 0 when the
  * socket has no more data, -errno on error or EOF.
@@ -655,117 +669,40 @@ static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 static int ns_rx_step(struct ns_iscsi_conn *conn)
 {
 	struct ns_iscsi_rx *rx = &conn->rx;
-	struct iscsi_hdr_info *h = &rx->h;
+	const char *why = NULL;
+	u8 *buf;
 	int ret;
 
 	for (;;) {
-		switch (rx->state) {
-		case NS_RX_BHS:
-			rx->need = ISCSI_BHS_LEN +
-				   (conn->hd_on ? ISCSI_DIGEST_LEN : 0);
-			ret = ns_recv_into(conn, rx->hdr + rx->got,
-					   rx->need - rx->got);
-			if (ret <= 0)
-				goto io;
-			rx->got += ret;
-			if (rx->got < rx->need)
-				continue;
-			ret = ns_rx_start(conn);
-			if (ret)
+		u32 want = iscsi_rx_want(&rx->fr, &buf);
+
+		if (!buf && rx->cmd) {
+			ret = ns_rx_pages(conn, want, &why);
+		} else {
+			/* Not Data-In: the framing keeps it to rx_buf's size. */
+			if (!buf)
+				buf = conn->rx_buf + rx->fr.got;
+			ret = ns_recv_into(conn, buf, want);
+			if (ret > 0) {
+				ret = iscsi_rx_advance(&rx->fr, buf, ret, &why);
+				if (ret >= 0)
+					ret |= NS_RX_GOT;
+			}
+		}
+		if (ret < 0 && why)	/* the framing refused the stream */
+			return ns_rx_proto_err(conn, why);
+		if (ret <= 0)
+			break;
+		if (ret & ISCSI_RX_HEADER) {
+			ret = ns_rx_header(conn) ?: ret;
+			if (ret < 0)
 				return ret;
-			continue;
-		case NS_RX_AHS:
-			if (rx->got < rx->need) {
-				ret = ns_recv_into(conn, rx->trailer,
-						   min_t(u32, rx->need - rx->got,
-							 sizeof(rx->trailer)));
-				if (ret <= 0)
-					goto io;
-				rx->got += ret;
-				continue;
-			}
-			rx->state = NS_RX_DATA;
-			rx->need = h->data_len;
-			rx->got = 0;
-			continue;
-		case NS_RX_DATA:
-			if (rx->got < rx->need) {
-				u32 left = rx->need - rx->got;
-
-				if (rx->cmd) {
-					struct bio_vec bv;
-					void *p;
-
-					if (!netswap_rq_pos_at(&rx->cmd->rx_pos,
-							       rx->cmd->rq,
-							       rx->data_off + rx->got,
-							       &bv))
-						return -EIO;
-					bv.bv_len = min(bv.bv_len, left);
-					ret = ns_recv_page(conn, &bv);
-					if (ret <= 0)
-						goto io;
-					if (conn->dd_on) {
-						p = kmap_local_page(bv.bv_page);
-						rx->crc = crc32c(rx->crc,
-								 p + bv.bv_offset,
-								 ret);
-						kunmap_local(p);
-					}
-				} else {
-					/* ns_rx_start: need <= NS_ISCSI_CTL_BUF */
-					u8 *dst = conn->rx_buf + rx->got;
-
-					ret = ns_recv_into(conn, dst, left);
-					if (ret <= 0)
-						goto io;
-					if (conn->dd_on)
-						rx->crc = crc32c(rx->crc, dst,
-								 ret);
-				}
-				rx->got += ret;
-				continue;
-			}
-			rx->state = NS_RX_PAD;
-			rx->need = ISCSI_PAD(h->data_len);
-			rx->got = 0;
-			continue;
-		case NS_RX_PAD:
-			if (rx->got < rx->need) {
-				ret = ns_recv_into(conn, rx->trailer + rx->got,
-						   rx->need - rx->got);
-				if (ret <= 0)
-					goto io;
-				rx->got += ret;
-				continue;
-			}
-			if (conn->dd_on)
-				rx->crc = crc32c(rx->crc, rx->trailer,
-						 rx->need);
-			rx->state = NS_RX_DDIGEST;
-			rx->need = conn->dd_on && h->data_len ?
-				   ISCSI_DIGEST_LEN : 0;
-			rx->got = 0;
-			continue;
-		case NS_RX_DDIGEST:
-			if (rx->got < rx->need) {
-				ret = ns_recv_into(conn, rx->trailer + rx->got,
-						   rx->need - rx->got);
-				if (ret <= 0)
-					goto io;
-				rx->got += ret;
-				continue;
-			}
-			if (rx->need && nsp_get_le32(rx->trailer) != ~rx->crc)
-				return ns_rx_proto_err(conn,
-						       "data digest mismatch");
-			rx->state = NS_RX_BHS;
-			rx->got = 0;
+		}
+		if (ret & ISCSI_RX_PDU) {
 			ret = ns_rx_dispatch(conn);
 			return ret ? ret : 1;
 		}
 	}
-io:
 	if (ret == -EAGAIN)
 		return 0;
 	return ret ? ret : -ECONNRESET;
@@ -968,7 +905,7 @@ static int ns_iscsi_connect(struct netswap_dev *nd)
 		goto err;
 	conn->first_connect_done = true;
 
-	memset(&conn->rx, 0, sizeof(conn->rx));
+	ns_rx_reset(conn);
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	conn->nop_reply_pending = false;
 	conn->ping_pending = false;
@@ -1094,7 +1031,7 @@ static void ns_iscsi_disconnect(struct netswap_dev *nd)
 		cmd->queued = false;
 	}
 	spin_unlock_bh(&conn->lock);
-	memset(&conn->rx, 0, sizeof(conn->rx));
+	ns_rx_reset(conn);
 	memset(&conn->tx, 0, sizeof(conn->tx));
 }
 
@@ -1107,7 +1044,8 @@ static void ns_iscsi_logout(struct netswap_dev *nd)
 		return;
 	ns_stop_io(conn);
 	/* Only between PDUs: a half-received PDU would confuse the exchange. */
-	if (conn->rx.state != NS_RX_BHS || conn->rx.got || conn->tx.busy)
+	if (conn->rx.fr.state != ISCSI_RX_BHS || conn->rx.fr.got ||
+	    conn->tx.busy)
 		return;
 	netswap_sock_set_timeouts(conn->sock, 5000);
 	ret = ns_iscsi_logout_sync(conn);

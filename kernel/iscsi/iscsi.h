@@ -12,6 +12,7 @@
 #include <crypto/hash.h>
 #include "../core/netswap.h"
 #include "../proto/iscsi_pdu.h"
+#include "../proto/iscsi_rx.h"
 #include "../proto/iscsi_text.h"
 #include "../proto/scsi.h"
 
@@ -26,25 +27,11 @@
 /* ITTs with this bit are ours, not blk-mq tags (pings, internal cmds). */
 #define NS_ITT_INTERNAL		0x80000000u
 
-enum ns_rx_state {
-	NS_RX_BHS,		/* BHS plus header digest */
-	NS_RX_AHS,
-	NS_RX_DATA,
-	NS_RX_PAD,
-	NS_RX_DDIGEST,
-};
-
-/* Receive cursor: one PDU in progress. */
+/* Receive cursor: one PDU in progress (framing in proto/iscsi_rx.c). */
 struct ns_iscsi_rx {
-	enum ns_rx_state	state;
-	u8			hdr[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
-	u32			got;		/* bytes of the current part */
-	u32			need;		/* size of the current part */
-	struct iscsi_hdr_info	h;
+	struct iscsi_rx		fr;
 	struct ns_iscsi_cmd	*cmd;		/* Data-In target, or NULL */
 	u32			data_off;	/* Data-In: offset in request */
-	u32			crc;		/* running data digest */
-	u8			trailer[ISCSI_DIGEST_LEN];
 };
 
 /* Transmit cursor: one PDU (header, data, padding, digest) in flight. */

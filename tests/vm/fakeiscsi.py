@@ -50,6 +50,23 @@ pings. --inject-after N commands, then every --inject-every commands
                   command: each echo the initiator sends must carry its
                   ping's data whole or none of it (echo_ok, echo_empty,
                   echo_torn, echo_unknown)
+  io-datain-gap, io-datain-overlap, io-datain-datasn
+                  a READ's data in two Data-In PDUs, the second 512 bytes
+                  past where the first ended, 512 bytes before it, or with
+                  DataSN 5
+  io-datain-short the READ's status after half its data
+  io-datain-residual  all the data, then GOOD status with an underflow
+                  residual of 512
+  io-datain-big   a Data-In header announcing 300000 bytes (past the
+                  initiator's MaxRecvDataSegmentLength), then silence
+  io-unknown-itt  a SCSI Response for a task never started, before the
+                  command's own answer
+  io-reject       a Reject of the command (reason 0x04), instead of its answer
+  io-async-logout an Async Message asking for logout, instead of the answer
+  io-cut          half of a READ's Data-In PDU, then the connection closed
+  rc-all-ones, rc-huge, rc-block3
+                  READ CAPACITY(16) reports a last LBA of 2^64-1, one of
+                  2^64-2 (more bytes than 64 bits hold), or 3-byte blocks
 
 It stops by itself after --max-pdus Login Responses on a connection
 (100000) or --max-seconds (120), so a client that never gives up cannot
@@ -100,6 +117,10 @@ RSVD = 0xFFFFFFFF
 BLOCK = 512
 
 
+class Cut(Exception):
+    """Send these bytes, then close the connection."""
+
+
 class IoTarget:
     """A target that logs in validly and serves a LUN from memory."""
 
@@ -139,16 +160,36 @@ class IoTarget:
         return self.pdu(OP_SCSI_RSP, 0x80, [(3, bytes([status])), (16, c["itt"]), self.sns(True),
                                             (36, struct.pack(">I", exp_data_sn))], data)
 
-    def data_in(self, c, payload):
+    def data_in(self, c, payload, read=False):
+        """Data-In PDUs for PAYLOAD, the last with GOOD status. For a READ,
+        one of the Data-In modes may spoil them (see the module doc)."""
+        m = self.mode
+        bad = read and m.startswith("io-datain") and self.inject(m)
+        size = self.mrdsl
+        if bad and m in ("io-datain-gap", "io-datain-overlap", "io-datain-datasn",
+                         "io-datain-short"):
+            size = len(payload) // 2
+        if bad and m == "io-datain-big":
+            h = bytearray(self.pdu(OP_DATA_IN, 0, [(8, c["lun"]), (16, c["itt"]),
+                                                   (20, struct.pack(">I", RSVD)), self.sns(False)]))
+            h[5:8] = (300000).to_bytes(3, "big")
+            return bytes(h)
         out, off, sn = [], 0, 0
         while True:
-            n = min(self.mrdsl, len(payload) - off)
-            last = off + n >= len(payload)
-            flags = 0x81 if last else 0
+            n = min(size, len(payload) - off)
+            last = off + n >= len(payload) or (bad and m == "io-datain-short")
+            flags, resid = (0x81 if last else 0), 0
+            at, dsn = off, sn
+            if bad and sn == 1:
+                at += {"io-datain-gap": 512, "io-datain-overlap": -512}.get(m, 0)
+                dsn = 5 if m == "io-datain-datasn" else sn
+            if bad and last and m == "io-datain-residual":
+                flags, resid = flags | 0x02, 512
             out.append(self.pdu(OP_DATA_IN, flags,
                                 [(3, b"\0"), (8, c["lun"]), (16, c["itt"]),
                                  (20, struct.pack(">I", RSVD)), self.sns(last),
-                                 (36, struct.pack(">II", sn, off))], payload[off:off + n]))
+                                 (36, struct.pack(">III", dsn, at, resid))],
+                                payload[off:off + n]))
             off += n
             sn += 1
             if last:
@@ -210,12 +251,29 @@ class IoTarget:
             return out + self.data_in(c, (page + bytes(c["edtl"]))[:c["edtl"]])
         if op == 0x9E:                                  # READ CAPACITY(16)
             rc = struct.pack(">QI", len(self.disk) // BLOCK - 1, BLOCK)
+            if self.mode == "rc-all-ones":
+                rc = struct.pack(">QI", (1 << 64) - 1, BLOCK)
+            elif self.mode == "rc-huge":
+                rc = struct.pack(">QI", (1 << 64) - 2, BLOCK)
+            elif self.mode == "rc-block3":
+                rc = struct.pack(">QI", 1000, 3)
             return out + self.data_in(c, (rc + bytes(c["edtl"]))[:c["edtl"]])
         lba, blocks = struct.unpack(">QI", cdb[2:14])
         a, b = lba * BLOCK, (lba + blocks) * BLOCK
         if op == 0x88:                                  # READ(16)
             self.counts["reads"] += 1
-            return out + self.data_in(c, bytes(self.disk[a:b]))
+            if self.inject("io-unknown-itt"):
+                out += self.scsi_rsp(dict(c, itt=b"\x00\x00\x77\x77"), 0)
+            if self.inject("io-reject"):
+                return out + self.pdu(0x3F, 0x80, [(2, b"\x04"), (16, struct.pack(">I", RSVD)),
+                                                   self.sns(True)], bytes(BHS))
+            if self.inject("io-async-logout"):
+                return out + self.pdu(0x32, 0x80, [(8, c["lun"]), (16, struct.pack(">I", RSVD)),
+                                                   self.sns(True), (36, b"\x01\x00\x00\x00\x00\x02")])
+            data = self.data_in(c, bytes(self.disk[a:b]), read=True)
+            if self.inject("io-cut"):
+                raise Cut(out + data[:len(data) // 2])
+            return out + data
         if op == 0x8A:                                  # WRITE(16)
             self.counts["writes"] += 1
             c.update(len=b - a, at=a, buf=bytearray(b - a), r2t_off=0, r2t_sn=0,
@@ -312,7 +370,11 @@ class IoTarget:
                 cmd_sn = struct.unpack(">I", hdr[24:28])[0]
                 self.exp_cmd_sn = max(self.exp_cmd_sn, cmd_sn + 1)
             if op == OP_SCSI_CMD:
-                out = self.command(hdr)
+                try:
+                    out = self.command(hdr)
+                except Cut as cut:
+                    conn.sendall(cut.args[0])
+                    return
             elif op == OP_DATA_OUT:
                 out = self.data_out(hdr, data)
             elif op == OP_NOP_OUT:
@@ -457,7 +519,11 @@ def main():
                     choices=["continue-empty", "c-and-t", "huge", "unterminated", "no-digest", "drip",
                              "split", "auth-none", "auth-skip", "chap-mutual", "chap-wrong-r",
                              "chap-no-answer", "chap-wrong-name",
-                             "io", "io-bad-r2t", "io-big-nop", "io-nop-storm"])
+                             "io", "io-bad-r2t", "io-big-nop", "io-nop-storm",
+                             "io-datain-gap", "io-datain-overlap", "io-datain-datasn",
+                             "io-datain-short", "io-datain-residual", "io-datain-big",
+                             "io-unknown-itt", "io-reject", "io-async-logout", "io-cut",
+                             "rc-all-ones", "rc-huge", "rc-block3"])
     ap.add_argument("--lun-mb", type=int, default=16)
     ap.add_argument("--inject-after", type=int, default=50)
     ap.add_argument("--inject-every", type=int, default=100)
@@ -471,7 +537,7 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=120)
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    if a.mode.startswith("io"):
+    if a.mode.startswith("io") or a.mode.startswith("rc-"):
         t = IoTarget(a.mode, a.lun_mb, a.inject_after, a.inject_every, a.inject_count)
         if a.log:
             t.notes = open(a.log + ".notes", "w")

@@ -64,6 +64,14 @@ Hostile setup (each fails the client's setup; counted in --stats):
                          deadline (drip_bytes)
   --setup-fragments N    every setup reply comes after N empty fragments
                          that are not the last (setup_empty_fragments)
+Hostile I/O (counted in --stats):
+  --read-too-much-every N  every Nth READ answers 4 KiB more data than the
+                         call asked for, count and data (too_much_reads)
+  --trailing-garbage-every N  every Nth READ/WRITE/COMMIT reply carries 100
+                         bytes of garbage after its results, inside its
+                         record (trailing_garbage)
+  --stale-after N        after N WRITEs, every READ, WRITE and COMMIT
+                         answers NFS3ERR_STALE (stale_replies)
   --seed N               for the fragment cuts (1)
   --stall-after N        after the Nth WRITE, stop reading that connection
                          (its receive buffer is 32 KiB, so the client's
@@ -379,17 +387,22 @@ class Server:
         if f.isdir:
             return p32(NFS3ERR_ISDIR) + self.post_op(f), 0
         self.st["reads"] += 1
+        if self.stale():
+            return p32(NFS3ERR_STALE) + self.post_op(f), 0
         key = (f.fh, off, count)
         self.came_back("read", key)
         q = self.io_quirk("read", key)
         if q not in (None, "short"):
             return p32(q) + self.post_op(f), 0
         n = max(0, min(count, self.o.rtmax, f.size() - off))
+        if self.nth(self.o.read_too_much_every, "_tm_read"):
+            n = count + 4096
+            self.st["too_much_reads"] += 1
         if q == "short" and n > 1:
             n = (n // 2) | 1
             self.st["short_reads"] += 1
             self.wait_retry("read", key)
-        data = bytes(f.data[off:off + n])
+        data = bytes(f.data[off:off + n]).ljust(n, b"\0")
         self.st["read_bytes"] += n
         hdr = (p32(NFS3_OK) + self.post_op(f) + p32(n) +
                p32(1 if off + n >= f.size() else 0) + p32(n))
@@ -402,6 +415,8 @@ class Server:
         if f.isdir:
             return p32(NFS3ERR_ISDIR) + pre + self.post_op(f)
         self.st["writes"] += 1
+        if self.stale():
+            return p32(NFS3ERR_STALE) + pre + self.post_op(f)
         key = (f.fh, off, count)
         self.came_back("write", key)
         q = self.io_quirk("write", key)
@@ -444,8 +459,15 @@ class Server:
         return (p32(NFS3_OK) + pre + self.post_op(f) + p32(count) +
                 p32(committed) + self.verf)
 
+    def stale(self):
+        """--stale-after: the file handle is gone for good."""
+        if not self.o.stale_after or self.st["writes"] <= self.o.stale_after:
+            return False
+        self.st["stale_replies"] += 1
+        return True
+
     def commit(self, f, off, count):
-        if f is None:
+        if f is None or self.stale():
             return p32(NFS3ERR_STALE) + p32(0) + p32(0)
         self.st["commits"] += 1
         if self.every(self.o.jukebox_commit_every, "commits"):
@@ -601,6 +623,9 @@ class Server:
             self.st["bogus_xids"] += 1
         if kind == "io":
             self.st["io_replies_b"] += 1
+            if self.nth(self.o.trailing_garbage_every, "_tg_io"):
+                body += b"\xde\xad\xbe\xef" * 25
+                self.st["trailing_garbage"] += 1
         frags = self.frame(body, doff)
         self.st["replies"] += 1
         if kind == "setup" and self.o.setup_fragments:
@@ -1198,6 +1223,9 @@ def main(argv):
     ap.add_argument("--bogus-setup", action="store_true")
     ap.add_argument("--vary-attrs", action="store_true")
     ap.add_argument("--setup-drip", action="store_true")
+    ap.add_argument("--read-too-much-every", type=int, default=0)
+    ap.add_argument("--trailing-garbage-every", type=int, default=0)
+    ap.add_argument("--stale-after", type=int, default=0)
     ap.add_argument("--setup-fragments", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stall-after", type=int, default=0)

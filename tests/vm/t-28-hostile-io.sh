@@ -1,15 +1,18 @@
 #!/bin/bash
 # t-28-hostile-io.sh KVER: netswap's iSCSI I/O path against a target that
 # misbehaves while data moves (tests/vm/fakeiscsi.py's I/O modes in the
-# guest, guest/ns-hostile-io.sh): a bad R2T and a NOP-In whose data is
-# twice the control buffer each stop reception at once and recover, with
-# the data intact; a storm of target pings never tears an echo. Nothing
-# on the host. One kernel only (the receive path is protocol code): what
+# guest, guest/ns-hostile-io.sh): bad R2Ts, a NOP-In twice the control
+# buffer, Data-In with gaps, overlaps, DataSN out of order, missing bytes,
+# residuals or an oversized segment, responses for no task, Rejects, Async
+# logout requests and connections cut mid-PDU each stop reception at once
+# and recover, with the data intact; a storm of target pings never tears
+# an echo; nonsense capacities fail enable. Nothing on the host. make
+# stress runs it on every kernel (s-28-hostile-io). One kernel only (the receive path is protocol code): what
 # depends on the kernel is in kernel/compat.h, and t-00, t-10, t-16,
 # t-18, t-20 and t-26 run it on every kernel. The protocol cases are
 # spread over both:
 # vm-kernels: newest
-# vm-time: 90
+# vm-time: 150
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

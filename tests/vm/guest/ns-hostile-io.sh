@@ -14,8 +14,16 @@
 #                 its own ping's data whole (the probe's synchronous path
 #                 answers with none, which RFC 7143 allows), none torn,
 #                 none for a ping never sent
-# A fault counts only if it hit: the fake's "injected" counter and the
-# target's recoveries must both show it.
+#   io-datain-*   a READ's Data-In with a gap, an overlap, DataSN out of
+#                 order, its status after half the data, an underflow
+#                 residual, a segment over MaxRecvDataSegmentLength
+#   io-unknown-itt, io-reject, io-async-logout, io-cut
+#                 a response for no task, a Reject, an Async logout
+#                 request, a connection closed in the middle of a PDU
+# each twice, each a recovery with the request issued again and the data
+# intact; and READ CAPACITY(16) with a last LBA of 2^64-1 or 2^64-2, or
+# 3-byte blocks, fails enable (rc-*). A fault counts only if it hit: the
+# fake's "injected" counter and the target's recoveries must both show it.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 
@@ -24,16 +32,18 @@ port=3262
 ns_load
 ip link set lo up 2>/dev/null
 
-# run_io MODE INJECTIONS RECOVERIES KLOG: the pattern through the fake in
-# MODE; the fake must have injected INJECTIONS faults, the target counted
-# at least RECOVERIES recoveries, and the kernel log must say KLOG ("" for
-# none expected: then no protocol error may be logged at all).
+# run_io MODE INJECTIONS RECOVERIES KLOG [AFTER]: the pattern through the
+# fake in MODE, injecting from command AFTER (10: among the writes; the
+# reads start near command 40) every 10 commands; the fake must have
+# injected INJECTIONS faults, the target counted at least RECOVERIES
+# recoveries, and the kernel log must say KLOG (an extended regex) that
+# many times ("" for none expected: then no protocol error may be logged).
 run_io() {
-	local mode=$1 inj=$2 rec=$3 klog=$4 t=io0 pid
+	local mode=$1 inj=$2 rec=$3 klog=$4 after=${5:-10} t=io0 pid
 	rm -f /tmp/fake-ready "/share/fake-$mode.log"
 	dmesg -C
 	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready \
-		--lun-mb 16 --inject-after 10 --inject-every 10 --inject-count "$inj" \
+		--lun-mb 16 --inject-after "$after" --inject-every 10 --inject-count "$inj" \
 		--log "/share/fake-$mode.log" --max-seconds 240 </dev/null >"/share/fake-$mode.out" 2>&1 &
 	pid=$!
 	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start: $(tail -n 3 "/share/fake-$mode.out")"
@@ -64,9 +74,9 @@ run_io() {
 	ns_log "$mode: fake $(tr '\n' ' ' <"/share/fake-$mode.log")"
 	[ "${F[injected]:-0}" = "$inj" ] || ns_fail "$mode: the fake injected ${F[injected]:-0} faults, $inj expected"
 	if [ -n "$klog" ]; then
-		[ "$(dmesg | grep -c "$t: protocol error: $klog")" -ge "$inj" ] &&
+		[ "$(dmesg | grep -cE "$t: .*$klog")" -ge "$inj" ] &&
 			ns_ok "$mode: kernel log: $klog" ||
-			ns_fail "$mode: kernel log lacks $inj x 'protocol error: $klog'"
+			ns_fail "$mode: kernel log lacks $inj x '$klog'"
 	elif dmesg | grep "$t: protocol error"; then
 		ns_fail "$mode: protocol errors logged"
 	fi
@@ -77,10 +87,45 @@ run_io() {
 	fi
 }
 
+# run_rc MODE: READ CAPACITY(16) answers nonsense: enable fails, says so.
+run_rc() {
+	local mode=$1 t=rc0 pid err
+	rm -f /tmp/fake-ready
+	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready \
+		--log "/share/fake-$mode.log" --max-seconds 60 </dev/null >"/share/fake-$mode.out" 2>&1 &
+	pid=$!
+	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start"
+	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile-io 0
+	if echo 1 2>/dev/null >"$NS_CFG/$t/enable"; then
+		ns_fail "$mode: enable succeeded"
+		echo 0 >"$NS_CFG/$t/enable"
+	else
+		err=$(ns_get "$t" last_error)
+		[[ $err == "READ CAPACITY(16): invalid capacity"* ]] && ns_ok "$mode: $err" ||
+			ns_fail "$mode: last_error '$err'"
+	fi
+	rmdir "$NS_CFG/$t" || ns_fail "$mode: rmdir"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
 run_io io 0 0 ""
-run_io io-bad-r2t 2 2 "bad R2T"
-run_io io-big-nop 2 2 "control PDU's data segment longer than its buffer"
+run_io io-bad-r2t 2 2 "protocol error: bad R2T"
+run_io io-big-nop 2 2 "protocol error: control PDU's data segment longer than its buffer"
 run_io io-nop-storm 0 0 ""
+run_io io-datain-gap 2 2 "protocol error: Data-In leaves a gap in the read" 45
+run_io io-datain-overlap 2 2 "protocol error: Data-In overlaps data already received" 45
+run_io io-datain-datasn 2 2 "protocol error: Data-In out of DataSN order" 45
+run_io io-datain-short 2 2 "protocol error: read completed with bytes missing" 45
+run_io io-datain-residual 2 2 "protocol error: read completed with an underflow residual" 45
+run_io io-datain-big 2 2 "protocol error: data segment too long" 45
+run_io io-unknown-itt 2 2 "protocol error: response for no command" 45
+run_io io-reject 2 2 "target rejected a PDU" 45
+run_io io-async-logout 2 2 "target requested logout" 45
+run_io io-cut 2 2 "" 45
+run_rc rc-all-ones
+run_rc rc-huge
+run_rc rc-block3
 
 ns_unload
 ns_finish

@@ -19,7 +19,11 @@
 #  (f) hostile setups (a server of their own each): every setup reply
 #      dripped a byte every 0.25 s fails enable at the 10 s setup
 #      deadline; 100 empty record fragments before each reply fail it at
-#      once; 63 are still accepted.
+#      once; 63 are still accepted;
+#  (g) hostile I/O (a server of their own each): READs that answer more
+#      than asked are a protocol error and a recovery, the data intact;
+#      garbage after a reply inside its record is skipped; a file handle
+#      gone stale fails the target with a last_error that says so.
 # An O_DIRECT 8 MB pattern is written and read back; the server's stable
 # content (what survived the simulated reboots) must equal the pattern;
 # after disable/enable it reads back again. The server's counters
@@ -247,5 +251,67 @@ hostile drip "setup deadline passed" drip_bytes --setup-drip
 hostile fragments "reply in more than 64 record fragments" setup_empty_fragments --setup-fragments 100
 # 64 empty fragments and the reply: still within the limit.
 hostile fragments-ok "!" setup_empty_fragments --setup-fragments 63
+
+# (g) a hostile server during I/O. hostile_io NAME OUTCOME COUNTER
+# SWITCH...: a fakenfs.py of its own; a 4 MB O_DIRECT pattern through it.
+# OUTCOME "recover:KLOG": the pattern reads back, the target recovered at
+# least once and the kernel log says KLOG; "clean": the pattern reads
+# back, no recovery, no protocol error; "fail:LAST_ERROR": the write fails
+# within 60 s and the target is failed with LAST_ERROR. The server's
+# COUNTER shows the fault was served.
+hostile_io() {
+	local name=$1 outcome=$2 counter=$3 pid dev rec
+	shift 3
+	rm -f /tmp/hostile-ready "/tmp/hostile-$name.stats"
+	python3 "$FAKENFS" --port 20051 --mnt-port 20052 --export "$export_path" \
+		--file swap.img:8M --stats "/tmp/hostile-$name.stats" --ready /tmp/hostile-ready \
+		--log "/share/fakenfs-$name.log" "$@" </dev/null >"/share/fakenfs-$name.out" 2>&1 &
+	pid=$!
+	nsvm_wait_file /tmp/hostile-ready 90 || ns_die "$name: fakenfs.py did not start"
+	ns_create_nfs h1 swap.img "$export_path" 127.0.0.1 20051 20052
+	ns_set h1 io_timeout_ms 5000
+	ns_set h1 reconnect_delay_ms 200
+	dmesg -C
+	ns_enable h1 || ns_die "$name: enable: $(ns_get h1 last_error)"
+	dev=$(ns_dev h1)
+	case $outcome in
+	fail:*)
+		dd if=/dev/urandom of=/tmp/h1.pat bs=1M count=4 status=none
+		if timeout 60 dd if=/tmp/h1.pat of="$dev" bs=1M oflag=direct status=none 2>/dev/null; then
+			ns_fail "$name: the write succeeded"
+		elif [ "$(ns_get h1 state)" != failed ]; then
+			ns_fail "$name: state $(ns_get h1 state), failed expected"
+		elif [[ $(ns_get h1 last_error) != *"${outcome#fail:}"* ]]; then
+			ns_fail "$name: last_error '$(ns_get h1 last_error)'"
+		else
+			ns_ok "$name: failed: $(ns_get h1 last_error)"
+		fi
+		;;
+	*)
+		ns_pattern_check "$dev" 4 || ns_fail "$name: data"
+		rec=$(awk '$1 == "recoveries" { print $2 }' "$NS_CFG/h1/stats")
+		if [ "$outcome" = clean ]; then
+			[ "$rec" = 0 ] || ns_fail "$name: $rec recoveries"
+			dmesg | grep "h1: protocol error" && ns_fail "$name: protocol error logged"
+		elif [ "${rec:-0}" -lt 1 ]; then
+			ns_fail "$name: no recovery"
+		elif ! dmesg | grep -q "h1: .*${outcome#recover:}"; then
+			ns_fail "$name: kernel log lacks '${outcome#recover:}'"
+		else
+			ns_ok "$name: $rec recoveries, data intact"
+		fi
+		;;
+	esac
+	echo 0 >"$NS_CFG/h1/enable" || ns_fail "$name: disable"
+	rmdir "$NS_CFG/h1" || ns_fail "$name: rmdir h1"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	ns_log "$name server: $(tr '\n' ' ' <"/tmp/hostile-$name.stats")"
+	grep -q "^$counter [1-9]" "/tmp/hostile-$name.stats" ||
+		ns_fail "$name: the server served no such fault ($counter)"
+}
+hostile_io too-much "recover:protocol error: READ returned more than asked" too_much_reads --read-too-much-every 10
+hostile_io trailing-garbage clean trailing_garbage --trailing-garbage-every 3
+hostile_io stale "fail:file handle is stale" stale_replies --stale-after 8
 ns_unload
 ns_finish

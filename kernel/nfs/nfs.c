@@ -298,20 +298,11 @@ static int ns_rx_proto_err(struct ns_nfs_conn *conn, const char *what)
 	return -EPROTO;
 }
 
-/* Receive up to @len bytes of the current fragment into @buf. */
-static int ns_rx_recv(struct ns_nfs_conn *conn, void *buf, u32 len)
+/* Between records. */
+static void ns_rx_reset(struct ns_nfs_conn *conn)
 {
-	int ret;
-
-	len = min(len, conn->rx.frag_left);
-	ret = netswap_sock_recv(conn->sock, buf, len, MSG_DONTWAIT);
-	if (ret == -EAGAIN)
-		return 0;
-	if (ret == 0)
-		return -ECONNRESET;
-	if (ret > 0)
-		conn->rx.frag_left -= ret;
-	return ret;
+	rpc_rx_init(&conn->rx.fr, conn->rx.hdr, sizeof(conn->rx.hdr));
+	conn->rx.cmd = NULL;
 }
 
 static const char *ns_rq_what(struct ns_nfs_cmd *cmd)
@@ -392,11 +383,14 @@ static void ns_rx_commit_reply(struct ns_nfs_conn *conn,
 
 static int ns_rx_want(struct ns_nfs_conn *conn, size_t need)
 {
-	if (need > sizeof(conn->rx.hdr) || need <= conn->rx.got)
-		return ns_rx_proto_err(conn, "reply header too large");
-	conn->rx.want = need;
+	const char *why;
+
+	if (rpc_rx_more(&conn->rx.fr, need, &why))
+		return ns_rx_proto_err(conn, why);
 	return 1;
 }
+
+static void ns_rx_read_done(struct ns_nfs_conn *conn);
 
 /* The reply header so far is in rx.hdr: decode, or ask for more. */
 static int ns_rx_parse(struct ns_nfs_conn *conn)
@@ -409,7 +403,7 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 	struct xdr_dec d;
 	int ret;
 
-	xdr_dec_init(&d, rx->hdr, rx->got);
+	xdr_dec_init(&d, rx->hdr, rx->fr.got);
 	ret = rpc_decode_reply(&d, &r);
 	if (ret == -EAGAIN)
 		return ns_rx_want(conn, d.need);
@@ -421,13 +415,13 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 			/* Late reply to a call we gave up on: drop it. */
 			nd_warn_rl(conn->nd, "reply with unknown XID 0x%08x ignored\n",
 				   r.xid);
-			rx->state = NS_NFS_RX_SKIP;
+			rpc_rx_skip(&rx->fr);
 			return 1;
 		}
 	}
 	cmd = rx->cmd;
 	if (rpc_reply_errno(&r)) {
-		rx->state = NS_NFS_RX_SKIP;
+		rpc_rx_skip(&rx->fr);
 		ns_rx_rpc_error(conn, cmd, &r);
 		return 1;
 	}
@@ -445,7 +439,7 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 	if (ret)
 		return ns_rx_proto_err(conn, "malformed NFS reply");
 
-	rx->state = NS_NFS_RX_SKIP;
+	rpc_rx_skip(&rx->fr);
 	if (wres.status != NFS3_OK) {
 		ns_rx_nfs_status(conn, cmd, wres.status);
 		return 1;
@@ -458,27 +452,27 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 		if (rres.count > blk_rq_bytes(cmd->rq))
 			return ns_rx_proto_err(conn, "READ returned more than asked");
 		/* The data goes straight into the request's pages. */
-		rx->data_len = rres.count;
-		rx->data_got = 0;
-		rx->pad_left = XDR_PAD(rres.count);
-		rx->state = NS_NFS_RX_DATA;
+		if (rpc_rx_data(&rx->fr, rres.count))
+			ns_rx_read_done(conn);
 	}
 	return 1;
 }
 
+/* A READ's data and padding are in. */
 static void ns_rx_read_done(struct ns_nfs_conn *conn)
 {
 	struct ns_nfs_cmd *cmd = conn->rx.cmd;
+	u32 len = conn->rx.fr.data_len;
 
-	conn->rx.state = NS_NFS_RX_SKIP;
-	if (conn->rx.data_len == blk_rq_bytes(cmd->rq)) {
+	rpc_rx_skip(&conn->rx.fr);
+	if (len == blk_rq_bytes(cmd->rq)) {
 		ns_cmd_done(conn, cmd, BLK_STS_OK);
 		return;
 	}
 	/* The file is as large as the disk: a short read is the server's. */
 	nd_warn_rl(conn->nd, "short READ at %llu (%u of %u bytes), retrying\n",
 		   (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT,
-		   conn->rx.data_len, blk_rq_bytes(cmd->rq));
+		   len, blk_rq_bytes(cmd->rq));
 	ns_cmd_retry(conn, cmd, NS_NFS_JUKEBOX_MS);
 }
 
@@ -486,85 +480,45 @@ static void ns_rx_read_done(struct ns_nfs_conn *conn)
 static int ns_rx_step(struct ns_nfs_conn *conn)
 {
 	struct ns_nfs_rx *rx = &conn->rx;
+	enum rpc_rx_sink sink;
 	struct bio_vec bv;
-	u32 mark;
+	const char *why;
+	u8 *buf;
 	int ret;
 
-	if (!rx->frag_left && (!rx->in_record || !rx->last_frag)) {
-		/* A record marker: the first of a record or the next one. */
-		ret = netswap_sock_recv(conn->sock, rx->mark + rx->mark_got,
-					RPC_MARKER_LEN - rx->mark_got,
-					MSG_DONTWAIT);
-		if (ret == -EAGAIN)
-			return 0;
-		if (ret <= 0)
-			return ret ? ret : -ECONNRESET;
-		rx->mark_got += ret;
-		if (rx->mark_got < RPC_MARKER_LEN)
-			return 1;
-		rx->mark_got = 0;
-		mark = nsp_get_be32(rx->mark);
-		rx->frag_left = rpc_marker_len(mark);
-		rx->last_frag = rpc_marker_last(mark);
-		if (!rx->in_record) {
-			rx->in_record = true;
-			rx->state = NS_NFS_RX_HDR;
-			rx->got = 0;
-			rx->want = 4;		/* the XID, to begin with */
-			rx->cmd = NULL;
-		}
-		return 1;
-	}
-	if (!rx->frag_left) {
-		/* Last fragment done: the record is complete. */
-		if (rx->state != NS_NFS_RX_SKIP)
-			return ns_rx_proto_err(conn, "reply ends inside its header or data");
-		rx->in_record = false;
-		return 1;
-	}
-
-	switch (rx->state) {
-	case NS_NFS_RX_HDR:
-		ret = ns_rx_recv(conn, rx->hdr + rx->got, rx->want - rx->got);
-		if (ret <= 0)
-			return ret;
-		rx->got += ret;
-		if (rx->got < rx->want)
-			return 1;
-		return ns_rx_parse(conn);
-	case NS_NFS_RX_DATA:
-		if (!netswap_rq_pos_at(&rx->cmd->pos, rx->cmd->rq, rx->data_got,
-				       &bv))
+	ret = rpc_rx_want(&rx->fr, &buf, &sink, &why);
+	if (ret < 0)
+		return ns_rx_proto_err(conn, why);
+	switch (sink) {
+	case RPC_RX_TO_DATA:
+		if (!netswap_rq_pos_at(&rx->cmd->pos, rx->cmd->rq,
+				       rx->fr.data_got, &bv))
 			return ns_rx_proto_err(conn, "READ data past the request");
-		bv.bv_len = min3(bv.bv_len, rx->data_len - rx->data_got,
-				 rx->frag_left);
+		bv.bv_len = min_t(u32, bv.bv_len, ret);
 		ret = netswap_sock_recv_bvec(conn->sock, &bv);
-		if (ret == -EAGAIN)
-			return 0;
-		if (ret <= 0)
-			return ret ? ret : -ECONNRESET;
-		rx->frag_left -= ret;
-		rx->data_got += ret;
-		if (rx->data_got == rx->data_len) {
-			if (rx->pad_left)
-				rx->state = NS_NFS_RX_PAD;
-			else
-				ns_rx_read_done(conn);
-		}
-		return 1;
-	case NS_NFS_RX_PAD:
-		ret = ns_rx_recv(conn, conn->scratch, rx->pad_left);
-		if (ret <= 0)
-			return ret;
-		rx->pad_left -= ret;
-		if (!rx->pad_left)
-			ns_rx_read_done(conn);
-		return 1;
-	case NS_NFS_RX_SKIP:
+		break;
+	case RPC_RX_DISCARD:
+		ret = netswap_sock_recv(conn->sock, conn->scratch,
+					min_t(u32, ret, NS_NFS_SCRATCH),
+					MSG_DONTWAIT);
+		break;
 	default:
-		ret = ns_rx_recv(conn, conn->scratch, NS_NFS_SCRATCH);
-		return ret;
+		ret = netswap_sock_recv(conn->sock, buf, ret, MSG_DONTWAIT);
+		break;
 	}
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret <= 0)
+		return ret ? ret : -ECONNRESET;
+
+	ret = rpc_rx_advance(&rx->fr, ret);
+	if (ret & RPC_RX_RECORD)
+		rx->cmd = NULL;
+	if (ret & RPC_RX_HEADER)
+		return ns_rx_parse(conn);
+	if (ret & RPC_RX_DATA_DONE)
+		ns_rx_read_done(conn);
+	return 1;
 }
 
 static int ns_rx(void *arg)
@@ -684,7 +638,7 @@ static int ns_nfs_connect(struct netswap_dev *nd)
 						  (u32)NS_NFS_MAX_IO),
 					     PAGE_SIZE);
 	}
-	memset(&conn->rx, 0, sizeof(conn->rx));
+	ns_rx_reset(conn);
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	WRITE_ONCE(conn->dead, false);
 	netswap_io_attach(&conn->io, conn->sock);
@@ -766,7 +720,7 @@ static void ns_nfs_disconnect(struct netswap_dev *nd)
 		cmd->queued = false;
 	}
 	spin_unlock_bh(&conn->lock);
-	memset(&conn->rx, 0, sizeof(conn->rx));
+	ns_rx_reset(conn);
 	memset(&conn->tx, 0, sizeof(conn->tx));
 }
 

@@ -13,6 +13,7 @@
 #include <linux/hashtable.h>
 #include "../core/netswap.h"
 #include "../proto/rpc.h"
+#include "../proto/rpc_rx.h"
 #include "../proto/nfs3.h"
 
 /* Largest READ/WRITE we issue, whatever the server's rtmax/wtmax. */
@@ -54,24 +55,11 @@ struct ns_nfs_cmd {
 	u8			hdr[NS_NFS_CALL_HDR_MAX];
 };
 
-enum ns_nfs_rx_state {
-	NS_NFS_RX_HDR,		/* reply header, up to READ data */
-	NS_NFS_RX_DATA,		/* READ data into the request's pages */
-	NS_NFS_RX_PAD,
-	NS_NFS_RX_SKIP,		/* the rest of the record */
-};
-
+/* Receive cursor: one reply in progress (framing in proto/rpc_rx.c). */
 struct ns_nfs_rx {
-	enum ns_nfs_rx_state	state;
-	bool			in_record;
-	bool			last_frag;
-	u32			frag_left;
-	u8			mark[RPC_MARKER_LEN];
-	u32			mark_got;
+	struct rpc_rx		fr;
 	u8			hdr[NS_NFS_RX_HDR_MAX];
-	u32			got, want;
 	struct ns_nfs_cmd	*cmd;
-	u32			data_len, data_got, pad_left;
 };
 
 struct ns_nfs_tx {

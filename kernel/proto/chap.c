@@ -140,20 +140,6 @@ int chap_decode_binary(const char *val, size_t vlen, u8 *out, size_t outlen)
 	return -EPROTO;
 }
 
-int chap_encode_hex(char *buf, size_t buflen, const u8 *data, size_t len)
-{
-	struct nsp_buf b;
-
-	nsp_buf_init(&b, buf, buflen, 0);
-	if (len > (0x7fffffff - 3) / 2)
-		return -ENOSPC;
-	cb_puthex(&b, data, len);
-	nsp_buf_putc(&b, '\0');
-	if (b.overflow)
-		return -ENOSPC;
-	return (int)b.used - 1;
-}
-
 int chap_parse_challenge(const char *buf, size_t len, struct chap_challenge *c)
 {
 	const char *v;

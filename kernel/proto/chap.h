@@ -47,12 +47,6 @@ int chap_build_response(char *buf, size_t len, const char *user,
 int chap_decode_binary(const char *val, size_t vlen, u8 *out, size_t outlen);
 
 /*
- * Encode @len bytes as "0x" + lowercase hex + NUL. Returns the number of
- * characters written, not counting the NUL, or -ENOSPC.
- */
-int chap_encode_hex(char *buf, size_t buflen, const u8 *data, size_t len);
-
-/*
  * Mutual CHAP, initiator side: write our challenge to the target,
  * "CHAP_I=<id>\0CHAP_C=0x<hex>\0". Returns bytes written, -EINVAL if
  * @clen is 0 or above CHAP_CHALLENGE_MAX, -ENOSPC.

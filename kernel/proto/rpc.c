@@ -12,12 +12,6 @@ static size_t rpc_cred_body_size(const struct rpc_cred *cred)
 	return 4 + 4 + XDR_QUAD(strlen(cred->machine)) + 4 + 4 + 4;
 }
 
-size_t rpc_call_size(const struct rpc_cred *cred)
-{
-	/* xid, CALL, rpcvers, prog, vers, proc, cred, verf (AUTH_NONE) */
-	return 6 * 4 + 8 + rpc_cred_body_size(cred) + 8;
-}
-
 int rpc_encode_call(struct xdr_enc *x, u32 xid, u32 prog, u32 vers, u32 proc,
 		    const struct rpc_cred *cred)
 {
@@ -169,55 +163,3 @@ void rpc_reply_str(const struct rpc_reply *r, char *buf, size_t len)
 	}
 }
 
-int rpc_record_encode(u8 *out, size_t out_len, const u8 *rec, size_t rec_len,
-		      size_t max_frag)
-{
-	size_t used = 0, off = 0;
-
-	if (!max_frag || max_frag > RPC_FRAG_MAX)
-		return -EINVAL;
-	do {
-		size_t n = rec_len - off < max_frag ? rec_len - off : max_frag;
-		bool last = off + n == rec_len;
-
-		if (out_len - used < RPC_MARKER_LEN + n)
-			return -ENOSPC;
-		rpc_put_marker(out + used, (u32)n, last);
-		if (n)
-			memcpy(out + used + RPC_MARKER_LEN, rec + off, n);
-		used += RPC_MARKER_LEN + n;
-		off += n;
-	} while (off < rec_len);
-	if (used > 0x7fffffff)
-		return -ENOSPC;
-	return (int)used;
-}
-
-int rpc_record_decode(const u8 *in, size_t in_len, u8 *out, size_t out_len,
-		      size_t *consumed)
-{
-	size_t pos = 0, got = 0;
-	u32 m, n;
-
-	*consumed = 0;
-	for (;;) {
-		if (in_len - pos < RPC_MARKER_LEN)
-			return -EAGAIN;
-		m = nsp_get_be32(in + pos);
-		n = rpc_marker_len(m);
-		pos += RPC_MARKER_LEN;
-		/* Too big is known from the marker: no need to wait for it. */
-		if (out_len - got < n || got + n > 0x7fffffff)
-			return -EMSGSIZE;
-		if (in_len - pos < n)
-			return -EAGAIN;
-		if (n)
-			memcpy(out + got, in + pos, n);
-		got += n;
-		pos += n;
-		if (rpc_marker_last(m))
-			break;
-	}
-	*consumed = pos;
-	return (int)got;
-}

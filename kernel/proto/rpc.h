@@ -78,9 +78,6 @@ static inline bool rpc_marker_last(u32 marker)
 int rpc_encode_call(struct xdr_enc *x, u32 xid, u32 prog, u32 vers, u32 proc,
 		    const struct rpc_cred *cred);
 
-/* Bytes rpc_encode_call() writes for @cred. */
-size_t rpc_call_size(const struct rpc_cred *cred);
-
 struct rpc_reply {
 	u32	xid;
 	u32	reply_stat;	/* RPC_MSG_* */
@@ -107,23 +104,5 @@ int rpc_reply_errno(const struct rpc_reply *r);
 
 /* The outcome as a short phrase ("program version mismatch (server 2-2)"). */
 void rpc_reply_str(const struct rpc_reply *r, char *buf, size_t len);
-
-/*
- * Split the record @rec into fragments of at most @max_frag bytes, each
- * with its marker, into @out. Returns the bytes written or -ENOSPC, or
- * -EINVAL if @max_frag is 0 or above RPC_FRAG_MAX.
- */
-int rpc_record_encode(u8 *out, size_t out_len, const u8 *rec, size_t rec_len,
-		      size_t max_frag);
-
-/*
- * Reassemble the record that starts at @in into @out. Returns its length
- * with *@consumed set to the stream bytes it took; -EAGAIN if the stream
- * ends before the last fragment; -EMSGSIZE if the record does not fit in
- * @out_len bytes (as soon as a marker says so, whether or not the
- * fragment's bytes are there yet).
- */
-int rpc_record_decode(const u8 *in, size_t in_len, u8 *out, size_t out_len,
-		      size_t *consumed);
 
 #endif /* NSP_RPC_H */

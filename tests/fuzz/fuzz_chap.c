@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: chap_parse_challenge(), chap_parse_response() and
- * chap_decode_binary() with several output sizes, and a hex round trip.
+ * chap_decode_binary() with several output sizes, and what decodes sent
+ * back out as our own challenge (chap_build_challenge(), mutual CHAP)
+ * decodes to the same bytes.
  */
 #include <stdlib.h>
 #include "chap.h"
+#include "iscsi_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -12,12 +15,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct chap_challenge c;
 	static u8 out[CHAP_CHALLENGE_MAX], again[CHAP_CHALLENGE_MAX];
-	static char hex[2 * CHAP_CHALLENGE_MAX + 3];
+	static char txt[2 * CHAP_CHALLENGE_MAX + 32];
 	static const size_t outlens[] = { 0, 1, 16, CHAP_CHALLENGE_MAX };
 	const char *s = (const char *)data;
 	char name[CHAP_NAME_MAX + 1];
 	u8 digest[CHAP_MD5_LEN];
-	size_t i;
+	size_t i, vlen;
+	const char *v;
 	int n, m;
 
 	if (chap_parse_challenge(s, size, &c) == 0 &&
@@ -35,11 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	n = chap_decode_binary(s, size, out, sizeof(out));
 	if (n > 0) {
-		m = chap_encode_hex(hex, sizeof(hex), out, (size_t)n);
-		if (m != 2 + 2 * n)
+		m = chap_build_challenge(txt, sizeof(txt), data[0], out,
+					 (size_t)n);
+		if (m <= 0)
 			abort();
-		if (chap_decode_binary(hex, (size_t)m, again,
-				       sizeof(again)) != n ||
+		v = iscsi_text_find(txt, (size_t)m, "CHAP_C", &vlen);
+		if (!v || chap_decode_binary(v, vlen, again,
+					     sizeof(again)) != n ||
 		    memcmp(out, again, (size_t)n))
 			abort();
 	}

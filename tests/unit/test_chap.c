@@ -268,39 +268,6 @@ static void test_decode_base64(void **state)
 	assert_int_equal(decode("0bZm9vYmFy", out, 5), -ENOSPC);
 }
 
-static void test_encode_hex(void **state)
-{
-	static const uint8_t data[] = { 0x00, 0x7f, 0x80, 0xff };
-	char buf[16];
-	size_t i;
-
-	(void)state;
-	assert_int_equal(chap_encode_hex(buf, sizeof(buf), data, 4), 10);
-	assert_string_equal(buf, "0x007f80ff");
-	/* Exactly enough room, including the NUL */
-	assert_int_equal(chap_encode_hex(buf, 11, data, 4), 10);
-	for (i = 0; i < 11; i++)
-		assert_int_equal(chap_encode_hex(buf, i, data, 4), -ENOSPC);
-	assert_int_equal(chap_encode_hex(buf, sizeof(buf), data, 0), 2);
-	assert_string_equal(buf, "0x");
-}
-
-static void test_hex_round_trip(void **state)
-{
-	uint8_t data[CHAP_CHALLENGE_MAX], out[CHAP_CHALLENGE_MAX];
-	static char buf[2 * CHAP_CHALLENGE_MAX + 3];
-	int n, i;
-
-	(void)state;
-	for (i = 0; i < CHAP_CHALLENGE_MAX; i++)
-		data[i] = (uint8_t)(i * 7 + 3);
-	n = chap_encode_hex(buf, sizeof(buf), data, sizeof(data));
-	assert_int_equal(n, 2 * CHAP_CHALLENGE_MAX + 2);
-	assert_int_equal(chap_decode_binary(buf, (size_t)n, out, sizeof(out)),
-			 CHAP_CHALLENGE_MAX);
-	assert_memory_equal(out, data, sizeof(data));
-}
-
 static void test_parse_challenge(void **state)
 {
 	struct chap_challenge c;
@@ -495,8 +462,6 @@ int main(void)
 		cmocka_unit_test(test_build_algorithms),
 		cmocka_unit_test(test_decode_hex),
 		cmocka_unit_test(test_decode_base64),
-		cmocka_unit_test(test_encode_hex),
-		cmocka_unit_test(test_hex_round_trip),
 		cmocka_unit_test(test_parse_challenge),
 		cmocka_unit_test(test_parse_challenge_bad),
 		cmocka_unit_test(test_parse_challenge_limits),

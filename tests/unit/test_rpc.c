@@ -85,8 +85,6 @@ static void test_call_auth_none(void **state)
 	assert_int_equal(xdr_enc_result(&x), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 	assert_int_equal(buf[sizeof(want)], 0xee);	/* nothing past it */
-	assert_int_equal(rpc_call_size(&cred), sizeof(want));
-	assert_int_equal(rpc_call_size(&cred), 40);
 }
 
 static void test_call_auth_sys(void **state)
@@ -113,7 +111,6 @@ static void test_call_auth_sys(void **state)
 	assert_int_equal(rpc_encode_call(&x, 7, 100005, 3, 1, &cred), 0);
 	assert_int_equal(xdr_enc_result(&x), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
-	assert_int_equal(rpc_call_size(&cred), sizeof(want));
 
 	/* Every buffer too short overflows: -ENOSPC, nothing past it. */
 	for (size_t n = 0; n < sizeof(want); n++) {
@@ -165,7 +162,6 @@ static void test_call_auth_sys_uid_gid(void **state)
 			 0);
 	assert_int_equal(xdr_enc_result(&x), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
-	assert_int_equal(rpc_call_size(&cred), sizeof(want));
 }
 
 /* Machine names of every padding class, up to RPC_MACHINE_MAX. */
@@ -220,7 +216,6 @@ static void test_call_machine_padding(void **state)
 						 &cred), 0);
 		assert_int_equal(xdr_enc_result(&x), w.n);
 		assert_memory_equal(buf, w.b, w.n);
-		assert_int_equal(rpc_call_size(&cred), w.n);
 		assert_int_equal(w.n % 4, 0);
 	}
 }
@@ -277,218 +272,7 @@ static void test_call_after_marker(void **state)
  * Record marking
  */
 
-static void test_record_encode_exact(void **state)
-{
-	static const u8 rec[] = "abcdefghij";	/* 10 bytes used */
-	static const u8 by4[] = {
-		0x00, 0x00, 0x00, 0x04, 'a', 'b', 'c', 'd',
-		0x00, 0x00, 0x00, 0x04, 'e', 'f', 'g', 'h',
-		0x80, 0x00, 0x00, 0x02, 'i', 'j',
-	};
-	static const u8 by5[] = {
-		0x00, 0x00, 0x00, 0x05, 'a', 'b', 'c', 'd', 'e',
-		0x80, 0x00, 0x00, 0x05, 'f', 'g', 'h', 'i', 'j',
-	};
-	static const u8 one[] = {
-		0x80, 0x00, 0x00, 0x0a, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
-		'i', 'j',
-	};
-	static const u8 by1[] = {
-		0, 0, 0, 1, 'a', 0, 0, 0, 1, 'b', 0, 0, 0, 1, 'c',
-		0, 0, 0, 1, 'd', 0, 0, 0, 1, 'e', 0, 0, 0, 1, 'f',
-		0, 0, 0, 1, 'g', 0, 0, 0, 1, 'h', 0, 0, 0, 1, 'i',
-		0x80, 0, 0, 1, 'j',
-	};
-	static const u8 empty[] = { 0x80, 0x00, 0x00, 0x00 };
-	static const struct {
-		size_t max;
-		const u8 *want;
-		size_t len;
-	} cases[] = {
-		{ 1, by1, sizeof(by1) },
-		{ 4, by4, sizeof(by4) },
-		{ 5, by5, sizeof(by5) },
-		{ 10, one, sizeof(one) },
-		{ 11, one, sizeof(one) },
-		{ RPC_FRAG_MAX, one, sizeof(one) },
-	};
-	u8 out[128];
-
-	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		memset(out, 0xee, sizeof(out));
-		assert_int_equal(rpc_record_encode(out, sizeof(out), rec, 10,
-						   cases[i].max), cases[i].len);
-		assert_memory_equal(out, cases[i].want, cases[i].len);
-		assert_int_equal(out[cases[i].len], 0xee);
-
-		/* every output buffer too short: -ENOSPC, nothing past it */
-		for (size_t n = 0; n < cases[i].len; n++) {
-			u8 *b = malloc(n ? n : 1);
-
-			assert_non_null(b);
-			assert_int_equal(rpc_record_encode(b, n, rec, 10,
-							   cases[i].max),
-					 -ENOSPC);
-			free(b);
-		}
-	}
-	/* an empty record is one empty last fragment */
-	assert_int_equal(rpc_record_encode(out, sizeof(out), NULL, 0, 4),
-			 sizeof(empty));
-	assert_memory_equal(out, empty, sizeof(empty));
-	assert_int_equal(rpc_record_encode(out, 3, NULL, 0, 4), -ENOSPC);
-
-	assert_int_equal(rpc_record_encode(out, sizeof(out), rec, 10, 0),
-			 -EINVAL);
-	assert_int_equal(rpc_record_encode(out, sizeof(out), rec, 10,
-					   (size_t)RPC_FRAG_MAX + 1), -EINVAL);
-}
-
-static void test_record_decode_exact(void **state)
-{
-	/* three fragments by hand: 3 + 0 + 5 bytes, then a second record */
-	static const u8 in[] = {
-		0x00, 0x00, 0x00, 0x03, 'x', 'y', 'z',
-		0x00, 0x00, 0x00, 0x00,
-		0x80, 0x00, 0x00, 0x05, '1', '2', '3', '4', '5',
-		0x80, 0x00, 0x00, 0x01, '!',
-	};
-	const size_t first = sizeof(in) - 5;
-	u8 *b = heapdup(in, sizeof(in));
-	u8 back[16];
-	size_t used;
-
-	(void)state;
-	assert_int_equal(rpc_record_decode(b, sizeof(in), back, sizeof(back),
-					   &used), 8);
-	assert_int_equal(used, first);
-	assert_memory_equal(back, "xyz12345", 8);
-	assert_int_equal(rpc_record_decode(b + used, sizeof(in) - used, back,
-					   sizeof(back), &used), 1);
-	assert_int_equal(used, 5);
-	assert_int_equal(back[0], '!');
-
-	/* exactly fitting output */
-	assert_int_equal(rpc_record_decode(b, first, back, 8, &used), 8);
-	assert_int_equal(used, first);
-
-	/* every cut before the end of the last fragment waits for more */
-	for (size_t cut = 0; cut < first; cut++) {
-		u8 *t = heapdup(in, cut);
-
-		used = 1234;
-		assert_int_equal(rpc_record_decode(t, cut, back, sizeof(back),
-						   &used), -EAGAIN);
-		assert_int_equal(used, 0);
-		free(t);
-	}
-
-	/* one byte short of output: -EMSGSIZE, wherever the stream ends */
-	for (size_t cut = 15; cut <= first; cut++) {
-		u8 *t = heapdup(in, cut);
-
-		assert_int_equal(rpc_record_decode(t, cut, back, 7, &used),
-				 -EMSGSIZE);
-		free(t);
-	}
-	/* ...but not before the marker that overflows it is in */
-	assert_int_equal(rpc_record_decode(b, 14, back, 7, &used), -EAGAIN);
-	assert_int_equal(rpc_record_decode(b, first, back, 0, &used),
-			 -EMSGSIZE);
-	free(b);
-}
-
-static void test_record_decode_big_marker(void **state)
-{
-	/* a 1 GiB fragment: too big for the buffer, known from the marker */
-	static const u8 in[] = { 0xc0, 0x00, 0x00, 0x00, 'a', 'b' };
-	static const u8 max[] = { 0xff, 0xff, 0xff, 0xff };
-	u8 back[64];
-	size_t used;
-
-	(void)state;
-	assert_int_equal(rpc_record_decode(in, sizeof(in), back, sizeof(back),
-					   &used), -EMSGSIZE);
-	assert_int_equal(rpc_record_decode(max, sizeof(max), back, sizeof(back),
-					   &used), -EMSGSIZE);
-	assert_int_equal(used, 0);
-}
-
-static void test_record_zero_fragments(void **state)
-{
-	/* empty, 2 bytes, empty, then 2 bytes marked last; then a 2nd record */
-	static const u8 in[] = {
-		BE32(0), BE32(2), 'a', 'b', BE32(0), BE32(0x80000002), 'c', 'd',
-		BE32(0x80000001), 'z',
-	};
-	/* a record of nothing but empty fragments */
-	static const u8 nothing[] = { BE32(0), BE32(0), BE32(0x80000000) };
-	u8 back[8];
-	size_t used;
-
-	(void)state;
-	assert_int_equal(rpc_record_decode(in, sizeof(in), back, sizeof(back),
-					   &used), 4);
-	assert_memory_equal(back, "abcd", 4);
-	assert_int_equal(used, sizeof(in) - 5);
-	assert_int_equal(rpc_record_decode(in + used, sizeof(in) - used, back,
-					   sizeof(back), &used), 1);
-	assert_int_equal(back[0], 'z');
-
-	assert_int_equal(rpc_record_decode(nothing, sizeof(nothing), NULL, 0,
-					   &used), 0);
-	assert_int_equal(used, sizeof(nothing));
-	assert_int_equal(rpc_record_decode(nothing, sizeof(nothing) - 1, back,
-					   sizeof(back), &used), -EAGAIN);
-
-	assert_int_equal(rpc_marker_len(0x80000010), 16);
-	assert_true(rpc_marker_last(0x80000010));
-	assert_false(rpc_marker_last(0x10));
-	rpc_put_marker(back, 0x1234, true);
-	assert_memory_equal(back, "\x80\x00\x12\x34", 4);
-	rpc_put_marker(back, 0x7fffffff, false);
-	assert_memory_equal(back, "\x7f\xff\xff\xff", 4);
-}
-
 /* Split by the encoder with every fragment size, joined by the decoder. */
-static void test_record_roundtrip(void **state)
-{
-	u8 rec[37], out[37 * 5 + 64], back[64];
-	size_t used;
-	int n, m;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(rec); i++)
-		rec[i] = (u8)(i * 7 + 1);
-	for (size_t frag = 1; frag <= sizeof(rec) + 1; frag++) {
-		size_t nfrag = (sizeof(rec) + frag - 1) / frag;
-
-		n = rpc_record_encode(out, sizeof(out), rec, sizeof(rec), frag);
-		assert_int_equal(n, sizeof(rec) + 4 * nfrag);
-		/* only the last fragment has the last bit */
-		for (size_t f = 0, off = 0; f < nfrag; f++) {
-			u32 mk = nsp_get_be32(out + off);
-
-			assert_int_equal(rpc_marker_last(mk), f == nfrag - 1);
-			off += 4 + rpc_marker_len(mk);
-		}
-		m = rpc_record_decode(out, n, back, sizeof(back), &used);
-		assert_int_equal(m, sizeof(rec));
-		assert_int_equal(used, n);
-		assert_memory_equal(back, rec, sizeof(rec));
-		/* every truncation of the stream waits for more */
-		for (int cut = 0; cut < n; cut++)
-			assert_int_equal(rpc_record_decode(out, cut, back,
-							   sizeof(back), &used),
-					 -EAGAIN);
-		/* a record that does not fit */
-		assert_int_equal(rpc_record_decode(out, n, back,
-						   sizeof(rec) - 1, &used),
-				 -EMSGSIZE);
-	}
-}
-
 /*
  * Reply header
  */
@@ -922,11 +706,6 @@ int main(void)
 		cmocka_unit_test(test_call_machine_padding),
 		cmocka_unit_test(test_call_bad_cred),
 		cmocka_unit_test(test_call_after_marker),
-		cmocka_unit_test(test_record_encode_exact),
-		cmocka_unit_test(test_record_decode_exact),
-		cmocka_unit_test(test_record_decode_big_marker),
-		cmocka_unit_test(test_record_zero_fragments),
-		cmocka_unit_test(test_record_roundtrip),
 		cmocka_unit_test(test_reply_success),
 		cmocka_unit_test(test_reply_verifier_sizes),
 		cmocka_unit_test(test_reply_wrong_xid),

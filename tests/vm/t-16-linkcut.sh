@@ -51,6 +51,10 @@ if [ "${1:-}" = --host-side ]; then
 	}
 	vm_wait_file "$share/ready" 600 "$NETSWAP_QEMU_PID" ||
 		vm_fail "the guest never started swapping"
+	# The first cut must find pages moving on both targets: give the
+	# verifying pass 2 s to complete requests on each (linkmon.py checks
+	# that it did; cut 0.1 s after ready, the NFS target once had none).
+	sleep 2
 	cuts=$((flaps + 1))
 	for ((k = 1; k <= cuts; k++)); do
 		len=$flap_s

@@ -116,6 +116,7 @@ struct netswap_io {
 	struct netswap_dev	*nd;
 	struct work_struct	work;
 	const bool		*dead;
+	bool			failed;		/* tx or rx returned an error */
 	int			(*tx)(void *arg);
 	int			(*rx)(void *arg);
 	void			*arg;

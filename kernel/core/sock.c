@@ -304,16 +304,25 @@ static void netswap_io_work(struct work_struct *work)
 	unsigned long deadline = jiffies + msecs_to_jiffies(2);
 	int tx, rx;
 
-	if (READ_ONCE(*io->dead))
+	/*
+	 * After an error the connection is going, but *dead is set only by
+	 * the recovery work: until then a socket callback can queue us again.
+	 * One error per connection is reported; its cursors are not touched
+	 * again (a second report would also start a needless recovery once
+	 * the new connection is up).
+	 */
+	if (READ_ONCE(*io->dead) || io->failed)
 		goto out;
 	do {
 		tx = io->tx(io->arg);
 		if (tx < 0) {
+			io->failed = true;
 			netswap_error(io->nd, tx, netswap_io_err(tx, true));
 			goto out;
 		}
 		rx = io->rx(io->arg);
 		if (rx < 0) {
+			io->failed = true;
 			netswap_error(io->nd, rx, netswap_io_err(rx, false));
 			goto out;
 		}
@@ -388,6 +397,7 @@ void netswap_io_attach(struct netswap_io *io, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 
+	io->failed = false;	/* a new connection; the worker is not queued */
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = io;
 	io->old_data_ready = sk->sk_data_ready;

@@ -676,6 +676,12 @@ static int ns_rx_step(struct ns_iscsi_conn *conn)
 	for (;;) {
 		u32 want = iscsi_rx_want(&rx->fr, &buf);
 
+		/*
+		 * Failed: the connection is on its way down, but the worker
+		 * can run once more before it is; not a byte more for it.
+		 */
+		if (!want)
+			return -EPROTO;
 		if (!buf && rx->cmd) {
 			ret = ns_rx_pages(conn, want, &why);
 		} else {
@@ -695,8 +701,10 @@ static int ns_rx_step(struct ns_iscsi_conn *conn)
 			break;
 		if (ret & ISCSI_RX_HEADER) {
 			ret = ns_rx_header(conn) ?: ret;
-			if (ret < 0)
+			if (ret < 0) {
+				iscsi_rx_fail(&rx->fr);
 				return ret;
+			}
 		}
 		if (ret & ISCSI_RX_PDU) {
 			ret = ns_rx_dispatch(conn);

@@ -489,6 +489,8 @@ static int ns_rx_step(struct ns_nfs_conn *conn)
 	ret = rpc_rx_want(&rx->fr, &buf, &sink, &why);
 	if (ret < 0)
 		return ns_rx_proto_err(conn, why);
+	if (!ret)	/* the header was refused: the connection is going */
+		return -EPROTO;
 	switch (sink) {
 	case RPC_RX_TO_DATA:
 		if (!netswap_rq_pos_at(&rx->cmd->pos, rx->cmd->rq,

@@ -31,6 +31,9 @@ u32 iscsi_rx_want(struct iscsi_rx *rx, u8 **buf)
 	case ISCSI_RX_DATA:
 		*buf = NULL;
 		return left;
+	case ISCSI_RX_FAILED:
+		*buf = NULL;
+		return 0;
 	default:		/* padding, data digest */
 		*buf = rx->trailer + rx->got;
 		return left;
@@ -82,8 +85,13 @@ int iscsi_rx_advance(struct iscsi_rx *rx, const u8 *p, u32 n,
 {
 	int done = 0, ret;
 
+	if (rx->state == ISCSI_RX_FAILED) {
+		*why = "the receive cursor has failed";
+		return -EPROTO;
+	}
 	if (!n || n > rx->need - rx->got) {
 		*why = "receive beyond the part asked for";
+		iscsi_rx_fail(rx);
 		return -EPROTO;
 	}
 	if (rx->state == ISCSI_RX_DATA && rx->dd_on)
@@ -95,8 +103,10 @@ int iscsi_rx_advance(struct iscsi_rx *rx, const u8 *p, u32 n,
 		switch (rx->state) {
 		case ISCSI_RX_BHS:
 			ret = rx_header(rx, why);
-			if (ret)
+			if (ret) {
+				iscsi_rx_fail(rx);
 				return ret;
+			}
 			done |= ISCSI_RX_HEADER;
 			break;
 		case ISCSI_RX_AHS:
@@ -116,11 +126,14 @@ int iscsi_rx_advance(struct iscsi_rx *rx, const u8 *p, u32 n,
 		case ISCSI_RX_DDIGEST:
 			if (rx->need && nsp_get_le32(rx->trailer) != ~rx->crc) {
 				*why = "data digest mismatch";
+				iscsi_rx_fail(rx);
 				return -EBADMSG;
 			}
 			rx_enter(rx, ISCSI_RX_BHS, ISCSI_BHS_LEN +
 				 (rx->hd_on ? ISCSI_DIGEST_LEN : 0));
 			return done | ISCSI_RX_PDU;
+		case ISCSI_RX_FAILED:
+			return done;
 		}
 	}
 	return done;

@@ -24,6 +24,7 @@ enum iscsi_rx_state {
 	ISCSI_RX_DATA,
 	ISCSI_RX_PAD,
 	ISCSI_RX_DDIGEST,
+	ISCSI_RX_FAILED,	/* refused: nothing more is taken */
 };
 
 struct iscsi_rx {
@@ -53,18 +54,27 @@ void iscsi_rx_init(struct iscsi_rx *rx, bool hd_on, bool dd_on, u32 max_dsl,
 		   u32 max_ctl, iscsi_crc_fn crc32c);
 
 /*
- * How many bytes to read next (always > 0) and where: *@buf is a place in
- * @rx, or NULL in the data segment, whose bytes the caller places at
- * offset rx->got of the segment (in a buffer of at least max_ctl bytes
- * for a PDU that is not Data-In).
+ * How many bytes to read next and where: *@buf is a place in @rx, or NULL
+ * in the data segment, whose bytes the caller places at offset rx->got of
+ * the segment (in a buffer of at least max_ctl bytes for a PDU that is not
+ * Data-In). 0 once the cursor has failed: the connection must go, and no
+ * byte more may be read for it, even if the caller is called again before
+ * the connection is gone.
  */
 u32 iscsi_rx_want(struct iscsi_rx *rx, u8 **buf);
+
+/* The caller refused the header (after ISCSI_RX_HEADER): fail the cursor. */
+static inline void iscsi_rx_fail(struct iscsi_rx *rx)
+{
+	rx->state = ISCSI_RX_FAILED;
+	rx->need = rx->got = 0;
+}
 
 /*
  * @n (1 .. what iscsi_rx_want() asked) bytes arrived at @p. Returns 0, a
  * mask of ISCSI_RX_HEADER and ISCSI_RX_PDU, or -EPROTO (malformed header,
  * too long a segment) or -EBADMSG (digest mismatch) with @why set; the
- * cursor must then be abandoned with its connection.
+ * cursor has then failed (see iscsi_rx_want()).
  */
 int iscsi_rx_advance(struct iscsi_rx *rx, const u8 *p, u32 n,
 		     const char **why);

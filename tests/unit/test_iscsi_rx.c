@@ -166,6 +166,15 @@ static void test_digest_mismatch(void **state)
 	assert_int_equal(f.err, -EBADMSG);
 	assert_string_equal(f.why, "header digest mismatch");
 	assert_int_equal(f.headers, 0);
+	/* Failed for good: nothing more is asked for or taken. */
+	{
+		const char *why;
+		u8 *buf;
+
+		assert_int_equal(iscsi_rx_want(&rx, &buf), 0);
+		assert_int_equal(iscsi_rx_advance(&rx, s, 1, &why), -EPROTO);
+		assert_int_equal(iscsi_rx_want(&rx, &buf), 0);
+	}
 
 	len = put_pdu(s, 0, ISCSI_OP_NOP_IN, 0, 100, true, true);
 	s[100] ^= 0x80;			/* data */
@@ -173,6 +182,7 @@ static void test_digest_mismatch(void **state)
 	feed(&rx, s, len, 7, &f);
 	assert_int_equal(f.err, -EBADMSG);
 	assert_string_equal(f.why, "data digest mismatch");
+	assert_int_equal(rx.state, ISCSI_RX_FAILED);
 	assert_int_equal(f.headers, 1);
 	assert_int_equal(f.pdus, 0);
 	assert_int_equal(f.used, len);	/* found at the digest's last byte */
@@ -241,6 +251,30 @@ static void test_lengths(void **state)
 	}
 }
 
+/*
+ * The caller refuses a Data-In header (a gap, say): however often it is
+ * called afterwards, not one byte of the segment is asked for.
+ */
+static void test_caller_refuses(void **state)
+{
+	static u8 s[8192];
+	struct iscsi_rx rx;
+	const char *why;
+	u8 *buf;
+
+	(void)state;
+	put_pdu(s, 0, ISCSI_OP_DATA_IN, 0, 4096, false, false);
+	iscsi_rx_init(&rx, false, false, MAX_DSL, MAX_CTL, test_crc32c);
+	assert_int_equal(iscsi_rx_want(&rx, &buf), ISCSI_BHS_LEN);
+	memcpy(buf, s, ISCSI_BHS_LEN);
+	assert_int_equal(iscsi_rx_advance(&rx, buf, ISCSI_BHS_LEN, &why),
+			 ISCSI_RX_HEADER);
+	assert_int_equal(iscsi_rx_want(&rx, &buf), 4096);
+	iscsi_rx_fail(&rx);
+	assert_int_equal(iscsi_rx_want(&rx, &buf), 0);
+	assert_int_equal(iscsi_rx_want(&rx, &buf), 0);
+}
+
 /* The AHS is read in small pieces through the trailer and dropped. */
 static void test_ahs_skipped(void **state)
 {
@@ -274,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_digest_mismatch),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_ahs_skipped),
+		cmocka_unit_test(test_caller_refuses),
 	};
 
 	return cmocka_run_group_tests_name("iscsi_rx", tests, NULL, NULL);

@@ -301,7 +301,8 @@ static int ns_rx_proto_err(struct ns_nfs_conn *conn, const char *what)
 /* Between records. */
 static void ns_rx_reset(struct ns_nfs_conn *conn)
 {
-	rpc_rx_init(&conn->rx.fr, conn->rx.hdr, sizeof(conn->rx.hdr));
+	rpc_rx_init(&conn->rx.fr, conn->rx.hdr, sizeof(conn->rx.hdr),
+		    NS_NFS_RX_REC_MAX);
 	conn->rx.cmd = NULL;
 }
 

@@ -28,6 +28,11 @@
 /* A reply header up to READ data, or a whole WRITE/COMMIT reply. */
 #define NS_NFS_RX_HDR_MAX	(24 + RPC_AUTH_BODY_MAX + 8 + 2 * \
 				 (4 + NFS3_FATTR_SIZE) + 4 + 24 + 32)
+/*
+ * The longest reply record accepted during I/O: a READ reply of the largest
+ * request, and room for what a server may append inside the record.
+ */
+#define NS_NFS_RX_REC_MAX	(NS_NFS_RX_HDR_MAX + NS_NFS_MAX_IO + 4096)
 /* Setup calls (portmapper, MOUNT, LOOKUP, ...): call and reply buffers. */
 #define NS_NFS_CTL_BUF		4096
 /* XIDs with this bit belong to setup calls, not to requests. */

@@ -4,11 +4,12 @@
  */
 #include "rpc_rx.h"
 
-void rpc_rx_init(struct rpc_rx *rx, u8 *hdr, u32 hdr_max)
+void rpc_rx_init(struct rpc_rx *rx, u8 *hdr, u32 hdr_max, u32 rec_max)
 {
 	memset(rx, 0, sizeof(*rx));
 	rx->hdr = hdr;
 	rx->hdr_max = hdr_max;
+	rx->rec_max = rec_max;
 	rx->state = RPC_RX_SKIP;
 }
 
@@ -20,6 +21,10 @@ static u32 rx_min(u32 a, u32 b)
 int rpc_rx_want(struct rpc_rx *rx, u8 **buf, enum rpc_rx_sink *sink,
 		const char **why)
 {
+	if (rx->err) {
+		*why = rx->err;
+		return -EPROTO;
+	}
 	if (!rx->frag_left && rx->in_record && rx->last_frag) {
 		/* The last fragment is in: the record is complete. */
 		if (rx->state != RPC_RX_SKIP) {
@@ -66,6 +71,19 @@ int rpc_rx_advance(struct rpc_rx *rx, u32 n)
 		mark = nsp_get_be32(rx->mark);
 		rx->frag_left = rpc_marker_len(mark);
 		rx->last_frag = rpc_marker_last(mark);
+		if (!rx->in_record) {
+			rx->rec_len = 0;
+			rx->empty = 0;
+		}
+		if (rx->frag_left > rx->rec_max - rx->rec_len)
+			rx->err = "record longer than any reply";
+		else if (!rx->frag_left && ++rx->empty > RPC_RX_MAX_EMPTY)
+			rx->err = "more than 64 empty record fragments in one reply";
+		if (rx->err) {
+			rx->frag_left = 0;
+			return 0;
+		}
+		rx->rec_len += rx->frag_left;
 		if (rx->in_record)
 			return 0;
 		rx->in_record = true;

@@ -6,6 +6,11 @@
  * the reply header gathered in pieces as its decoder asks for them, READ
  * data and its XDR padding, and the rest of a record skipped.
  *
+ * A hostile peer cannot keep it busy without progress: a record longer
+ * than the caller's @rec_max (the largest reply it can be sent, plus
+ * slack) or with more than RPC_RX_MAX_EMPTY empty fragments is a protocol
+ * error as soon as its marker arrives.
+ *
  * Pure: the caller reads from its socket into the place rpc_rx_want()
  * names and reports the count with rpc_rx_advance(); READ data goes to
  * the caller's pages, discarded bytes to its scratch buffer. The header
@@ -42,20 +47,31 @@ struct rpc_rx {
 	u32			hdr_max;
 	u32			got, want;	/* header bytes */
 	u32			data_len, data_got, pad_left;
+	u32			rec_max;	/* longest record accepted */
+	u32			rec_len;	/* this record's fragments so far */
+	u32			empty;		/* its empty fragments */
+	const char		*err;		/* why the stream is refused */
 };
+
+/* Empty fragments one record may have (RFC 5531 does not bound them). */
+#define RPC_RX_MAX_EMPTY	64
 
 /* rpc_rx_advance() results, a mask. */
 #define RPC_RX_RECORD		1	/* a new record (reply) begins */
 #define RPC_RX_HEADER		2	/* hdr holds the @want bytes asked */
 #define RPC_RX_DATA_DONE	4	/* READ data and padding are in */
 
-/* Start between records; replies' headers go to @hdr (@hdr_max bytes). */
-void rpc_rx_init(struct rpc_rx *rx, u8 *hdr, u32 hdr_max);
+/*
+ * Start between records; replies' headers go to @hdr (@hdr_max bytes), and
+ * no record is longer than @rec_max bytes.
+ */
+void rpc_rx_init(struct rpc_rx *rx, u8 *hdr, u32 hdr_max, u32 rec_max);
 
 /*
  * How many bytes to read next (> 0) and where (@sink; *@buf for
  * RPC_RX_TO_BUF). -EPROTO with @why if the record just read ended inside
- * its header or READ data.
+ * its header or READ data, or a marker broke a limit; from then on every
+ * call fails.
  */
 int rpc_rx_want(struct rpc_rx *rx, u8 **buf, enum rpc_rx_sink *sink,
 		const char **why);

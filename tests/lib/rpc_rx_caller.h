@@ -14,6 +14,8 @@
 #include "rpc_rx.h"
 
 #define RX_READ_MAX	65536
+/* As the module: the largest reply, and 4 KiB for what follows it. */
+#define RX_REC_MAX	(64 + RX_READ_MAX + 4096)
 
 struct rx_caller {
 	struct rpc_rx	rx;
@@ -28,7 +30,7 @@ struct rx_caller {
 static inline void rx_caller_init(struct rx_caller *c)
 {
 	memset(c, 0, sizeof(*c));
-	rpc_rx_init(&c->rx, c->hdr, sizeof(c->hdr));
+	rpc_rx_init(&c->rx, c->hdr, sizeof(c->hdr), RX_REC_MAX);
 }
 
 /* Consume up to @chunk bytes of @s at a time; returns bytes used, or -1. */

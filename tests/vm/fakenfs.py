@@ -64,14 +64,21 @@ Hostile setup (each fails the client's setup; counted in --stats):
                          deadline (drip_bytes)
   --setup-fragments N    every setup reply comes after N empty fragments
                          that are not the last (setup_empty_fragments)
-Hostile I/O (counted in --stats):
+Hostile I/O (counted in --stats; "every Nth" counts on each connection):
   --read-too-much-every N  every Nth READ answers 4 KiB more data than the
                          call asked for, count and data (too_much_reads)
   --trailing-garbage-every N  every Nth READ/WRITE/COMMIT reply carries 100
                          bytes of garbage after its results, inside its
                          record (trailing_garbage)
   --stale-after N        after N WRITEs, every READ, WRITE and COMMIT
-                         answers NFS3ERR_STALE (stale_replies)
+                         answers NFS3ERR_STALE (stale_replies): a storm
+                         of stale handles
+  --huge-marker-every N  every Nth READ/WRITE/COMMIT reply goes out as a
+                         fragment whose marker claims 2^31-1 bytes
+                         (huge_markers)
+  --empty-storm-every N  every Nth READ/WRITE/COMMIT reply comes after
+                         10000 empty fragments that are not the last
+                         (empty_storms)
   --seed N               for the fragment cuts (1)
   --stall-after N        after the Nth WRITE, stop reading that connection
                          (its receive buffer is 32 KiB, so the client's
@@ -94,6 +101,7 @@ Output:
   --ready FILE           written once listening: "nfs_port N", "mnt_port N",
                          "pid N" lines
   --log FILE             event log (stderr)
+  --log-calls            also log each READ and WRITE (offset, count)
 Stats include: calls_<proc>, writes, reads, commits, unstable_replies,
 verf_changes, pages_lost, verf_rewrites (WRITEs of a request whose unstable
 data a verifier change lost), verf_mismatches (COMMITs answered with another
@@ -387,6 +395,8 @@ class Server:
         if f.isdir:
             return p32(NFS3ERR_ISDIR) + self.post_op(f), 0
         self.st["reads"] += 1
+        if self.o.log_calls:
+            self.log("READ %d %d" % (off, count))
         if self.stale():
             return p32(NFS3ERR_STALE) + self.post_op(f), 0
         key = (f.fh, off, count)
@@ -415,6 +425,8 @@ class Server:
         if f.isdir:
             return p32(NFS3ERR_ISDIR) + pre + self.post_op(f)
         self.st["writes"] += 1
+        if self.o.log_calls:
+            self.log("WRITE %d %d" % (off, count))
         if self.stale():
             return p32(NFS3ERR_STALE) + pre + self.post_op(f)
         key = (f.fh, off, count)
@@ -628,6 +640,12 @@ class Server:
                 self.st["trailing_garbage"] += 1
         frags = self.frame(body, doff)
         self.st["replies"] += 1
+        if kind == "io" and self.nth(self.o.huge_marker_every, "_hm_io"):
+            frags = [p32(0x7fffffff) + body]
+            self.st["huge_markers"] += 1
+        if kind == "io" and self.nth(self.o.empty_storm_every, "_es_io"):
+            frags = [p32(0) * 10000] + frags
+            self.st["empty_storms"] += 1
         if kind == "setup" and self.o.setup_fragments:
             frags = [p32(0)] * self.o.setup_fragments + frags
             self.st["setup_empty_fragments"] += self.o.setup_fragments
@@ -740,6 +758,14 @@ class Server:
                                 "sock": s}
                     sel.register(s, selectors.EVENT_READ, "conn")
                     self.st["connections"] += 1
+                    # Hostile I/O counts per connection: its first N-1
+                    # replies are good, so a client that reconnects after
+                    # the Nth makes progress. Counted over all connections,
+                    # the Nth could be the first reply of every new one
+                    # once exactly N calls are outstanding: no progress
+                    # ever, a livelock any client would share.
+                    for k in ("_tm_read", "_hm_io", "_es_io"):
+                        self.st[k] = 0
                     self.snapshot_stalled()
                     self.log("connection from %s:%d on port %d" %
                              (peer[0], peer[1], s.getsockname()[1]))
@@ -1227,6 +1253,8 @@ def main(argv):
     ap.add_argument("--trailing-garbage-every", type=int, default=0)
     ap.add_argument("--stale-after", type=int, default=0)
     ap.add_argument("--setup-fragments", type=int, default=0)
+    ap.add_argument("--huge-marker-every", type=int, default=0)
+    ap.add_argument("--empty-storm-every", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stall-after", type=int, default=0)
     ap.add_argument("--stats")
@@ -1235,6 +1263,7 @@ def main(argv):
     ap.add_argument("--dump-len", type=parse_size)
     ap.add_argument("--ready")
     ap.add_argument("--log")
+    ap.add_argument("--log-calls", action="store_true")
     o = ap.parse_args(argv)
     if o.selftest:
         return selftest()
@@ -1242,7 +1271,9 @@ def main(argv):
         o.mnt_port = o.port + 1 if o.port else 0
     for n in ("unstable_every", "verf_change_every", "jukebox_every",
               "jukebox_commit_every", "serverfault_every", "syserr_every",
-              "short_every", "trickle_every", "bogus_xid_every", "stall_after"):
+              "short_every", "trickle_every", "bogus_xid_every", "stall_after",
+              "setup_fragments", "read_too_much_every", "trailing_garbage_every",
+              "stale_after", "huge_marker_every", "empty_storm_every"):
         if getattr(o, n) < 0:
             ap.error("--%s: must be >= 0" % n.replace("_", "-"))
     if o.rtmax < PAGE or o.wtmax < PAGE:

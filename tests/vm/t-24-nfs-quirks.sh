@@ -17,7 +17,7 @@
 # kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: oldest
-# vm-time: 60
+# vm-time: 240
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${1:?usage: $0 KVER}

@@ -22,8 +22,11 @@
 #      once; 63 are still accepted;
 #  (g) hostile I/O (a server of their own each): READs that answer more
 #      than asked are a protocol error and a recovery, the data intact;
-#      garbage after a reply inside its record is skipped; a file handle
-#      gone stale fails the target with a last_error that says so.
+#      garbage after a reply inside its record is skipped; a record
+#      marker of 2^31-1 bytes and a storm of 10000 empty fragments before
+#      a reply are protocol errors and recoveries, the data intact; a
+#      storm of stale file handles fails the target with a last_error
+#      that says so.
 # An O_DIRECT 8 MB pattern is written and read back; the server's stable
 # content (what survived the simulated reboots) must equal the pattern;
 # after disable/enable it reads back again. The server's counters
@@ -199,6 +202,29 @@ wait "$srv_pid" || ns_fail "fakenfs.py exited $?"
 cp "$stats" /share/fakenfs-stats.txt 2>/dev/null
 ns_log "server at exit: $(tr '\n' ' ' <"$stats")"
 
+# hostile_server NAME SIZE SWITCH...: a fakenfs.py of its own on ports
+# 20051/20052 with a file swap.img of SIZE and only SWITCH; its PID in pid.
+hostile_server() {
+	local name=$1 size=$2
+	shift 2
+	rm -f /tmp/hostile-ready "/tmp/hostile-$name.stats"
+	python3 "$FAKENFS" --port 20051 --mnt-port 20052 --export "$export_path" \
+		--file "swap.img:$size" --stats "/tmp/hostile-$name.stats" --ready /tmp/hostile-ready \
+		--log "/share/fakenfs-$name.log" "$@" </dev/null >"/share/fakenfs-$name.out" 2>&1 &
+	pid=$!
+	nsvm_wait_file /tmp/hostile-ready 90 || ns_die "$name: fakenfs.py did not start"
+}
+
+# hostile_server_stop NAME COUNTER: stop it; its COUNTER must show that
+# the hostile replies went out.
+hostile_server_stop() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	ns_log "$1 server: $(tr '\n' ' ' <"/tmp/hostile-$1.stats")"
+	grep -q "^$2 [1-9]" "/tmp/hostile-$1.stats" ||
+		ns_fail "$1: the server sent no hostile reply ($2)"
+}
+
 # (f) a hostile server's setup: fails enable within the setup deadline.
 # hostile NAME EXPECT COUNTER SWITCH...: a fakenfs.py of its own with only
 # SWITCH; enable (io_timeout_ms 2000: the deadline is 10 s) must fail in
@@ -207,12 +233,7 @@ ns_log "server at exit: $(tr '\n' ' ' <"$stats")"
 hostile() {
 	local name=$1 expect=$2 counter=$3 pid rc dt err
 	shift 3
-	rm -f /tmp/hostile-ready "/tmp/hostile-$name.stats"
-	python3 "$FAKENFS" --port 20051 --mnt-port 20052 --export "$export_path" \
-		--file swap.img:4M --stats "/tmp/hostile-$name.stats" --ready /tmp/hostile-ready \
-		--log "/share/fakenfs-$name.log" "$@" </dev/null >"/share/fakenfs-$name.out" 2>&1 &
-	pid=$!
-	nsvm_wait_file /tmp/hostile-ready 90 || ns_die "$name: fakenfs.py did not start"
+	hostile_server "$name" 4M "$@"
 	ns_create_nfs h0 swap.img "$export_path" 127.0.0.1 20051 20052
 	ns_set h0 io_timeout_ms 2000
 	SECONDS=0
@@ -240,11 +261,7 @@ hostile() {
 	fi
 	[ "$(ns_get h0 state)" = disabled ] || ns_fail "$name: state $(ns_get h0 state)"
 	rmdir "$NS_CFG/h0" || ns_fail "$name: rmdir h0"
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	ns_log "$name server: $(tr '\n' ' ' <"/tmp/hostile-$name.stats")"
-	grep -q "^$counter [1-9]" "/tmp/hostile-$name.stats" ||
-		ns_fail "$name: the server sent no hostile reply ($counter)"
+	hostile_server_stop "$name" "$counter"
 }
 ns_load
 hostile drip "setup deadline passed" drip_bytes --setup-drip
@@ -262,12 +279,7 @@ hostile fragments-ok "!" setup_empty_fragments --setup-fragments 63
 hostile_io() {
 	local name=$1 outcome=$2 counter=$3 pid dev rec
 	shift 3
-	rm -f /tmp/hostile-ready "/tmp/hostile-$name.stats"
-	python3 "$FAKENFS" --port 20051 --mnt-port 20052 --export "$export_path" \
-		--file swap.img:8M --stats "/tmp/hostile-$name.stats" --ready /tmp/hostile-ready \
-		--log "/share/fakenfs-$name.log" "$@" </dev/null >"/share/fakenfs-$name.out" 2>&1 &
-	pid=$!
-	nsvm_wait_file /tmp/hostile-ready 90 || ns_die "$name: fakenfs.py did not start"
+	hostile_server "$name" 8M "$@"
 	ns_create_nfs h1 swap.img "$export_path" 127.0.0.1 20051 20052
 	ns_set h1 io_timeout_ms 5000
 	ns_set h1 reconnect_delay_ms 200
@@ -304,14 +316,12 @@ hostile_io() {
 	esac
 	echo 0 >"$NS_CFG/h1/enable" || ns_fail "$name: disable"
 	rmdir "$NS_CFG/h1" || ns_fail "$name: rmdir h1"
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	ns_log "$name server: $(tr '\n' ' ' <"/tmp/hostile-$name.stats")"
-	grep -q "^$counter [1-9]" "/tmp/hostile-$name.stats" ||
-		ns_fail "$name: the server served no such fault ($counter)"
+	hostile_server_stop "$name" "$counter"
 }
 hostile_io too-much "recover:protocol error: READ returned more than asked" too_much_reads --read-too-much-every 10
 hostile_io trailing-garbage clean trailing_garbage --trailing-garbage-every 3
+hostile_io huge-marker "recover:protocol error: record longer than any reply" huge_markers --huge-marker-every 10
+hostile_io empty-storm "recover:protocol error: more than 64 empty record fragments in one reply" empty_storms --empty-storm-every 10
 hostile_io stale "fail:file handle is stale" stale_replies --stale-after 8
 ns_unload
 ns_finish

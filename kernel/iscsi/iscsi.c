@@ -454,8 +454,13 @@ static int ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 		/* Target failure: retry like BUSY. */
 		status = SCSI_STATUS_BUSY;
 	}
-	if (status == SCSI_STATUS_CHECK_CONDITION && sense_seg)
-		iscsi_parse_sense_segment(sense_seg, sense_len, &sense);
+	if (status == SCSI_STATUS_CHECK_CONDITION && sense_seg &&
+	    iscsi_parse_sense_segment(sense_seg, sense_len, &sense) == -EPROTO) {
+		/* Malformed: the connection goes, the command is issued again. */
+		nd_err_rl(nd, "sector %llu: SCSI Response with SenseLength past its %u-byte data segment\n",
+			  (unsigned long long)blk_rq_pos(cmd->rq), sense_len);
+		return ns_rx_proto_err(conn, "sense length past the data segment");
+	}
 
 	switch (scsi_classify(status, &sense)) {
 	case SCSI_DISP_OK:
@@ -477,9 +482,14 @@ static int ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 		}
 		fallthrough;
 	default:
-		nd_err_rl(nd, "I/O error at sector %llu: status 0x%02x, %s (%02x/%02x)\n",
-			  (unsigned long long)blk_rq_pos(cmd->rq), status,
-			  scsi_sense_key_str(sense.key), sense.asc, sense.ascq);
+		if (status == SCSI_STATUS_CHECK_CONDITION && !sense.valid)
+			nd_err_rl(nd, "I/O error at sector %llu: CHECK CONDITION without usable sense data\n",
+				  (unsigned long long)blk_rq_pos(cmd->rq));
+		else
+			nd_err_rl(nd, "I/O error at sector %llu: status 0x%02x, %s (%02x/%02x)\n",
+				  (unsigned long long)blk_rq_pos(cmd->rq), status,
+				  scsi_sense_key_str(sense.key), sense.asc,
+				  sense.ascq);
 		ns_cmd_done(conn, cmd, BLK_STS_IOERR);
 	}
 	return 0;

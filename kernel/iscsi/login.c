@@ -510,11 +510,12 @@ static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
 			if (h.response)
 				return -EIO;
 			*status = h.status;
-			if (h.status == SCSI_STATUS_CHECK_CONDITION)
-				iscsi_parse_sense_segment(conn->rx_buf,
-							  min_t(u32, h.data_len,
-								NS_ISCSI_CTL_BUF),
-							  sense);
+			if (h.status == SCSI_STATUS_CHECK_CONDITION &&
+			    iscsi_parse_sense_segment(conn->rx_buf,
+						      min_t(u32, h.data_len,
+							    NS_ISCSI_CTL_BUF),
+						      sense) == -EPROTO)
+				return -EPROTO;
 			return 0;
 		case ISCSI_OP_NOP_IN:
 			if (h.ttt != ISCSI_RSVD_TAG) {
@@ -555,6 +556,7 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 					  ret == -ETIMEDOUT ? "target did not answer" :
 					  ret == -ETIME ? "setup deadline passed" :
 					  ret == -EBADMSG ? "digest error" :
+					  ret == -EPROTO ? "protocol error" :
 					  "transport error");
 			return ret;
 		}
@@ -578,7 +580,11 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 			return -EIO;
 		}
 	}
-	netswap_set_error(nd, "%s: target stayed busy", what);
+	if (status == SCSI_STATUS_CHECK_CONDITION && !sense.valid)
+		netswap_set_error(nd, "%s failed: CHECK CONDITION without usable sense data",
+				  what);
+	else
+		netswap_set_error(nd, "%s: target stayed busy", what);
 	return -EBUSY;
 }
 

@@ -364,12 +364,16 @@ int iscsi_parse_sense_segment(const u8 *seg, size_t len, struct scsi_sense *s)
 	size_t slen;
 
 	memset(s, 0, sizeof(*s));
+	if (!len)
+		return -ENODATA;
 	if (len < 2)
 		return -EPROTO;
 	slen = nsp_get_be16(seg);
-	if (!slen || slen > len - 2)
+	if (slen > len - 2)
 		return -EPROTO;
-	return scsi_parse_sense(seg + 2, slen, s);
+	if (!slen || scsi_parse_sense(seg + 2, slen, s))
+		return -ENODATA;
+	return 0;
 }
 
 enum scsi_disposition scsi_classify(u8 status, const struct scsi_sense *s)
@@ -386,7 +390,7 @@ enum scsi_disposition scsi_classify(u8 status, const struct scsi_sense *s)
 		return SCSI_DISP_FAIL;
 	}
 	if (!s || !s->valid)
-		return SCSI_DISP_FAIL;
+		return SCSI_DISP_RETRY;	/* as the SCSI midlayer's error handling */
 	switch (s->key) {
 	case SCSI_SENSE_RECOVERED_ERROR:
 		return SCSI_DISP_OK;

@@ -80,14 +80,18 @@ int scsi_parse_sense(const u8 *buf, size_t len, struct scsi_sense *s);
 
 /*
  * The iSCSI SCSI Response data segment starts with a 2-byte SenseLength;
- * decode the sense that follows. Returns 0 or -EPROTO.
+ * decode the sense that follows. Returns 0; -ENODATA when there is no
+ * segment, no sense (SenseLength 0) or sense in no known format (the PDU
+ * is well formed: a CHECK CONDITION without usable sense); -EPROTO when
+ * the segment is one byte or SenseLength runs past it (a malformed PDU).
  */
 int iscsi_parse_sense_segment(const u8 *seg, size_t len, struct scsi_sense *s);
 
 enum scsi_disposition {
 	SCSI_DISP_OK,		/* GOOD, or RECOVERED ERROR */
 	SCSI_DISP_RETRY,	/* BUSY, TASK SET FULL, UNIT ATTENTION,
-				 * NOT READY (becoming ready), ABORTED COMMAND */
+				 * NOT READY (becoming ready), ABORTED COMMAND,
+				 * CHECK CONDITION without usable sense */
 	SCSI_DISP_FAIL,		/* everything else */
 };
 enum scsi_disposition scsi_classify(u8 status, const struct scsi_sense *s);

@@ -445,13 +445,32 @@ static void test_sense_segment(void **state)
 	assert_int_equal(iscsi_parse_sense_segment(b, sizeof(seg), &s),
 			 -EPROTO);
 	free(b);
-	/* Zero SenseLength, and segments too short for SenseLength */
+	/* Well framed, but no usable sense: none, or in no known format */
 	seg[0] = 0;
 	seg[1] = 0;
 	b = heapdup(seg, 2);
-	assert_int_equal(iscsi_parse_sense_segment(b, 2, &s), -EPROTO);
+	assert_int_equal(iscsi_parse_sense_segment(b, 2, &s), -ENODATA);
+	assert_int_equal(iscsi_parse_sense_segment(b, 0, &s), -ENODATA);
+	/* A segment too short for SenseLength is malformed */
 	assert_int_equal(iscsi_parse_sense_segment(b, 1, &s), -EPROTO);
-	assert_int_equal(iscsi_parse_sense_segment(b, 0, &s), -EPROTO);
+	free(b);
+	seg[1] = 18;
+	seg[2] = 0x7f;		/* no such response code */
+	b = heapdup(seg, sizeof(seg));
+	assert_int_equal(iscsi_parse_sense_segment(b, sizeof(seg), &s),
+			 -ENODATA);
+	assert_false(s.valid);
+	free(b);
+	seg[2] = 0x70;
+	seg[1] = 2;		/* fixed format cut before its sense key */
+	b = heapdup(seg, sizeof(seg));
+	assert_int_equal(iscsi_parse_sense_segment(b, sizeof(seg), &s),
+			 -ENODATA);
+	free(b);
+	seg[0] = 0x80;		/* SenseLength 32770 in a 24-byte segment */
+	b = heapdup(seg, sizeof(seg));
+	assert_int_equal(iscsi_parse_sense_segment(b, sizeof(seg), &s),
+			 -EPROTO);
 	free(b);
 }
 
@@ -478,11 +497,12 @@ static void test_classify(void **state)
 	assert_int_equal(scsi_classify(0x04, NULL), SCSI_DISP_FAIL);
 	assert_int_equal(scsi_classify(0x40, NULL), SCSI_DISP_FAIL);
 
-	/* CHECK CONDITION without usable sense */
+	/* CHECK CONDITION without usable sense: retried, a bounded number
+	 * of times by the caller */
 	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, NULL),
-			 SCSI_DISP_FAIL);
+			 SCSI_DISP_RETRY);
 	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &invalid),
-			 SCSI_DISP_FAIL);
+			 SCSI_DISP_RETRY);
 
 	s = mks(SCSI_SENSE_RECOVERED_ERROR, 0x17, 0x01);
 	assert_int_equal(scsi_classify(SCSI_STATUS_CHECK_CONDITION, &s),

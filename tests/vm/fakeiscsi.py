@@ -64,6 +64,11 @@ pings. --inject-after N commands, then every --inject-every commands
   io-reject       a Reject of the command (reason 0x04), instead of its answer
   io-async-logout an Async Message asking for logout, instead of the answer
   io-cut          half of a READ's Data-In PDU, then the connection closed
+  io-sense-overrun  a READ answered CHECK CONDITION whose SenseLength (200)
+                  runs past its data segment (18 bytes of sense)
+  io-sense-garbage  a READ answered CHECK CONDITION without usable sense:
+                  sense in no known format (response code 0x7f), or a
+                  data segment of SenseLength 0 (alternately)
   rc-all-ones, rc-huge, rc-block3
                   READ CAPACITY(16) reports a last LBA of 2^64-1, one of
                   2^64-2 (more bytes than 64 bits hold), or 3-byte blocks
@@ -114,6 +119,8 @@ def recv_pdu(conn):
 OP_NOP_OUT, OP_DATA_OUT, OP_LOGOUT_REQ = 0x00, 0x05, 0x06
 OP_NOP_IN, OP_SCSI_RSP, OP_DATA_IN, OP_R2T, OP_LOGOUT_RSP = 0x20, 0x21, 0x25, 0x31, 0x26
 RSVD = 0xFFFFFFFF
+# Fixed-format sense: UNIT ATTENTION, POWER ON OR RESET (29/00).
+SENSE_UA = bytes([0x70, 0, 6, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x29, 0, 0, 0, 0, 0])
 BLOCK = 512
 
 
@@ -155,8 +162,11 @@ class IoTarget:
             self.stat_sn += 1
         return (24, f)
 
-    def scsi_rsp(self, c, status, sense=b"", exp_data_sn=0):
-        data = len(sense).to_bytes(2, "big") + sense if sense else b""
+    def scsi_rsp(self, c, status, sense=b"", exp_data_sn=0, sense_len=None):
+        data = b""
+        if sense or sense_len is not None:
+            n = len(sense) if sense_len is None else sense_len
+            data = n.to_bytes(2, "big") + sense
         return self.pdu(OP_SCSI_RSP, 0x80, [(3, bytes([status])), (16, c["itt"]), self.sns(True),
                                             (36, struct.pack(">I", exp_data_sn))], data)
 
@@ -270,6 +280,12 @@ class IoTarget:
             if self.inject("io-async-logout"):
                 return out + self.pdu(0x32, 0x80, [(8, c["lun"]), (16, struct.pack(">I", RSVD)),
                                                    self.sns(True), (36, b"\x01\x00\x00\x00\x00\x02")])
+            if self.inject("io-sense-overrun"):
+                return out + self.scsi_rsp(c, 2, SENSE_UA, sense_len=200)
+            if self.inject("io-sense-garbage"):
+                if self.counts["injected"] % 2:
+                    return out + self.scsi_rsp(c, 2, b"\x7f" + bytes(17))
+                return out + self.scsi_rsp(c, 2, b"", sense_len=0)
             data = self.data_in(c, bytes(self.disk[a:b]), read=True)
             if self.inject("io-cut"):
                 raise Cut(out + data[:len(data) // 2])
@@ -523,6 +539,7 @@ def main():
                              "io-datain-gap", "io-datain-overlap", "io-datain-datasn",
                              "io-datain-short", "io-datain-residual", "io-datain-big",
                              "io-unknown-itt", "io-reject", "io-async-logout", "io-cut",
+                             "io-sense-overrun", "io-sense-garbage",
                              "rc-all-ones", "rc-huge", "rc-block3"])
     ap.add_argument("--lun-mb", type=int, default=16)
     ap.add_argument("--inject-after", type=int, default=50)

@@ -20,8 +20,14 @@
 #   io-unknown-itt, io-reject, io-async-logout, io-cut
 #                 a response for no task, a Reject, an Async logout
 #                 request, a connection closed in the middle of a PDU
+#   io-sense-overrun  CHECK CONDITION whose SenseLength runs past its
+#                 data segment (a malformed PDU)
 # each twice, each a recovery with the request issued again and the data
-# intact; and READ CAPACITY(16) with a last LBA of 2^64-1 or 2^64-2, or
+# intact;
+#   io-sense-garbage  twice a READ answered CHECK CONDITION without usable
+#                 sense (unknown format; SenseLength 0): retried as the
+#                 SCSI midlayer would, no recovery, no I/O error;
+# and READ CAPACITY(16) with a last LBA of 2^64-1 or 2^64-2, or
 # 3-byte blocks, fails enable (rc-*). A fault counts only if it hit: the
 # fake's "injected" counter and the target's recoveries must both show it.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
@@ -60,6 +66,12 @@ run_io() {
 		[ "${S[errors]}" = 0 ] || ns_fail "$mode: ${S[errors]} I/O errors"
 		if [ "$rec" = 0 ]; then
 			[ "${S[recoveries]}" = 0 ] || ns_fail "$mode: ${S[recoveries]} recoveries, none expected"
+			# A fault that hit without a recovery was retried.
+			if [ "$inj" -gt 0 ]; then
+				[ "${S[retries]}" -ge "$inj" ] &&
+					ns_ok "$mode: ${S[retries]} commands retried, no recovery" ||
+					ns_fail "$mode: ${S[retries]} retries, at least $inj expected"
+			fi
 		elif [ "${S[recoveries]}" -lt "$rec" ]; then
 			ns_fail "$mode: ${S[recoveries]} recoveries, at least $rec expected"
 		else
@@ -123,6 +135,8 @@ run_io io-unknown-itt 2 2 "protocol error: response for no command" 45
 run_io io-reject 2 2 "target rejected a PDU" 45
 run_io io-async-logout 2 2 "target requested logout" 45
 run_io io-cut 2 2 "" 45
+run_io io-sense-overrun 2 2 "protocol error: sense length past the data segment" 45
+run_io io-sense-garbage 2 0 "" 45
 run_rc rc-all-ones
 run_rc rc-huge
 run_rc rc-block3

@@ -69,9 +69,10 @@ pings. --inject-after N commands, then every --inject-every commands
   io-sense-garbage  a READ answered CHECK CONDITION without usable sense:
                   sense in no known format (response code 0x7f), or a
                   data segment of SenseLength 0 (alternately)
-  rc-all-ones, rc-huge, rc-block3
-                  READ CAPACITY(16) reports a last LBA of 2^64-1, one of
-                  2^64-2 (more bytes than 64 bits hold), or 3-byte blocks
+  rc-all-ones, rc-huge, rc-block3, rc-one-block
+                  READ CAPACITY(16) reports a last LBA of 2^64-1 (0 blocks
+                  once counted), one of 2^64-2 (more bytes than 64 bits
+                  hold), 3-byte blocks, or a last LBA of 0 (one block)
 
 It stops by itself after --max-pdus Login Responses on a connection
 (100000) or --max-seconds (120), so a client that never gives up cannot
@@ -267,6 +268,8 @@ class IoTarget:
                 rc = struct.pack(">QI", (1 << 64) - 2, BLOCK)
             elif self.mode == "rc-block3":
                 rc = struct.pack(">QI", 1000, 3)
+            elif self.mode == "rc-one-block":
+                rc = struct.pack(">QI", 0, BLOCK)
             return out + self.data_in(c, (rc + bytes(c["edtl"]))[:c["edtl"]])
         lba, blocks = struct.unpack(">QI", cdb[2:14])
         a, b = lba * BLOCK, (lba + blocks) * BLOCK
@@ -540,7 +543,7 @@ def main():
                              "io-datain-short", "io-datain-residual", "io-datain-big",
                              "io-unknown-itt", "io-reject", "io-async-logout", "io-cut",
                              "io-sense-overrun", "io-sense-garbage",
-                             "rc-all-ones", "rc-huge", "rc-block3"])
+                             "rc-all-ones", "rc-huge", "rc-block3", "rc-one-block"])
     ap.add_argument("--lun-mb", type=int, default=16)
     ap.add_argument("--inject-after", type=int, default=50)
     ap.add_argument("--inject-every", type=int, default=100)

@@ -27,8 +27,9 @@
 #   io-sense-garbage  twice a READ answered CHECK CONDITION without usable
 #                 sense (unknown format; SenseLength 0): retried as the
 #                 SCSI midlayer would, no recovery, no I/O error;
-# and READ CAPACITY(16) with a last LBA of 2^64-1 or 2^64-2, or
-# 3-byte blocks, fails enable (rc-*). A fault counts only if it hit: the
+# and READ CAPACITY(16) with a last LBA of 2^64-1 (0 blocks once
+# counted) or 2^64-2, 3-byte blocks, or a single block fails enable
+# (rc-*). A fault counts only if it hit: the
 # fake's "injected" counter and the target's recoveries must both show it.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
@@ -99,9 +100,10 @@ run_io() {
 	fi
 }
 
-# run_rc MODE: READ CAPACITY(16) answers nonsense: enable fails, says so.
+# run_rc MODE [EXPECT]: READ CAPACITY(16) answers nonsense: enable fails,
+# last_error starts with EXPECT.
 run_rc() {
-	local mode=$1 t=rc0 pid err
+	local mode=$1 expect=${2:-"READ CAPACITY(16): invalid capacity"} t=rc0 pid err
 	rm -f /tmp/fake-ready
 	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready \
 		--log "/share/fake-$mode.log" --max-seconds 60 </dev/null >"/share/fake-$mode.out" 2>&1 &
@@ -113,7 +115,7 @@ run_rc() {
 		echo 0 >"$NS_CFG/$t/enable"
 	else
 		err=$(ns_get "$t" last_error)
-		[[ $err == "READ CAPACITY(16): invalid capacity"* ]] && ns_ok "$mode: $err" ||
+		[[ $err == "$expect"* ]] && ns_ok "$mode: $err" ||
 			ns_fail "$mode: last_error '$err'"
 	fi
 	rmdir "$NS_CFG/$t" || ns_fail "$mode: rmdir"
@@ -140,6 +142,7 @@ run_io io-sense-garbage 2 0 "" 45
 run_rc rc-all-ones
 run_rc rc-huge
 run_rc rc-block3
+run_rc rc-one-block "LUN is too small"
 
 ns_unload
 ns_finish

@@ -65,7 +65,7 @@ wat=$!
 follow /tmp/watch.log $wat "watch: " &
 echo 60 >/proc/sys/kernel/hung_task_timeout_secs
 t0=$(date +%s.%N)
-"$repo/build/memhog" -m "$mb" -p "$passes" -r /share/ready -P 10 >/tmp/memhog.log 2>&1 &
+"$repo/build/memhog" -m "$mb" -p "$passes" -r /share/ready -P 3 >/tmp/memhog.log 2>&1 &
 hog=$!
 follow /tmp/memhog.log $hog ""
 wait $hog

@@ -5,6 +5,9 @@
 # long run is s-10-swap-long in make stress):
 # zero corrupt pages, no OOM kill, a clean kernel log; then swapoff,
 # enable=0, rmdir, rmmod.
+# One kernel (the oldest): t-18 swaps through two tgt LUNs on every
+# kernel, and make stress runs the long form (s-10-swap-long) on each.
+# vm-kernels: oldest
 # vm-time: 80
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

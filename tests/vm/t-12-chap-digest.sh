@@ -5,7 +5,7 @@
 # header + data digests against
 # the host's tgt (guest/ns-chap-digest.sh).
 # One kernel only (CHAP and digests are protocol code): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: oldest
 # vm-time: 60

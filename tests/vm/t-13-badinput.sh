@@ -4,7 +4,7 @@
 # LUN) that stay retryable, and refusals while in use; the target works
 # afterwards (guest/ns-badinput.sh).
 # One kernel only (configfs input checks are the module's own code): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: oldest
 # vm-time: 180

@@ -3,7 +3,7 @@
 # login plain and with CRC32C digests, O_DIRECT pattern written and read
 # back (guest/ns-lio.sh).
 # One kernel only (a second iSCSI target implementation): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: newest
 # vm-time: 60

@@ -4,7 +4,7 @@
 # with recovery_timeout_s set, a dead target fails I/O after that long
 # and the target returns to up when tgtd comes back (guest/ns-failover.sh).
 # One kernel only (pings and recovery_timeout_s are the module's own timers): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: oldest
 # vm-time: 90

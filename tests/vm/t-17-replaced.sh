@@ -11,7 +11,7 @@
 # on the new storage and the servers restart once more: that enable
 # started clean, so the outage is recovered (up again, data intact).
 # One kernel only (storage identity checks are protocol code): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: newest
 # vm-time: 80

@@ -4,6 +4,10 @@
 # /dev/netswapN has the file's size; mkswap + swapon; a workload of twice
 # the guest's RAM writes and verifies every page: zero corrupt pages, no
 # OOM kill, a clean kernel log; then swapoff, enable=0, rmdir, rmmod.
+# One kernel (the newest): t-18 swaps through two ganesha files on every
+# kernel, and make stress runs NFS swap on each (s-19-seeds,
+# s-21-nfs-recovery).
+# vm-kernels: newest
 # vm-time: 160
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -4,7 +4,7 @@
 # an O_DIRECT pattern written and read back. Interoperability only: a
 # server in the swapping guest competes for its memory.
 # One kernel only (a second NFS server implementation): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: newest
 # vm-time: 60

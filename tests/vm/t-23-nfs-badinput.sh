@@ -6,7 +6,7 @@
 # re-enableable; a file removed on the server fails the target with a
 # stale handle (guest/ns-nfs-badinput.sh).
 # One kernel only (NFS setup errors are protocol code): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: newest
 # vm-time: 100

@@ -14,7 +14,7 @@
 # Output: build/vm/t-24-nfs-quirks-KVER/share/{output.log,fakenfs.log,fakenfs.out,
 # fakenfs-stats.txt,dmesg.txt}.
 # One kernel only (NFS protocol paths are the module's own code): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and
 # t-26 run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: oldest
 # vm-time: 240

@@ -7,7 +7,7 @@
 # deadline) each fail enable within seconds with a last_error that says
 # so; a valid login split over two PDUs still goes through. Nothing on
 # the host. One kernel only (login is protocol code): what depends on the
-# kernel is in kernel/compat.h, and t-00, t-10, t-16, t-18, t-20 and t-26
+# kernel is in kernel/compat.h, and t-00, t-16, t-18 and t-26
 # run it on every kernel. The protocol cases are spread over both:
 # vm-kernels: newest
 # vm-time: 60

@@ -15,6 +15,11 @@
 #   seeds       8 x NCPU memhogs totalling 4 x RAM, a write and a verify sweep
 #   latency     pgtouch: random single-page touches over 1.25 x RAM, each
 #               timed, while two memhogs of RAM / 4 rewrite theirs
+#   readlat     (not in the default set) no swap: random 4 KiB O_DIRECT
+#               reads of the device, each timed and verified, alone and
+#               behind two streams of 512 KiB O_DIRECT writes: what a
+#               page-in waits for behind page-outs, without the VM around
+#               it
 # and the guest CPU time per page swapped (guest /proc/stat over the run).
 # Pages hold 512 bytes of pattern and zeros after (memhog/pgtouch -Z):
 # compressible like real anonymous memory, which zram needs to hold 4 x
@@ -41,6 +46,7 @@
 #   NETSWAP_BENCH_DISK_MB    size of each stack's swap space (1536, 6 x RAM)
 #   NETSWAP_BENCH_TOUCHES    latency: touches (20000); NETSWAP_BENCH_TOUCH_S
 #                            their time limit in s (120)
+#   NETSWAP_BENCH_READS      readlat: reads in each phase (2000)
 #   NETSWAP_BENCH_LINK_MB    raw link: MB each way (256; 0 = not measured)
 #   NETSWAP_BENCH_DIGEST     none | crc32c (iSCSI stacks; none)
 #   NETSWAP_BENCH_QD         queue depth for netswap and open-iscsi (each
@@ -214,7 +220,7 @@ report() {
 			echo
 		fi
 		for w in "${workloads[@]}"; do
-			[ "$w" != latency ] || continue
+			case $w in latency | readlat) continue ;; esac
 			case $w in
 			throughput) echo "## Throughput: memhog over 2 x RAM, 2 passes" ;;
 			seeds) echo "## The seeds' shape: 8 x NCPU processes totalling 4 x RAM, a write and a verify sweep" ;;
@@ -247,6 +253,25 @@ report() {
 					rs="$(ratio "$t" "${bo%% *}") (${bo#* })"
 				fi
 				echo "| $p | $(med "$p" latency touches) | $(cell "$p" latency lat_p50_ms %.2f) | $(cell "$p" latency lat_p90_ms %.2f) | $(cell "$p" latency lat_p99_ms %.1f) | $(cell "$p" latency lat_p999_ms %.1f) | $(cell "$p" latency lat_max_ms %.0f) | $rs |"
+			done
+			echo
+		fi
+		if [[ " ${workloads[*]} " == *" readlat "* ]]; then
+			echo "## Device read latency, alone and behind writes"
+			echo
+			echo "No swap: pgtouch -f reads random 4 KiB pages of the first 256 MB of the device (O_DIRECT, each timed"
+			echo "and verified), first alone, then while two writers stream 512 KiB O_DIRECT writes elsewhere on it."
+			echo "Milliseconds."
+			echo
+			echo "| stack | alone p50 | alone p99 | behind writes p50 | p99 | max | writes MiB/s | p99 behind writes / best other network stack |"
+			echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+			for p in "${peers[@]}"; do
+				t=$(med "$p" readlat lat_p99_ms)
+				rs="-"
+				if [ -n "$t" ] && bo=$(best_other "$p" readlat lat_p99_ms lower); then
+					rs="$(ratio "$t" "${bo%% *}") (${bo#* })"
+				fi
+				echo "| $p | $(cell "$p" readlat idle_p50_ms %.2f) | $(cell "$p" readlat idle_p99_ms %.1f) | $(cell "$p" readlat lat_p50_ms %.2f) | $(cell "$p" readlat lat_p99_ms %.1f) | $(cell "$p" readlat lat_max_ms %.0f) | $(cell "$p" readlat busy_wr_mib_per_s %.1f) | $rs |"
 			done
 			echo
 		fi
@@ -376,7 +401,7 @@ for p in "${peers[@]}"; do
 	[[ " $all_peers " == *" $p "* ]] || vm_fail "unknown stack '$p' ($all_peers)"
 done
 for w in "${workloads[@]}"; do
-	case $w in throughput | seeds | latency) ;; *) vm_fail "unknown workload '$w' (throughput seeds latency)" ;; esac
+	case $w in throughput | seeds | latency | readlat) ;; *) vm_fail "unknown workload '$w' (throughput seeds latency readlat)" ;; esac
 done
 case $NETSWAP_BENCH_DIGEST in none | crc32c) ;; *) vm_fail "NETSWAP_BENCH_DIGEST: none or crc32c" ;; esac
 vm_need_module "$kver"
@@ -493,6 +518,10 @@ metrics() {
 		sed -n 's/^pgtouch: \([0-9]*\) touches in .* latency us: p50 \([0-9]*\) p90 \([0-9]*\) p99 \([0-9]*\) p99.9 \([0-9]*\) max \([0-9]*\),.*/touches=\1 \2 \3 \4 \5 \6/p' "$s/pgtouch.txt" |
 			awk '{ split($1, t, "="); printf "touches=%s\nlat_p50_ms=%.3f\nlat_p90_ms=%.3f\nlat_p99_ms=%.3f\nlat_p999_ms=%.3f\nlat_max_ms=%.3f\n", t[2], $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $6 / 1000 }'
 	fi
+	if [ -f "$s/pgtouch-idle.txt" ]; then
+		sed -n 's/^pgtouch: [0-9]* touches in .* latency us: p50 \([0-9]*\) p90 [0-9]* p99 \([0-9]*\) .*/\1 \2/p' "$s/pgtouch-idle.txt" |
+			awk '{ printf "idle_p50_ms=%.3f\nidle_p99_ms=%.3f\n", $1 / 1000, $2 / 1000 }'
+	fi
 	[ -f "$s/host.txt" ] && cat "$s/host.txt"
 }
 
@@ -513,6 +542,7 @@ derive() {
 			if (link > 0) printf "link_frac_pct=%.0f\n", 100 * mibs / link
 			if (pg > 0 && v["g_busy_ticks"] != "") printf "g_cpu_us_per_page=%.1f\n", v["g_busy_ticks"] * 1e6 / 100 / pg
 			if (v["disk_wr_ios"] > 0) printf "disk_wr_avg_kb=%.1f\n", v["disk_wr_kb"] / v["disk_wr_ios"]
+			if (v["busy_s"] > 0) printf "busy_wr_mib_per_s=%.2f\n", v["busy_wr_mb"] / v["busy_s"]
 			if (v["disk_rd_ios"] > 0) printf "disk_rd_avg_kb=%.1f\n", v["disk_rd_kb"] / v["disk_rd_ios"]
 			tck = v["clk_tck"] ? v["clk_tck"] : 100
 			if (v["end_time"] != "" && v["start_time"] != "" && pg > 0) {

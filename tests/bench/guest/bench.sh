@@ -17,6 +17,12 @@
 #             latency     pgtouch over 1.25 x RAM (random single-page
 #                         touches, each timed and verified) while two
 #                         memhogs of RAM / 4 rewrite their pages in a loop
+#             readlat     no swap: the device's own read latency, idle and
+#                         behind writes: pgtouch -f writes 256 MB of pages
+#                         at its start and reads random ones back (O_DIRECT,
+#                         each timed and verified), first alone, then while
+#                         two writers stream 512 KiB O_DIRECT writes to
+#                         other parts of it (as swap-out does)
 #             stream      (link only) NETSWAP_BENCH_LINK_MB each way
 # Every page holds 512 bytes of its pattern and zeros after (-Z): anonymous
 # memory compresses like that, which zram needs to hold 4 x RAM; the
@@ -190,9 +196,25 @@ put reserve_kb "$reserve"
 put min_free_kbytes "$(cat /proc/sys/vm/min_free_kbytes)"
 nsvm_log "$peer on $swapdev, vm.min_free_kbytes $base -> $((base + reserve))"
 
-mkswap "$swapdev" >/dev/null || die "mkswap $swapdev"
-swapon "$swapdev" || die "swapon $swapdev"
-grep -q "^$swapdev " /proc/swaps || die "$swapdev not in /proc/swaps"
+if [ "$workload" != readlat ]; then
+	mkswap "$swapdev" >/dev/null || die "mkswap $swapdev"
+	swapon "$swapdev" || die "swapon $swapdev"
+	grep -q "^$swapdev " /proc/swaps || die "$swapdev not in /proc/swaps"
+fi
+
+# rl_writer N SPAN_MB: 512 KiB O_DIRECT writes, 64 MB at a time, into
+# writer N's SPAN_MB after the first 256 MB (pgtouch's), round and round
+# until /tmp/rl-stop appears (at most 1000 rounds).
+rl_writer() {
+	local k
+	for ((k = 0; k < 1000; k++)); do
+		[ -e /tmp/rl-stop ] && return 0
+		dd if=/dev/zero of="$swapdev" bs=512k count=128 \
+			seek=$(((256 + $1 * $2 + (k % ($2 / 64)) * 64) * 2)) \
+			oflag=direct conv=notrunc status=none || return 1
+		echo $((k + 1)) >"/tmp/rl-$1.rounds"
+	done
+}
 
 # ---- the workload ----
 NS_MEMHOG=${NETSWAP_MEMHOG:-$NETSWAP_REPO/build/memhog}
@@ -250,6 +272,36 @@ latency)
 	done
 	grep -h 'corrupt after pass' /share/memhog-w*.txt && rc=1
 	;;
+readlat)
+	n=${NETSWAP_BENCH_READS:-2000}
+	put work "pgtouch -f $swapdev -m 256: $n reads alone, then $n behind 2 O_DIRECT writers"
+	"$PGTOUCH" -f "$swapdev" -m 256 -Z -n "$n" -t 120 -o /share/latency-idle.txt \
+		>/share/pgtouch-idle.txt 2>&1 || rc=$?
+	if [ -b "$swapdev" ]; then
+		dev_mb=$(($(blockdev --getsize64 "$swapdev") / 1048576))
+	else
+		dev_mb=$(($(stat -c %s "$swapdev") / 1048576))
+	fi
+	span=$(((dev_mb - 256) / 2 / 64 * 64))
+	[ "$span" -ge 64 ] || die "$swapdev: $dev_mb MB, too small for readlat"
+	rm -f /tmp/rl-stop /tmp/rl-*.rounds
+	wpids=()
+	tw=$EPOCHREALTIME
+	for i in 0 1; do
+		rl_writer "$i" "$span" &
+		wpids+=($!)
+	done
+	sleep 2
+	"$PGTOUCH" -f "$swapdev" -m 256 -Z -N -n "$n" -t 120 -o /share/latency.txt \
+		>/share/pgtouch.txt 2>&1 || rc=$?
+	touch /tmp/rl-stop
+	rounds=$(cat /tmp/rl-*.rounds 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+	put busy_wr_mb $((rounds * 64))
+	put busy_s "$(awk -v a="$tw" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')"
+	for p in "${wpids[@]}"; do
+		wait "$p" || { rc=1; put writer_rc 1; }
+	done
+	;;
 *) die "unknown workload '$workload'" ;;
 esac
 t1=$EPOCHREALTIME
@@ -260,7 +312,7 @@ put t_start "$t0"
 put t_end "$t1"
 nsvm_log "$workload rc $rc"
 
-swapoff "$swapdev" || put teardown_error "swapoff $swapdev"
+[ "$workload" = readlat ] || swapoff "$swapdev" || put teardown_error "swapoff $swapdev"
 case $peer in
 netswap-*)
 	put state_end "$(ns_get b0 state)"

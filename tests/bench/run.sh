@@ -175,6 +175,18 @@ cell() {
 		if (v[4] > 1) printf fmt " (" fmt "-" fmt ")", v[1], v[2], v[3]; else printf fmt, v[1] }'
 }
 
+# vs_best PEER WORKLOAD KEY: PEER's median of KEY (lower is better) over
+# the best other network stack's, "RATIO (STACK)", or "-".
+vs_best() {
+	local t bo
+	t=$(med "$1" "$2" "$3")
+	if [ -n "$t" ] && bo=$(best_other "$1" "$2" "$3" lower); then
+		echo "$(ratio "$t" "${bo%% *}") (${bo#* })"
+	else
+		echo "-"
+	fi
+}
+
 # best_other PEER WORKLOAD KEY lower|higher: the best median of KEY among
 # the network stacks other than PEER (zram is the in-memory reference,
 # not a peer), and its name.
@@ -195,7 +207,7 @@ best_other() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 report() {
-	local w p t rs bo link_mibs qd_text
+	local w p rs link_mibs qd_text
 	link_mibs=$(med link stream link_mib_per_s)
 	qd_text="each stack's default"
 	[ -z "$bench_qd" ] || qd_text=$bench_qd
@@ -229,11 +241,7 @@ report() {
 			echo "| stack | time (s) | pages/s | MiB/s | of link | guest CPU per page (us) | reserve_kb | time / best other network stack |"
 			echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 			for p in "${peers[@]}"; do
-				t=$(med "$p" "$w" elapsed_s)
-				rs="-"
-				if [ -n "$t" ] && bo=$(best_other "$p" "$w" elapsed_s lower); then
-					rs="$(ratio "$t" "${bo%% *}") (${bo#* })"
-				fi
+				rs=$(vs_best "$p" "$w" elapsed_s)
 				echo "| $p | $(cell "$p" "$w" elapsed_s %.1f) | $(cell "$p" "$w" pages_per_s %.0f) | $(cell "$p" "$w" swap_mib_per_s %.2f) | $(cell "$p" "$w" link_frac_pct %.0f)% | $(cell "$p" "$w" g_cpu_us_per_page %.1f) | $(med "$p" "$w" reserve_kb) | $rs |"
 			done
 			echo
@@ -247,11 +255,7 @@ report() {
 			echo "| stack | touches | p50 | p90 | p99 | p99.9 | max | p99 / best other network stack |"
 			echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 			for p in "${peers[@]}"; do
-				t=$(med "$p" latency lat_p99_ms)
-				rs="-"
-				if [ -n "$t" ] && bo=$(best_other "$p" latency lat_p99_ms lower); then
-					rs="$(ratio "$t" "${bo%% *}") (${bo#* })"
-				fi
+				rs=$(vs_best "$p" latency lat_p99_ms)
 				echo "| $p | $(med "$p" latency touches) | $(cell "$p" latency lat_p50_ms %.2f) | $(cell "$p" latency lat_p90_ms %.2f) | $(cell "$p" latency lat_p99_ms %.1f) | $(cell "$p" latency lat_p999_ms %.1f) | $(cell "$p" latency lat_max_ms %.0f) | $rs |"
 			done
 			echo
@@ -266,11 +270,7 @@ report() {
 			echo "| stack | alone p50 | alone p99 | behind writes p50 | p99 | max | writes MiB/s | p99 behind writes / best other network stack |"
 			echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 			for p in "${peers[@]}"; do
-				t=$(med "$p" readlat lat_p99_ms)
-				rs="-"
-				if [ -n "$t" ] && bo=$(best_other "$p" readlat lat_p99_ms lower); then
-					rs="$(ratio "$t" "${bo%% *}") (${bo#* })"
-				fi
+				rs=$(vs_best "$p" readlat lat_p99_ms)
 				echo "| $p | $(cell "$p" readlat idle_p50_ms %.2f) | $(cell "$p" readlat idle_p99_ms %.1f) | $(cell "$p" readlat lat_p50_ms %.2f) | $(cell "$p" readlat lat_p99_ms %.1f) | $(cell "$p" readlat lat_max_ms %.0f) | $(cell "$p" readlat busy_wr_mib_per_s %.1f) | $rs |"
 			done
 			echo

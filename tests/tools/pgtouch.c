@@ -80,8 +80,10 @@ static int dev_fill(int fd, const char *dev, uint64_t pages, size_t psz,
 	uint64_t p;
 	uint8_t *buf;
 
-	if (posix_memalign((void **)&buf, psz, DEV_CHUNK))
+	if (posix_memalign((void **)&buf, psz, DEV_CHUNK)) {
+		fprintf(stderr, "pgtouch: cannot allocate a %d-byte buffer\n", DEV_CHUNK);
 		return -1;
+	}
 	for (p = 0; p < pages; p += per) {
 		size_t n = pages - p < per ? pages - p : per;
 
@@ -96,7 +98,11 @@ static int dev_fill(int fd, const char *dev, uint64_t pages, size_t psz,
 		}
 	}
 	free(buf);
-	return fdatasync(fd);
+	if (fdatasync(fd)) {
+		fprintf(stderr, "pgtouch: fdatasync %s: %s\n", dev, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -135,8 +141,12 @@ int main(int argc, char **argv)
 	if (dev) {
 		/* One page: what each touch reads into. */
 		fd = open(dev, O_RDWR | O_DIRECT);
-		if (fd < 0 || posix_memalign((void **)&mem, psz, psz)) {
+		if (fd < 0) {
 			fprintf(stderr, "pgtouch: %s: %s\n", dev, strerror(errno));
+			return 2;
+		}
+		if (posix_memalign((void **)&mem, psz, psz)) {
+			fprintf(stderr, "pgtouch: cannot allocate a page\n");
 			return 2;
 		}
 	} else {
@@ -177,10 +187,14 @@ int main(int argc, char **argv)
 		p = next_rand(&rnd) % pages;
 		t = now();
 		pg = mem + (dev ? 0 : p * psz);
-		if (dev && pread(fd, mem, psz, (off_t)(p * psz)) != (ssize_t)psz) {
-			fprintf(stderr, "pgtouch: read %s at page %" PRIu64 ": %s\n",
-				dev, p, strerror(errno));
-			return 2;
+		if (dev) {
+			ssize_t r = pread(fd, mem, psz, (off_t)(p * psz));
+
+			if (r != (ssize_t)psz) {
+				fprintf(stderr, "pgtouch: read %s at page %" PRIu64 ": %s\n",
+					dev, p, r < 0 ? strerror(errno) : "short read");
+				return 2;
+			}
 		}
 		if (!check((const uint64_t *)pg, words, dense, p,
 			   page_key(seed, p, 0))) {

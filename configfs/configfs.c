@@ -205,6 +205,7 @@ NS_U32_ATTR(mount_port, mount_port, 0, 65535, false);
 NS_U32_ATTR(auth_uid, auth_uid, 0, 4294967294U, false);
 NS_U32_ATTR(auth_gid, auth_gid, 0, 4294967294U, false);
 NS_U32_ATTR(queue_depth, queue_depth, 1, NETSWAP_QD_MAX, false);
+NS_U32_ATTR(connections, connections, 0, 2, false);
 NS_U32_ATTR(io_timeout_ms, io_timeout_ms, 1000, 600000, false);
 NS_U32_ATTR(reconnect_delay_ms, reconnect_delay_ms, 100, 60000, true);
 NS_U32_ATTR(recovery_timeout_s, recovery_timeout_s, 0, 86400, true);
@@ -672,6 +673,7 @@ CONFIGFS_ATTR(netswap_, auth_flavor);
 CONFIGFS_ATTR(netswap_, auth_uid);
 CONFIGFS_ATTR(netswap_, auth_gid);
 CONFIGFS_ATTR(netswap_, queue_depth);
+CONFIGFS_ATTR(netswap_, connections);
 CONFIGFS_ATTR(netswap_, io_timeout_ms);
 CONFIGFS_ATTR(netswap_, reconnect_delay_ms);
 CONFIGFS_ATTR(netswap_, recovery_timeout_s);
@@ -704,6 +706,7 @@ static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_auth_uid,
 	&netswap_attr_auth_gid,
 	&netswap_attr_queue_depth,
+	&netswap_attr_connections,
 	&netswap_attr_io_timeout_ms,
 	&netswap_attr_reconnect_delay_ms,
 	&netswap_attr_recovery_timeout_s,

@@ -113,6 +113,7 @@ void ns_target_init(struct ns_target *t)
 	t->auth_uid = -1;
 	t->auth_gid = -1;
 	t->queue_depth = -1;
+	t->connections = -1;
 	t->io_timeout_ms = -1;
 	t->reconnect_delay_ms = -1;
 	t->recovery_timeout_s = -1;
@@ -393,6 +394,7 @@ static const struct ns_opt_desc ns_opts[] = {
 	{ "auth_flavor",	NS_O_CHOICE, 0, 0, NS_T_NFS },
 	{ "auth_uid",		NS_O_NUM,    0, 4294967294LL, NS_T_NFS },
 	{ "auth_gid",		NS_O_NUM,    0, 4294967294LL, NS_T_NFS },
+	{ "connections",	NS_O_NUM,    1, 2, NS_T_NFS },
 	{ "queue_depth",	NS_O_NUM,    1, 1024, NS_T_NONE },
 	{ "io_timeout_ms",	NS_O_NUM,    1000, 600000, NS_T_NONE },
 	{ "reconnect_delay_ms",	NS_O_NUM,    100, 60000, NS_T_NONE },
@@ -478,6 +480,8 @@ static int ns_set_num(const struct ns_opt_desc *d, long long v,
 		t->auth_uid = v;
 	else if (!strcmp(d->key, "auth_gid"))
 		t->auth_gid = v;
+	else if (!strcmp(d->key, "connections"))
+		t->connections = v;
 	else if (!strcmp(d->key, "queue_depth"))
 		t->queue_depth = v;
 	else if (!strcmp(d->key, "io_timeout_ms"))

@@ -56,6 +56,7 @@ struct ns_target {
 	int		auth_none;		/* -1 unset, 0 sys, 1 none */
 	int64_t		auth_uid;
 	int64_t		auth_gid;
+	int64_t		connections;		/* -1 unset: the kernel's choice */
 
 	/* both */
 	int64_t		queue_depth;
@@ -93,7 +94,7 @@ int ns_parse_url(const char *s, size_t len, struct ns_target *t, char *err,
 /*
  * One "key=value" or flag ("auto", "format"); @len bytes, NULs fail.
  * Keys: initiator user secret_file header_digest data_digest export
- * mount_port auth_flavor auth_uid auth_gid queue_depth io_timeout_ms
+ * mount_port auth_flavor auth_uid auth_gid connections queue_depth io_timeout_ms
  * reconnect_delay_ms recovery_timeout_s priority auto format.
  */
 int ns_parse_opt(const char *s, size_t len, struct ns_target *t, char *err,

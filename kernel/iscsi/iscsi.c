@@ -794,6 +794,10 @@ static int ns_iscsi_validate(struct netswap_dev *nd)
 		netswap_set_error(nd, "target_name is not set");
 		return -EINVAL;
 	}
+	if (cfg->connections > 1) {
+		netswap_set_error(nd, "connections: the iscsi transport uses one connection (0 or 1)");
+		return -EINVAL;
+	}
 	if (!!cfg->auth_user[0] != !!cfg->auth_secret[0]) {
 		netswap_set_error(nd, "CHAP needs both auth_user and auth_secret");
 		return -EINVAL;

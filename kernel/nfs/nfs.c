@@ -2,8 +2,11 @@
 /*
  * netswap NFS transport: the I/O path.
  *
- * One TCP connection to the NFS service carries one RPC per request: READ
- * into the request's pages, WRITE from them with stable = FILE_SYNC. A
+ * Each request is one RPC on a TCP connection to the NFS service: READ
+ * into the request's pages, WRITE from them with stable = FILE_SYNC. With
+ * two connections (the default) WRITEs and COMMITs go over the first and
+ * READs over the second: a page-in's call is never queued in a socket
+ * behind megabytes of page-outs, nor its reply behind their replies. A
  * request completes only when its data is on the server's stable storage:
  * a WRITE the server answers with less than FILE_SYNC is followed by a
  * COMMIT, and completes only if the COMMIT's write verifier matches the
@@ -11,8 +14,8 @@
  * lost the data, so the WRITE is sent again. A FLUSH therefore has nothing
  * left to do.
  *
- * All socket work runs in io_work on netswap_wq (WQ_MEM_RECLAIM) under
- * PF_MEMALLOC; each request's call header is built in its PDU, replies are
+ * All socket work runs in each connection's io_work on netswap_wq
+ * (WQ_MEM_RECLAIM) under PF_MEMALLOC; each request's call header is built in its PDU, replies are
  * parsed in a buffer of the connection. After a reconnect, the core
  * requeues every started request and each is sent again with its original
  * XID, so the server's duplicate request cache sees a retransmission.
@@ -40,9 +43,9 @@ static inline struct ns_nfs_conn *ns_conn(struct netswap_dev *nd)
 	return nd->tp;
 }
 
-static void ns_kick(struct ns_nfs_conn *conn)
+static void ns_kick(struct ns_nfs_lane *lane)
 {
-	netswap_io_kick(&conn->io);
+	netswap_io_kick(&lane->io);
 }
 
 /* ---------------- calls ---------------- */
@@ -104,15 +107,17 @@ static void ns_cmd_build(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd)
 }
 
 /* Send @cmd's current call (again): from io_work, request started. */
-static void ns_cmd_queue(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd)
+static void ns_cmd_queue(struct ns_nfs_cmd *cmd)
 {
-	spin_lock_bh(&conn->lock);
-	if (!conn->dead) {
-		list_add_tail(&cmd->entry, &conn->send_hi);
+	struct ns_nfs_lane *lane = cmd->lane;
+
+	spin_lock_bh(&lane->lock);
+	if (!lane->dead) {
+		list_add_tail(&cmd->entry, &lane->send_hi);
 		cmd->queued = true;
 	}
 	/* Dead: still started, so the core's requeue finds it. */
-	spin_unlock_bh(&conn->lock);
+	spin_unlock_bh(&lane->lock);
 }
 
 static void ns_cmd_done(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
@@ -159,28 +164,28 @@ static void ns_cmd_resend(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
 	cmd->sent = false;
 	ns_cmd_new_xid(conn, cmd);
 	ns_cmd_build(conn, cmd);
-	ns_cmd_queue(conn, cmd);
+	ns_cmd_queue(cmd);
 }
 
 /* ---------------- transmit ---------------- */
 
-static bool ns_tx_next(struct ns_nfs_conn *conn)
+static bool ns_tx_next(struct ns_nfs_lane *lane)
 {
-	struct ns_nfs_tx *tx = &conn->tx;
+	struct ns_nfs_tx *tx = &lane->tx;
 	struct ns_nfs_cmd *cmd = NULL;
 
-	spin_lock_bh(&conn->lock);
-	if (!list_empty(&conn->send_hi))
-		cmd = list_first_entry(&conn->send_hi, struct ns_nfs_cmd,
+	spin_lock_bh(&lane->lock);
+	if (!list_empty(&lane->send_hi))
+		cmd = list_first_entry(&lane->send_hi, struct ns_nfs_cmd,
 				       entry);
-	else if (!list_empty(&conn->send_lo))
-		cmd = list_first_entry(&conn->send_lo, struct ns_nfs_cmd,
+	else if (!list_empty(&lane->send_lo))
+		cmd = list_first_entry(&lane->send_lo, struct ns_nfs_cmd,
 				       entry);
 	if (cmd) {
 		list_del_init(&cmd->entry);
 		cmd->queued = false;
 	}
-	spin_unlock_bh(&conn->lock);
+	spin_unlock_bh(&lane->lock);
 	if (!cmd)
 		return false;
 
@@ -193,25 +198,25 @@ static bool ns_tx_next(struct ns_nfs_conn *conn)
 	return true;
 }
 
-static int ns_send_kvec(struct ns_nfs_conn *conn, const void *buf, size_t len,
+static int ns_send_kvec(struct ns_nfs_lane *lane, const void *buf, size_t len,
 			bool more)
 {
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | (more ? MSG_MORE : 0) };
 
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
-	return netswap_sock_send(conn->sock, &msg, len);
+	return netswap_sock_send(lane->sock, &msg, len);
 }
 
 /* 1: call fully sent; 0: socket full; -errno. */
-static int ns_tx_push(struct ns_nfs_conn *conn)
+static int ns_tx_push(struct ns_nfs_lane *lane)
 {
-	struct ns_nfs_tx *tx = &conn->tx;
+	struct ns_nfs_tx *tx = &lane->tx;
 	struct ns_nfs_cmd *cmd = tx->cmd;
 	int ret;
 
 	while (tx->hdr_sent < cmd->hdr_len) {
-		ret = ns_send_kvec(conn, cmd->hdr + tx->hdr_sent,
+		ret = ns_send_kvec(lane, cmd->hdr + tx->hdr_sent,
 				   cmd->hdr_len - tx->hdr_sent, tx->data_len);
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
@@ -226,38 +231,38 @@ static int ns_tx_push(struct ns_nfs_conn *conn)
 		bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
 		if (tx->data_sent + bv.bv_len == tx->data_len && !tx->pad_len)
 			flags &= ~MSG_MORE;
-		ret = netswap_sock_send_page(conn->sock, &bv, flags);
+		ret = netswap_sock_send_page(lane->sock, &bv, flags);
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
 		tx->data_sent += ret;
 	}
 	while (tx->pad_sent < tx->pad_len) {
-		ret = ns_send_kvec(conn, ns_nfs_zero_pad,
+		ret = ns_send_kvec(lane, ns_nfs_zero_pad,
 				   tx->pad_len - tx->pad_sent, false);
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
 		tx->pad_sent += ret;
 	}
 	cmd->sent = true;
-	hash_add(conn->calls, &cmd->hnode, cmd->xid);
+	hash_add(lane->calls, &cmd->hnode, cmd->xid);
 	tx->cmd = NULL;
 	return 1;
 }
 
 static int ns_tx(void *arg)
 {
-	struct ns_nfs_conn *conn = arg;
+	struct ns_nfs_lane *lane = arg;
 	int sent = 0, ret;
 
 	while (sent < NS_NFS_TX_BUDGET) {
-		if (!conn->tx.cmd && !ns_tx_next(conn))
+		if (!lane->tx.cmd && !ns_tx_next(lane))
 			break;
-		ret = ns_tx_push(conn);
+		ret = ns_tx_push(lane);
 		if (ret < 0)
 			return ret;
 		if (ret == 0) {
 			/* Nothing in flight may mean no write_space: poll. */
-			mod_delayed_work(netswap_wq, &conn->tx_retry_work,
+			mod_delayed_work(netswap_wq, &lane->tx_retry_work,
 					 msecs_to_jiffies(NS_NFS_TX_RETRY_MS));
 			break;
 		}
@@ -268,22 +273,22 @@ static int ns_tx(void *arg)
 
 static void ns_tx_retry_work(struct work_struct *work)
 {
-	struct ns_nfs_conn *conn = container_of(to_delayed_work(work),
-						struct ns_nfs_conn,
+	struct ns_nfs_lane *lane = container_of(to_delayed_work(work),
+						struct ns_nfs_lane,
 						tx_retry_work);
 
-	if (!READ_ONCE(conn->dead))
-		ns_kick(conn);
+	if (!READ_ONCE(lane->dead))
+		ns_kick(lane);
 }
 
 /* ---------------- receive ---------------- */
 
 /* The call a reply answers, taken off the table: a duplicate is unknown. */
-static struct ns_nfs_cmd *ns_take_cmd(struct ns_nfs_conn *conn, u32 xid)
+static struct ns_nfs_cmd *ns_take_cmd(struct ns_nfs_lane *lane, u32 xid)
 {
 	struct ns_nfs_cmd *cmd;
 
-	hash_for_each_possible(conn->calls, cmd, hnode, xid) {
+	hash_for_each_possible(lane->calls, cmd, hnode, xid) {
 		if (cmd->xid == xid && cmd->sent) {
 			hash_del(&cmd->hnode);
 			return cmd;
@@ -292,18 +297,18 @@ static struct ns_nfs_cmd *ns_take_cmd(struct ns_nfs_conn *conn, u32 xid)
 	return NULL;
 }
 
-static int ns_rx_proto_err(struct ns_nfs_conn *conn, const char *what)
+static int ns_rx_proto_err(struct ns_nfs_lane *lane, const char *what)
 {
-	nd_err_rl(conn->nd, "protocol error: %s\n", what);
+	nd_err_rl(lane->conn->nd, "protocol error: %s\n", what);
 	return -EPROTO;
 }
 
 /* Between records. */
-static void ns_rx_reset(struct ns_nfs_conn *conn)
+static void ns_rx_reset(struct ns_nfs_lane *lane)
 {
-	rpc_rx_init(&conn->rx.fr, conn->rx.hdr, sizeof(conn->rx.hdr),
+	rpc_rx_init(&lane->rx.fr, lane->rx.hdr, sizeof(lane->rx.hdr),
 		    NS_NFS_RX_REC_MAX);
-	conn->rx.cmd = NULL;
+	lane->rx.cmd = NULL;
 }
 
 static const char *ns_rq_what(struct ns_nfs_cmd *cmd)
@@ -382,21 +387,22 @@ static void ns_rx_commit_reply(struct ns_nfs_conn *conn,
 	ns_cmd_resend(conn, cmd, NS_NFS_IO);
 }
 
-static int ns_rx_want(struct ns_nfs_conn *conn, size_t need)
+static int ns_rx_want(struct ns_nfs_lane *lane, size_t need)
 {
 	const char *why;
 
-	if (rpc_rx_more(&conn->rx.fr, need, &why))
-		return ns_rx_proto_err(conn, why);
+	if (rpc_rx_more(&lane->rx.fr, need, &why))
+		return ns_rx_proto_err(lane, why);
 	return 1;
 }
 
-static void ns_rx_read_done(struct ns_nfs_conn *conn);
+static void ns_rx_read_done(struct ns_nfs_lane *lane);
 
 /* The reply header so far is in rx.hdr: decode, or ask for more. */
-static int ns_rx_parse(struct ns_nfs_conn *conn)
+static int ns_rx_parse(struct ns_nfs_lane *lane)
 {
-	struct ns_nfs_rx *rx = &conn->rx;
+	struct ns_nfs_conn *conn = lane->conn;
+	struct ns_nfs_rx *rx = &lane->rx;
 	struct ns_nfs_cmd *cmd;
 	struct nfs3_write_res wres;
 	struct nfs3_read_res rres;
@@ -407,11 +413,11 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 	xdr_dec_init(&d, rx->hdr, rx->fr.got);
 	ret = rpc_decode_reply(&d, &r);
 	if (ret == -EAGAIN)
-		return ns_rx_want(conn, d.need);
+		return ns_rx_want(lane, d.need);
 	if (ret)
-		return ns_rx_proto_err(conn, "malformed RPC reply");
+		return ns_rx_proto_err(lane, "malformed RPC reply");
 	if (!rx->cmd) {
-		rx->cmd = ns_take_cmd(conn, r.xid);
+		rx->cmd = ns_take_cmd(lane, r.xid);
 		if (!rx->cmd) {
 			/* Late reply to a call we gave up on: drop it. */
 			nd_warn_rl(conn->nd, "reply with unknown XID 0x%08x ignored\n",
@@ -436,9 +442,9 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 		wres.status = rres.status;
 	}
 	if (ret == -EAGAIN)
-		return ns_rx_want(conn, d.need);
+		return ns_rx_want(lane, d.need);
 	if (ret)
-		return ns_rx_proto_err(conn, "malformed NFS reply");
+		return ns_rx_proto_err(lane, "malformed NFS reply");
 
 	rpc_rx_skip(&rx->fr);
 	if (wres.status != NFS3_OK) {
@@ -451,21 +457,22 @@ static int ns_rx_parse(struct ns_nfs_conn *conn)
 		ns_rx_write_reply(conn, cmd, &wres);
 	} else {
 		if (rres.count > blk_rq_bytes(cmd->rq))
-			return ns_rx_proto_err(conn, "READ returned more than asked");
+			return ns_rx_proto_err(lane, "READ returned more than asked");
 		/* The data goes straight into the request's pages. */
 		if (rpc_rx_data(&rx->fr, rres.count))
-			ns_rx_read_done(conn);
+			ns_rx_read_done(lane);
 	}
 	return 1;
 }
 
 /* A READ's data and padding are in. */
-static void ns_rx_read_done(struct ns_nfs_conn *conn)
+static void ns_rx_read_done(struct ns_nfs_lane *lane)
 {
-	struct ns_nfs_cmd *cmd = conn->rx.cmd;
-	u32 len = conn->rx.fr.data_len;
+	struct ns_nfs_conn *conn = lane->conn;
+	struct ns_nfs_cmd *cmd = lane->rx.cmd;
+	u32 len = lane->rx.fr.data_len;
 
-	rpc_rx_skip(&conn->rx.fr);
+	rpc_rx_skip(&lane->rx.fr);
 	if (len == blk_rq_bytes(cmd->rq)) {
 		ns_cmd_done(conn, cmd, BLK_STS_OK);
 		return;
@@ -478,9 +485,9 @@ static void ns_rx_read_done(struct ns_nfs_conn *conn)
 }
 
 /* One step of the receive state machine: 1 progress, 0 idle, -errno. */
-static int ns_rx_step(struct ns_nfs_conn *conn)
+static int ns_rx_step(struct ns_nfs_lane *lane)
 {
-	struct ns_nfs_rx *rx = &conn->rx;
+	struct ns_nfs_rx *rx = &lane->rx;
 	enum rpc_rx_sink sink;
 	struct bio_vec bv;
 	const char *why;
@@ -489,24 +496,24 @@ static int ns_rx_step(struct ns_nfs_conn *conn)
 
 	ret = rpc_rx_want(&rx->fr, &buf, &sink, &why);
 	if (ret < 0)
-		return ns_rx_proto_err(conn, why);
+		return ns_rx_proto_err(lane, why);
 	if (!ret)	/* the header was refused: the connection is going */
 		return -EPROTO;
 	switch (sink) {
 	case RPC_RX_TO_DATA:
 		if (!netswap_rq_pos_at(&rx->cmd->pos, rx->cmd->rq,
 				       rx->fr.data_got, &bv))
-			return ns_rx_proto_err(conn, "READ data past the request");
+			return ns_rx_proto_err(lane, "READ data past the request");
 		bv.bv_len = min_t(u32, bv.bv_len, ret);
-		ret = netswap_sock_recv_bvec(conn->sock, &bv);
+		ret = netswap_sock_recv_bvec(lane->sock, &bv);
 		break;
 	case RPC_RX_DISCARD:
-		ret = netswap_sock_recv(conn->sock, conn->scratch,
+		ret = netswap_sock_recv(lane->sock, lane->scratch,
 					min_t(u32, ret, NS_NFS_SCRATCH),
 					MSG_DONTWAIT);
 		break;
 	default:
-		ret = netswap_sock_recv(conn->sock, buf, ret, MSG_DONTWAIT);
+		ret = netswap_sock_recv(lane->sock, buf, ret, MSG_DONTWAIT);
 		break;
 	}
 	if (ret == -EAGAIN)
@@ -518,19 +525,19 @@ static int ns_rx_step(struct ns_nfs_conn *conn)
 	if (ret & RPC_RX_RECORD)
 		rx->cmd = NULL;
 	if (ret & RPC_RX_HEADER)
-		return ns_rx_parse(conn);
+		return ns_rx_parse(lane);
 	if (ret & RPC_RX_DATA_DONE)
-		ns_rx_read_done(conn);
+		ns_rx_read_done(lane);
 	return 1;
 }
 
 static int ns_rx(void *arg)
 {
-	struct ns_nfs_conn *conn = arg;
+	struct ns_nfs_lane *lane = arg;
 	int n = 0, ret;
 
 	while (n < NS_NFS_RX_BUDGET) {
-		ret = ns_rx_step(conn);
+		ret = ns_rx_step(lane);
 		if (ret < 0)
 			return ret;
 		if (ret == 0)
@@ -557,31 +564,45 @@ static int ns_nfs_validate(struct netswap_dev *nd)
 	return 0;
 }
 
+static void ns_nfs_free_lanes(struct ns_nfs_conn *conn)
+{
+	unsigned int i;
+
+	for (i = 0; i < NS_NFS_LANES; i++)
+		kfree(conn->lane[i].scratch);
+}
+
 static int ns_nfs_alloc(struct netswap_dev *nd)
 {
 	struct ns_nfs_conn *conn;
+	struct ns_nfs_lane *lane;
+	unsigned int i;
 
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
 		return -ENOMEM;
 	conn->nd = nd;
-	spin_lock_init(&conn->lock);
-	INIT_LIST_HEAD(&conn->send_hi);
-	INIT_LIST_HEAD(&conn->send_lo);
-	netswap_io_init(&conn->io, nd, &conn->dead, ns_tx, ns_rx, conn);
-	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
-	conn->dead = true;
-	hash_init(conn->calls);
+	conn->nr_lanes = nd->cfg.connections == 1 ? 1 : NS_NFS_LANES;
+	for (i = 0; i < NS_NFS_LANES; i++) {
+		lane = &conn->lane[i];
+		lane->conn = conn;
+		spin_lock_init(&lane->lock);
+		INIT_LIST_HEAD(&lane->send_hi);
+		INIT_LIST_HEAD(&lane->send_lo);
+		netswap_io_init(&lane->io, nd, &lane->dead, ns_tx, ns_rx, lane);
+		INIT_DELAYED_WORK(&lane->tx_retry_work, ns_tx_retry_work);
+		lane->dead = true;
+		hash_init(lane->calls);
+		if (i < conn->nr_lanes)
+			lane->scratch = kmalloc(NS_NFS_SCRATCH, GFP_KERNEL);
+		if (i < conn->nr_lanes && !lane->scratch)
+			goto nomem;
+	}
 	atomic_set(&conn->next_xid, get_random_u32());
 	conn->ctl_xid = get_random_u32();
 	conn->ctl_buf = kmalloc(NS_NFS_CTL_BUF, GFP_KERNEL);
-	conn->scratch = kmalloc(NS_NFS_SCRATCH, GFP_KERNEL);
-	if (!conn->ctl_buf || !conn->scratch) {
-		kfree(conn->ctl_buf);
-		kfree(conn->scratch);
-		kfree(conn);
-		return -ENOMEM;
-	}
+	if (!conn->ctl_buf)
+		goto nomem;
 	/* AUTH_SYS names this host; the server may log or check it. */
 	strscpy(conn->machine, utsname()->nodename, sizeof(conn->machine));
 	conn->cred.flavor = nd->cfg.auth_none ? RPC_AUTH_NONE : RPC_AUTH_SYS;
@@ -591,6 +612,11 @@ static int ns_nfs_alloc(struct netswap_dev *nd)
 	conn->cred.gid = nd->cfg.auth_gid;
 	nd->tp = conn;
 	return 0;
+
+nomem:
+	ns_nfs_free_lanes(conn);
+	kfree(conn);
+	return -ENOMEM;
 }
 
 static void ns_nfs_free(struct netswap_dev *nd)
@@ -600,7 +626,7 @@ static void ns_nfs_free(struct netswap_dev *nd)
 	if (!conn)
 		return;
 	kfree(conn->ctl_buf);
-	kfree(conn->scratch);
+	ns_nfs_free_lanes(conn);
 	kfree(conn);
 	nd->tp = NULL;
 }
@@ -625,15 +651,64 @@ static void ns_nfs_end_request(struct netswap_dev *nd, struct request *rq)
 	cmd->retries = 0;
 }
 
+static void ns_lane_close(struct ns_nfs_lane *lane)
+{
+	struct ns_nfs_cmd *cmd, *tmp;
+	struct hlist_node *htmp;
+	int bkt;
+
+	if (!lane->sock)
+		return;
+	netswap_io_detach(&lane->io, lane->sock);
+	cancel_work_sync(&lane->io.work);
+	cancel_delayed_work_sync(&lane->tx_retry_work);
+	cancel_work_sync(&lane->io.work);
+	netswap_sock_release(lane->sock);
+	lane->sock = NULL;
+
+	/* The core requeues or fails every started request. */
+	hash_for_each_safe(lane->calls, bkt, htmp, cmd, hnode)
+		hash_del(&cmd->hnode);
+	spin_lock_bh(&lane->lock);
+	list_for_each_entry_safe(cmd, tmp, &lane->send_hi, entry) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	list_for_each_entry_safe(cmd, tmp, &lane->send_lo, entry) {
+		list_del_init(&cmd->entry);
+		cmd->queued = false;
+	}
+	spin_unlock_bh(&lane->lock);
+	ns_rx_reset(lane);
+	memset(&lane->tx, 0, sizeof(lane->tx));
+}
+
 static int ns_nfs_connect(struct netswap_dev *nd)
 {
 	struct ns_nfs_conn *conn = ns_conn(nd);
+	struct ns_nfs_lane *lane;
+	unsigned int i;
 	char astr[64];
 	int ret;
 
 	ret = conn->resolved ? ns_nfs_probe(conn) : ns_nfs_resolve(conn);
 	if (ret)
 		return ret;
+	/* Setup ran on the first connection; the others carry only I/O. */
+	conn->lane[0].sock = conn->sock;
+	conn->sock = NULL;
+	for (i = 1; i < conn->nr_lanes; i++) {
+		ret = netswap_sock_connect(nd, &conn->lane[i].sock,
+					   &conn->nfs_addr,
+					   ns_nfs_setup_timeout(nd));
+		if (ret) {
+			while (i--) {
+				netswap_sock_release(conn->lane[i].sock);
+				conn->lane[i].sock = NULL;
+			}
+			return ret;
+		}
+	}
 	if (!nd->disk) {
 		nd->capacity = conn->size & PAGE_MASK;
 		nd->block_size = SECTOR_SIZE;
@@ -641,16 +716,21 @@ static int ns_nfs_connect(struct netswap_dev *nd)
 						  (u32)NS_NFS_MAX_IO),
 					     PAGE_SIZE);
 	}
-	ns_rx_reset(conn);
-	memset(&conn->tx, 0, sizeof(conn->tx));
-	WRITE_ONCE(conn->dead, false);
-	netswap_io_attach(&conn->io, conn->sock);
-	ns_kick(conn);
+	for (i = 0; i < conn->nr_lanes; i++) {
+		lane = &conn->lane[i];
+		ns_rx_reset(lane);
+		memset(&lane->tx, 0, sizeof(lane->tx));
+		WRITE_ONCE(lane->dead, false);
+		netswap_io_attach(&lane->io, lane->sock);
+		ns_kick(lane);
+	}
 	netswap_format_addr(&conn->nfs_addr, astr, sizeof(astr));
-	nd_info(nd, "NFSv3 %s:%s, file %s: %llu bytes, %u-byte transfers, AUTH_%s\n",
+	nd_info(nd, "NFSv3 %s:%s, file %s: %llu bytes, %u-byte transfers, AUTH_%s, %s\n",
 		astr, nd->cfg.export, nd->cfg.file, conn->size,
 		nd->max_io_bytes,
-		conn->cred.flavor == RPC_AUTH_SYS ? "SYS" : "NONE");
+		conn->cred.flavor == RPC_AUTH_SYS ? "SYS" : "NONE",
+		conn->nr_lanes > 1 ? "reads on a connection of their own" :
+		"one connection");
 	return 0;
 }
 
@@ -658,7 +738,8 @@ static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
 {
 	struct ns_nfs_conn *conn = ns_conn(nd);
 	struct ns_nfs_cmd *cmd = blk_mq_rq_to_pdu(rq);
-	struct list_head *list = &conn->send_hi;
+	struct ns_nfs_lane *lane;
+	struct list_head *list;
 
 	if (req_op(rq) == REQ_OP_FLUSH) {
 		/* Every completed write is on stable storage already. */
@@ -674,57 +755,45 @@ static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
 	cmd->sent = false;
 	netswap_rq_pos_reset(&cmd->pos);
 	ns_cmd_build(conn, cmd);
-	if (req_op(rq) == REQ_OP_WRITE && cmd->stage == NS_NFS_IO)
-		list = &conn->send_lo;
+	if (req_op(rq) == REQ_OP_WRITE) {
+		/* A COMMIT follows its WRITE on the same connection. */
+		lane = &conn->lane[0];
+		list = cmd->stage == NS_NFS_IO ? &lane->send_lo : &lane->send_hi;
+	} else {
+		lane = &conn->lane[conn->nr_lanes - 1];
+		list = &lane->send_hi;
+	}
+	cmd->lane = lane;
 
-	spin_lock_bh(&conn->lock);
-	if (conn->dead) {
-		spin_unlock_bh(&conn->lock);
+	spin_lock_bh(&lane->lock);
+	if (lane->dead) {
+		spin_unlock_bh(&lane->lock);
 		return BLK_STS_RESOURCE;
 	}
 	/* Started only once it is on a list the recovery path sees. */
 	blk_mq_start_request(rq);
 	list_add_tail(&cmd->entry, list);
 	cmd->queued = true;
-	spin_unlock_bh(&conn->lock);
-	ns_kick(conn);
+	spin_unlock_bh(&lane->lock);
+	ns_kick(lane);
 	return BLK_STS_OK;
 }
 
 static void ns_nfs_disconnect(struct netswap_dev *nd)
 {
 	struct ns_nfs_conn *conn = ns_conn(nd);
-	struct ns_nfs_cmd *cmd, *tmp;
-	struct hlist_node *htmp;
-	int bkt;
+	unsigned int i;
 
-	if (!conn || !conn->sock)
+	if (!conn)
 		return;
-	spin_lock_bh(&conn->lock);
-	WRITE_ONCE(conn->dead, true);
-	spin_unlock_bh(&conn->lock);
-	netswap_io_detach(&conn->io, conn->sock);
-	cancel_work_sync(&conn->io.work);
-	cancel_delayed_work_sync(&conn->tx_retry_work);
-	cancel_work_sync(&conn->io.work);
-	netswap_sock_release(conn->sock);
-	conn->sock = NULL;
-
-	/* The core requeues or fails every started request. */
-	hash_for_each_safe(conn->calls, bkt, htmp, cmd, hnode)
-		hash_del(&cmd->hnode);
-	spin_lock_bh(&conn->lock);
-	list_for_each_entry_safe(cmd, tmp, &conn->send_hi, entry) {
-		list_del_init(&cmd->entry);
-		cmd->queued = false;
+	/* Stop every connection before closing any: no new call anywhere. */
+	for (i = 0; i < conn->nr_lanes; i++) {
+		spin_lock_bh(&conn->lane[i].lock);
+		WRITE_ONCE(conn->lane[i].dead, true);
+		spin_unlock_bh(&conn->lane[i].lock);
 	}
-	list_for_each_entry_safe(cmd, tmp, &conn->send_lo, entry) {
-		list_del_init(&cmd->entry);
-		cmd->queued = false;
-	}
-	spin_unlock_bh(&conn->lock);
-	ns_rx_reset(conn);
-	memset(&conn->tx, 0, sizeof(conn->tx));
+	for (i = 0; i < conn->nr_lanes; i++)
+		ns_lane_close(&conn->lane[i]);
 }
 
 /* NFSv3 has no session to end: the handle stays valid on the server. */

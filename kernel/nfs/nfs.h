@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * netswap in-kernel NFSv3 client for one swap file: ONC RPC over one TCP
- * connection, READ and WRITE straight between bio pages and the socket.
+ * netswap in-kernel NFSv3 client for one swap file: ONC RPC over TCP,
+ * READ and WRITE straight between bio pages and the socket. Writes go over
+ * one connection and, unless the operator asked for one, reads over a
+ * second one, so that a page-in never waits behind page-outs in a socket.
  */
 #ifndef NETSWAP_NFS_H
 #define NETSWAP_NFS_H
@@ -44,11 +46,17 @@ enum ns_nfs_stage {
 	NS_NFS_COMMIT,		/* WRITE came back UNSTABLE: COMMIT it */
 };
 
+/* Connections of a target: writes (and COMMITs) on 0, reads on the last. */
+#define NS_NFS_LANES		2
+
+struct ns_nfs_lane;
+
 /* Per-request state, in the blk-mq PDU. */
 struct ns_nfs_cmd {
-	struct list_head	entry;		/* on conn->send_hi/lo */
-	struct hlist_node	hnode;		/* in conn->calls while sent */
+	struct list_head	entry;		/* on lane->send_hi/lo */
+	struct hlist_node	hnode;		/* in lane->calls while sent */
 	struct request		*rq;
+	struct ns_nfs_lane	*lane;		/* the connection it goes on */
 	u32			xid;		/* 0: not sent yet */
 	u8			stage;
 	u8			retries;
@@ -74,8 +82,15 @@ struct ns_nfs_tx {
 	u32			pad_len, pad_sent;
 };
 
-struct ns_nfs_conn {
-	struct netswap_dev	*nd;
+/*
+ * One TCP connection to the NFS service and its I/O worker. Each has its
+ * own send lists, call table and receive cursor; they share the XID
+ * counter, credential and file handle of the target (struct ns_nfs_conn).
+ * Any connection failing recovers the target: both are closed and opened
+ * again together.
+ */
+struct ns_nfs_lane {
+	struct ns_nfs_conn	*conn;
 	struct socket		*sock;
 	struct netswap_io	io;		/* io.work: all socket I/O */
 	struct delayed_work	tx_retry_work;
@@ -92,6 +107,17 @@ struct ns_nfs_conn {
 	 * the table; disconnect empties it with io_work stopped.
 	 */
 	DECLARE_HASHTABLE(calls, 8);
+
+	struct ns_nfs_rx	rx;
+	struct ns_nfs_tx	tx;
+	u8			*scratch;	/* discarded bytes */
+};
+
+struct ns_nfs_conn {
+	struct netswap_dev	*nd;
+	struct socket		*sock;		/* setup calls, then lane 0's */
+	struct ns_nfs_lane	lane[NS_NFS_LANES];
+	unsigned int		nr_lanes;	/* 1, or 2: reads on lane 1 */
 	atomic_t		next_xid;	/* random start per enable */
 
 	struct rpc_cred		cred;
@@ -103,14 +129,11 @@ struct ns_nfs_conn {
 	u64			size;
 	u32			rtmax, wtmax;
 	u32			ctl_xid;
-
-	struct ns_nfs_rx	rx;
-	struct ns_nfs_tx	tx;
 	u8			*ctl_buf;	/* setup call, then its reply */
-	u8			*scratch;	/* discarded bytes, zero padding */
 };
 
 /* setup.c */
+unsigned int ns_nfs_setup_timeout(struct netswap_dev *nd);
 int ns_nfs_resolve(struct ns_nfs_conn *conn);
 int ns_nfs_probe(struct ns_nfs_conn *conn);
 void ns_nfs_fill_addr(struct sockaddr_storage *dst,

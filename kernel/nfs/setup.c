@@ -27,7 +27,7 @@ void ns_nfs_fill_addr(struct sockaddr_storage *dst,
 		((struct sockaddr_in *)dst)->sin_port = htons(port);
 }
 
-static unsigned int ns_nfs_setup_timeout(struct netswap_dev *nd)
+unsigned int ns_nfs_setup_timeout(struct netswap_dev *nd)
 {
 	return min_t(u32, nd->cfg.io_timeout_ms, NS_NFS_SETUP_TIMEOUT_MS);
 }

@@ -394,12 +394,14 @@ static void every_option_good(void **state)
 
 	ns_target_init(&t);
 	assert_int_equal(opts("export=/srv/swap,mount_port=0,auth_flavor=none,"
-			      "auth_uid=4294967294,auth_gid=0,priority=32767", &t), 0);
+			      "auth_uid=4294967294,auth_gid=0,connections=1,"
+			      "priority=32767", &t), 0);
 	assert_string_equal(t.export_opt, "/srv/swap");
 	assert_int_equal(t.mount_port, 0);
 	assert_int_equal(t.auth_none, 1);
 	assert_int_equal(t.auth_uid, 4294967294LL);
 	assert_int_equal(t.auth_gid, 0);
+	assert_int_equal(t.connections, 1);
 	assert_int_equal(t.priority, 32767);
 	assert_int_equal(opts("auth_flavor=sys,secret_file=-", &t), 0);
 	assert_int_equal(t.auth_none, 0);
@@ -458,6 +460,8 @@ static void every_option_bad(void **state)
 		{ "mount_port=65536", "mount_port" },
 		{ "auth_uid=4294967295", "auth_uid" },
 		{ "auth_gid=x", "auth_gid" },
+		{ "connections=0", "connections" },
+		{ "connections=3", "connections" },
 		{ "priority=-2", "priority" },
 		{ "priority=32768", "priority" },
 		{ "priority=1e3", "priority" },
@@ -545,6 +549,11 @@ static void options_fit_the_transport(void **state)
 		assert_int_equal(ns_target_finish(&t, err, sizeof(err)), -1);
 		assert_err("only for nfs");
 	}
+	assert_int_equal(url("iscsi://h/iqn.x:y/1", &t), 0);
+	strcpy(t.name, "n");
+	assert_int_equal(opts("connections=2", &t), 0);
+	assert_int_equal(ns_target_finish(&t, err, sizeof(err)), -1);
+	assert_err("connections: only for nfs");
 	ns_target_init(&t);
 	assert_int_equal(ns_target_finish(&t, err, sizeof(err)), -1);
 }

@@ -25,9 +25,11 @@ recovered (up -> recovering -> up before cut-2); each cut that hit the
 target up with a request in flight long enough to time out (or, iSCSI,
 long enough for an unanswered NOP-Out ping) was detected; every probe
 read completed without error; and the sockets: once both targets are up
-after flap-done, exactly one TCP socket to each target's address:port,
-and from cut-1 until 10 s after that never two at once and never an old
-connection left closing (FIN-WAIT-*, TIME-WAIT, LAST-ACK, ...).
+after flap-done, exactly as many TCP sockets to each target's
+address:port as it has connections (iSCSI one; NFS two, one for reads,
+unless connections=1), and from cut-1 until 10 s after that never more at
+once and never an old connection left closing (FIN-WAIT-*, TIME-WAIT,
+LAST-ACK, ...).
 """
 import ctypes
 import json
@@ -384,21 +386,25 @@ def check(out, long_s, flaps, flap_s, io_timeout_ms):
     window = [x for x in evs if x["ev"] == "sockets" and x["t"] <= when + 10]
     before = [x for x in window if x["t"] < T["cut-1"]]
     window = before[-1:] + [x for x in window if x["t"] >= T["cut-1"]]
+    # An NFS target has two connections unless told one (reads have their
+    # own); an iSCSI target one.
+    want = {n: 1 if transport[n] == "iscsi" or
+            read(f"{CFG}/{n}/connections") == "1" else 2 for n in names}
     for n in names:
         s = socks.get(n, [])
         desc = ", ".join(f"{st} {s.count(st)}" for st in sorted(set(s))) or "none"
         most = max((len(x["value"].get(n, [])) for x in window), default=0)
         old = sorted({st for x in window for st in x["value"].get(n, []) if st not in ("ESTAB", "SYN-SENT")})
-        first = next((x for x in window if len(x["value"].get(n, [])) > 1 or
+        first = next((x for x in window if len(x["value"].get(n, [])) > want[n] or
                       set(x["value"].get(n, [])) - {"ESTAB", "SYN-SENT"}), None)
         msg = (f"{n}: {len(s)} TCP socket(s) to its target {when - tfd:.1f} s after flap-done, "
                f"both up ({desc}); from cut-1 on at most {most} at once"
                + (f", old connections seen: {' '.join(old)}" if old else "")
                + f", {len(window[-1]['value'].get(n, [])) if window else '?'} 10 s later")
-        if len(s) == 1 and most <= 1 and not old:
+        if len(s) == want[n] and most <= want[n] and not old:
             ok(msg)
         else:
-            fail(msg + "; want exactly 1 and never an old one"
+            fail(msg + f"; want exactly {want[n]} and never an old one"
                  + (f" (first at {first['t']:.1f}: {' '.join(first['value'][n])})" if first else ""))
     return 1 if failed else 0
 

@@ -1,0 +1,167 @@
+# shellcheck shell=bash
+# Guest (t-29-nfs-connections.sh): reads on a connection of their own.
+# - connections refuses 3 and "x"; an iSCSI target with connections=2
+#   fails enable with last_error naming it;
+# - default: two established sockets to the server, and the kernel log
+#   says reads have a connection of their own;
+# - a pattern is read back over and over (O_DIRECT) while the read
+#   connection (the socket that received the most) is killed with ss -K:
+#   every read-back matches, recoveries and reconnects rose, no error,
+#   two sockets again;
+# - a second pattern is written while the write connection (the socket
+#   that sent the most) is killed:
+#   it reads back intact, a recovery counted;
+# - connections=1: one socket, and the pattern still reads back.
+. "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
+. "$NETSWAP_REPO/tests/vm/guest-lib.sh"
+
+port=$NETSWAP_NFS_PORT mb=32
+stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
+nsocks() { ss -Htan state established "dport = :$port" | wc -l; }
+
+# The local port of the established socket to the server with the most
+# bytes of COUNTER (ss -i: bytes_received for reads, bytes_acked for
+# writes).
+lport_by() {
+	ss -Htni state established "dport = :$port" | awk -v key="$1:" '
+		!/^[ \t]/ { n = split($3, a, ":"); lp = a[n] }
+		/bytes_/ {
+			v = 0
+			if (match($0, key "[0-9]+"))
+				v = substr($0, RSTART + length(key), RLENGTH - length(key)) + 0
+			if (best == "" || v > bv) { best = lp; bv = v }
+		}
+		END { print best }'
+}
+
+# kill_during WHAT COUNTER: kill the socket lport_by COUNTER names once
+# the I/O running in the background has moved pages for a second; wait
+# for the recovery.
+kill_during() {
+	local what=$1 lp r0
+	r0=$(stat_of c0 recoveries)
+	nsvm_sleep 1
+	lp=$(lport_by "$2")
+	[ -n "$lp" ] || { ns_fail "$what: no socket to kill"; return; }
+	ss -Htni state established "dport = :$port" >/share/ss-before-$what.txt
+	ss -K state established "dport = :$port" "sport = :$lp" >/dev/null 2>&1 ||
+		ns_fail "$what: ss -K failed"
+	ns_log "killed the $what connection (local port $lp)"
+	for _ in $(seq 1 60); do
+		[ "$(stat_of c0 recoveries)" -gt "$r0" ] && [ "$(ns_get c0 state)" = up ] && break
+		nsvm_sleep 0.5
+	done
+	if [ "$(stat_of c0 recoveries)" -gt "$r0" ]; then
+		ns_ok "$what connection killed: recoveries $r0 -> $(stat_of c0 recoveries), state $(ns_get c0 state)"
+	else
+		ns_fail "$what connection killed, but no recovery counted"
+	fi
+}
+
+ns_load
+
+# ---- bad input ----
+ns_create_nfs c0
+for v in 3 x -1; do
+	if printf '%s\n' "$v" >"$NS_CFG/c0/connections" 2>/dev/null; then
+		ns_fail "connections accepted '$v'"
+	else
+		ns_ok "connections '$v' refused: $(ns_get c0 last_error)"
+	fi
+done
+[ "$(ns_get c0 connections)" = 0 ] || ns_fail "connections is $(ns_get c0 connections), not the default 0"
+ns_create i0 127.0.0.1 3260 iqn.2026-11.org.netswap.test:none 1
+ns_set i0 connections 2
+if echo 1 >"$NS_CFG/i0/enable" 2>/dev/null; then
+	ns_fail "an iSCSI target enabled with connections=2"
+else
+	case $(ns_get i0 last_error) in
+	*"iscsi transport uses one connection"*) ns_ok "iSCSI connections=2 refused: $(ns_get i0 last_error)" ;;
+	*) ns_fail "iSCSI connections=2: last_error '$(ns_get i0 last_error)'" ;;
+	esac
+fi
+rmdir "$NS_CFG/i0"
+
+# ---- two connections ----
+ns_enable c0 || ns_die "enable"
+dev=$(ns_dev c0)
+n=$(nsocks)
+[ "$n" = 2 ] && ns_ok "two established sockets to the server" ||
+	ns_fail "$n established sockets to the server, not 2"
+dmesg | grep -q "c0: NFSv3 .*reads on a connection of their own" &&
+	ns_ok "the kernel log says reads have a connection of their own" ||
+	ns_fail "no 'reads on a connection of their own' in the kernel log"
+
+dd if=/dev/urandom of=/tmp/pat-a bs=1M count="$mb" status=none
+dd if=/dev/urandom of=/tmp/pat-b bs=1M count="$mb" status=none
+timeout 120 dd if=/tmp/pat-a of="$dev" bs=1M oflag=direct status=none ||
+	ns_die "write of pattern A failed: $(ns_get c0 last_error)"
+
+# Reads, round after round, while the read connection is killed.
+rm -f /tmp/stop /tmp/rounds /tmp/bad
+(
+	for ((k = 1; k <= 200; k++)); do
+		[ -e /tmp/stop ] && break
+		if ! timeout 120 dd if="$dev" of=/tmp/back bs=64k count=$((mb * 16)) iflag=direct status=none ||
+			! cmp -s /tmp/back /tmp/pat-a; then
+			echo "round $k" >>/tmp/bad
+		fi
+		echo "$k" >/tmp/rounds
+	done
+) &
+loop=$!
+kill_during read bytes_received
+nsvm_sleep 2
+touch /tmp/stop
+wait "$loop"
+rounds=$(cat /tmp/rounds 2>/dev/null || echo 0)
+if [ -s /tmp/bad ]; then
+	ns_fail "read-back failed while the read connection was killed: $(tr '\n' ' ' </tmp/bad)"
+elif [ "$rounds" -ge 2 ]; then
+	ns_ok "$rounds read-backs of pattern A, all intact"
+else
+	ns_fail "only $rounds read-back rounds"
+fi
+
+# Writes while the write connection is killed.
+# Three times over the same blocks: writes are still moving at the kill.
+(
+	rc=0
+	for _ in 1 2 3; do
+		timeout 180 dd if=/tmp/pat-b of="$dev" bs=1M oflag=direct status=none || rc=$?
+	done
+	echo "$rc" >/tmp/wrc
+) &
+loop=$!
+kill_during write bytes_acked
+wait "$loop"
+[ "$(cat /tmp/wrc)" = 0 ] || ns_fail "write of pattern B failed: $(ns_get c0 last_error)"
+timeout 60 dd if="$dev" of=/tmp/back bs=1M count="$mb" iflag=direct status=none ||
+	ns_fail "read back of B failed"
+cmp -s /tmp/back /tmp/pat-b && ns_ok "pattern B intact after the write connection was killed" ||
+	ns_fail "pattern B corrupted: $(cmp /tmp/back /tmp/pat-b | head -n 1)"
+[ "$(stat_of c0 errors)" = 0 ] || ns_fail "errors = $(stat_of c0 errors)"
+[ "$(stat_of c0 reconnects)" -ge 2 ] && ns_ok "reconnects = $(stat_of c0 reconnects)" ||
+	ns_fail "reconnects = $(stat_of c0 reconnects), not 2 or more"
+n=$(nsocks)
+[ "$n" = 2 ] && ns_ok "two sockets again after recovery" || ns_fail "$n sockets after recovery, not 2"
+ns_get c0 stats | tr '\n' ' '
+echo
+
+# ---- one connection ----
+echo 0 >"$NS_CFG/c0/enable" || ns_fail "disable"
+ns_set c0 connections 1
+ns_enable c0 || ns_die "enable with connections=1: $(ns_get c0 last_error)"
+dev=$(ns_dev c0)
+n=$(nsocks)
+[ "$n" = 1 ] && ns_ok "connections=1: one socket to the server" ||
+	ns_fail "connections=1: $n sockets to the server"
+dmesg | grep -q "c0: NFSv3 .*one connection" || ns_fail "no 'one connection' in the kernel log"
+timeout 60 dd if="$dev" of=/tmp/back bs=1M count="$mb" iflag=direct status=none ||
+	ns_fail "read back over one connection failed"
+cmp -s /tmp/back /tmp/pat-b && ns_ok "pattern B reads back over one connection" ||
+	ns_fail "pattern B over one connection: $(cmp /tmp/back /tmp/pat-b | head -n 1)"
+
+ns_teardown c0
+ns_unload
+ns_finish

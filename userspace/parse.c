@@ -394,7 +394,7 @@ static const struct ns_opt_desc ns_opts[] = {
 	{ "auth_flavor",	NS_O_CHOICE, 0, 0, NS_T_NFS },
 	{ "auth_uid",		NS_O_NUM,    0, 4294967294LL, NS_T_NFS },
 	{ "auth_gid",		NS_O_NUM,    0, 4294967294LL, NS_T_NFS },
-	{ "connections",	NS_O_NUM,    1, 2, NS_T_NFS },
+	{ "connections",	NS_O_NUM,    1, 2, NS_T_NONE },
 	{ "queue_depth",	NS_O_NUM,    1, 1024, NS_T_NONE },
 	{ "io_timeout_ms",	NS_O_NUM,    1000, 600000, NS_T_NONE },
 	{ "reconnect_delay_ms",	NS_O_NUM,    100, 60000, NS_T_NONE },

@@ -353,8 +353,8 @@ static void ns_settings_build(const struct ns_target *t, const char *addr,
 			       t->auth_none == 1 ? "none" : "sys");
 		ns_add_num(ss, "auth_uid", t->auth_uid, 0);
 		ns_add_num(ss, "auth_gid", t->auth_gid, 0);
-		ns_add_num(ss, "connections", t->connections, 0);
 	}
+	ns_add_num(ss, "connections", t->connections, 0);
 	ns_add_num(ss, "queue_depth", t->queue_depth, 64);
 	ns_add_num(ss, "io_timeout_ms", t->io_timeout_ms, 30000);
 	ns_add_num(ss, "reconnect_delay_ms", t->reconnect_delay_ms, 1000);

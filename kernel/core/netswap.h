@@ -72,7 +72,7 @@ struct netswap_cfg {
 	u32			auth_uid;
 	u32			auth_gid;
 	u32			queue_depth;
-	u32			connections;	/* 0: the transport's choice */
+	u32			connections;	/* 0 or 2: reads on their own; 1 */
 	u32			io_timeout_ms;
 	u32			reconnect_delay_ms;
 	u32			recovery_timeout_s;

@@ -394,7 +394,8 @@ static struct ns_iscsi_cmd *ns_find_cmd(struct ns_iscsi_conn *conn, u32 itt)
 	if (!rq || !blk_mq_request_started(rq))
 		return NULL;
 	cmd = blk_mq_rq_to_pdu(rq);
-	return cmd->itt == itt ? cmd : NULL;
+	/* A command of the other session is none of this one's. */
+	return cmd->itt == itt && cmd->conn == conn ? cmd : NULL;
 }
 
 static void ns_cmd_unlink(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd)
@@ -794,10 +795,6 @@ static int ns_iscsi_validate(struct netswap_dev *nd)
 		netswap_set_error(nd, "target_name is not set");
 		return -EINVAL;
 	}
-	if (cfg->connections > 1) {
-		netswap_set_error(nd, "connections: the iscsi transport uses one connection (0 or 1)");
-		return -EINVAL;
-	}
 	if (!!cfg->auth_user[0] != !!cfg->auth_secret[0]) {
 		netswap_set_error(nd, "CHAP needs both auth_user and auth_secret");
 		return -EINVAL;
@@ -834,13 +831,26 @@ static int ns_iscsi_validate(struct netswap_dev *nd)
 	return 0;
 }
 
-static int ns_iscsi_alloc(struct netswap_dev *nd)
+static void ns_iscsi_conn_free(struct ns_iscsi_conn *conn)
+{
+	if (!conn)
+		return;
+	crypto_free_shash(conn->md5);
+	kfree(conn->rx_buf);
+	kfree(conn->nop_buf);
+	kfree_sensitive(conn->text_buf);
+	kfree(conn->text_rsp);
+	kfree(conn);
+}
+
+/* One session's state; its own ISID, so the target sees another I_T nexus. */
+static struct ns_iscsi_conn *ns_iscsi_conn_new(struct netswap_dev *nd)
 {
 	struct ns_iscsi_conn *conn;
 
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
-		return -ENOMEM;
+		return NULL;
 	conn->nd = nd;
 	spin_lock_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->send_hi);
@@ -868,16 +878,31 @@ static int ns_iscsi_alloc(struct netswap_dev *nd)
 	get_random_bytes(conn->isid, sizeof(conn->isid));
 	conn->isid[0] = 0x80 | (conn->isid[0] & 0x3f);
 	conn->lun = iscsi_encode_lun(nd->cfg.lun);
+	return conn;
+err:
+	ns_iscsi_conn_free(conn);
+	return NULL;
+}
+
+static int ns_iscsi_alloc(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn;
+
+	conn = ns_iscsi_conn_new(nd);
+	if (!conn)
+		return -ENOMEM;
+	if (nd->cfg.connections != 1) {
+		conn->reads = ns_iscsi_conn_new(nd);
+		if (!conn->reads) {
+			ns_iscsi_conn_free(conn);
+			return -ENOMEM;
+		}
+		/* A sibling ISID: the first session's, qualifier's low bit flipped. */
+		memcpy(conn->reads->isid, conn->isid, sizeof(conn->isid));
+		conn->reads->isid[5] ^= 1;
+	}
 	nd->tp = conn;
 	return 0;
-err:
-	crypto_free_shash(conn->md5);
-	kfree(conn->rx_buf);
-	kfree(conn->nop_buf);
-	kfree(conn->text_buf);
-	kfree(conn->text_rsp);
-	kfree(conn);
-	return -ENOMEM;
 }
 
 static void ns_iscsi_free(struct netswap_dev *nd)
@@ -886,12 +911,8 @@ static void ns_iscsi_free(struct netswap_dev *nd)
 
 	if (!conn)
 		return;
-	crypto_free_shash(conn->md5);
-	kfree(conn->rx_buf);
-	kfree(conn->nop_buf);
-	kfree_sensitive(conn->text_buf);
-	kfree(conn->text_rsp);
-	kfree(conn);
+	ns_iscsi_conn_free(conn->reads);
+	ns_iscsi_conn_free(conn);
 	nd->tp = NULL;
 }
 
@@ -910,9 +931,10 @@ static void ns_release_sock(struct ns_iscsi_conn *conn)
 	conn->sock = NULL;
 }
 
-static int ns_iscsi_connect(struct netswap_dev *nd)
+/* Log in on a new connection, and probe the LUN through it. */
+static int ns_iscsi_session_up(struct ns_iscsi_conn *conn)
 {
-	struct ns_iscsi_conn *conn = ns_conn(nd);
+	struct netswap_dev *nd = conn->nd;
 	int ret;
 
 	ret = netswap_sock_connect(nd, &conn->sock, &nd->cfg.addr,
@@ -920,13 +942,18 @@ static int ns_iscsi_connect(struct netswap_dev *nd)
 	if (ret)
 		return ret;
 	ret = ns_iscsi_login(conn);
-	if (ret)
-		goto err;
-	ret = ns_iscsi_probe(conn);
-	if (ret)
-		goto err;
+	if (!ret)
+		ret = ns_iscsi_probe(conn);
+	if (ret) {
+		ns_release_sock(conn);
+		return ret;
+	}
 	conn->first_connect_done = true;
+	return 0;
+}
 
+static void ns_iscsi_start_io(struct ns_iscsi_conn *conn)
+{
 	ns_rx_reset(conn);
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	conn->nop_reply_pending = false;
@@ -935,9 +962,33 @@ static int ns_iscsi_connect(struct netswap_dev *nd)
 	WRITE_ONCE(conn->dead, false);
 	netswap_io_attach(&conn->io, conn->sock);
 	queue_delayed_work(netswap_wq, &conn->ping_work,
-			   msecs_to_jiffies(ns_ping_interval_ms(nd)));
+			   msecs_to_jiffies(ns_ping_interval_ms(conn->nd)));
 	ns_kick(conn);
-	nd_info(nd, "logged in to %s (auth %s, digests %s/%s, burst %u/%u, R2T %s, immediate %s)\n",
+}
+
+static int ns_iscsi_connect(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+	int ret;
+
+	ret = ns_iscsi_session_up(conn);
+	if (ret)
+		return ret;
+	if (conn->reads) {
+		/*
+		 * The reads' session probes the LUN as a reconnect does: the
+		 * same storage identity and capacity, or it fails.
+		 */
+		conn->reads->first_connect_done = true;
+		ret = ns_iscsi_session_up(conn->reads);
+		if (ret) {
+			ns_release_sock(conn);
+			return ret;
+		}
+		ns_iscsi_start_io(conn->reads);
+	}
+	ns_iscsi_start_io(conn);
+	nd_info(nd, "logged in to %s (auth %s, digests %s/%s, burst %u/%u, R2T %s, immediate %s, %s)\n",
 		nd->cfg.target_name,
 		nd->cfg.auth_target_secret[0] ? "mutual CHAP" :
 		nd->cfg.auth_user[0] ? "CHAP" : "none",
@@ -945,11 +996,10 @@ static int ns_iscsi_connect(struct netswap_dev *nd)
 		conn->dd_on ? "crc32c" : "none",
 		conn->params.first_burst, conn->params.max_burst,
 		conn->params.initial_r2t ? "yes" : "no",
-		conn->params.immediate_data ? "yes" : "no");
+		conn->params.immediate_data ? "yes" : "no",
+		conn->reads ? "reads on a session of their own" :
+		"one connection");
 	return 0;
-err:
-	ns_release_sock(conn);
-	return ret;
 }
 
 static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
@@ -960,9 +1010,15 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	u32 shift = ilog2(nd->block_size) - SECTOR_SHIFT;
 	u64 lba = blk_rq_pos(rq) >> shift;
 	u32 blocks = blk_rq_bytes(rq) >> ilog2(nd->block_size);
-	struct iscsi_session_params *p = &conn->params;
-	struct list_head *list = &conn->send_hi;
+	struct iscsi_session_params *p;
+	struct list_head *list;
 
+	/* Writes and flushes on the first session, reads on their own. */
+	if (req_op(rq) == REQ_OP_READ && conn->reads)
+		conn = conn->reads;
+	p = &conn->params;
+	list = &conn->send_hi;
+	cmd->conn = conn;
 	cmd->gen = (cmd->gen + 1) & 0x7fff;
 	cmd->itt = (u32)cmd->gen << 16 | rq->tag;
 	cmd->cmd_sent = false;
@@ -1032,12 +1088,11 @@ static void ns_stop_io(struct ns_iscsi_conn *conn)
 	cancel_work_sync(&conn->io.work);
 }
 
-static void ns_iscsi_disconnect(struct netswap_dev *nd)
+static void ns_iscsi_session_close(struct ns_iscsi_conn *conn)
 {
-	struct ns_iscsi_conn *conn = ns_conn(nd);
 	struct ns_iscsi_cmd *cmd, *tmp;
 
-	if (!conn || !conn->sock)
+	if (!conn->sock)
 		return;
 	ns_stop_io(conn);
 	ns_release_sock(conn);
@@ -1057,12 +1112,27 @@ static void ns_iscsi_disconnect(struct netswap_dev *nd)
 	memset(&conn->tx, 0, sizeof(conn->tx));
 }
 
-static void ns_iscsi_logout(struct netswap_dev *nd)
+static void ns_iscsi_disconnect(struct netswap_dev *nd)
 {
 	struct ns_iscsi_conn *conn = ns_conn(nd);
+
+	if (!conn)
+		return;
+	/* Stop both sessions before closing either: no new PDU anywhere. */
+	if (conn->reads && conn->reads->sock)
+		ns_stop_io(conn->reads);
+	if (conn->sock)
+		ns_stop_io(conn);
+	if (conn->reads)
+		ns_iscsi_session_close(conn->reads);
+	ns_iscsi_session_close(conn);
+}
+
+static void ns_iscsi_session_logout(struct ns_iscsi_conn *conn)
+{
 	int ret;
 
-	if (!conn || !conn->sock)
+	if (!conn->sock)
 		return;
 	ns_stop_io(conn);
 	/* Only between PDUs: a half-received PDU would confuse the exchange. */
@@ -1072,7 +1142,19 @@ static void ns_iscsi_logout(struct netswap_dev *nd)
 	netswap_sock_set_timeouts(conn->sock, 5000);
 	ret = ns_iscsi_logout_sync(conn);
 	if (ret)
-		nd_warn(nd, "logout failed (%d); closing the connection\n", ret);
+		nd_warn(conn->nd, "logout failed (%d); closing the connection\n",
+			ret);
+}
+
+static void ns_iscsi_logout(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+
+	if (!conn)
+		return;
+	if (conn->reads)
+		ns_iscsi_session_logout(conn->reads);
+	ns_iscsi_session_logout(conn);
 }
 
 const struct netswap_transport_ops netswap_iscsi_ops = {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * netswap in-kernel iSCSI initiator (RFC 7143, ErrorRecoveryLevel 0):
- * one session of one connection per target.
+ * two sessions of one connection each per target, to the same LUN: the
+ * first carries writes and flushes, the second only reads, so a page-in
+ * never waits behind page-outs in one socket (connections=1: one session
+ * carries everything).
  */
 #ifndef NETSWAP_ISCSI_H
 #define NETSWAP_ISCSI_H
@@ -48,9 +51,12 @@ struct ns_iscsi_tx {
 };
 
 /* Per-request state, in the blk-mq PDU. */
+struct ns_iscsi_conn;
+
 struct ns_iscsi_cmd {
 	struct list_head	entry;		/* on conn->send_list */
 	struct request		*rq;
+	struct ns_iscsi_conn	*conn;		/* the session it goes on */
 	u32			itt;
 	u16			gen;
 	u8			retries;
@@ -118,6 +124,12 @@ struct ns_iscsi_conn {
 	char			*text_rsp;	/* login response text */
 	struct crypto_shash	*md5;
 	bool			first_connect_done;
+	/*
+	 * The first session's: a second session of its own, to the same
+	 * LUN, for the reads (connections=2), or NULL. Both are recovered
+	 * together.
+	 */
+	struct ns_iscsi_conn	*reads;
 };
 
 /* login.c */

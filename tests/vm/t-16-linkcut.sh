@@ -11,7 +11,7 @@
 # workload outlasting the faults, per target errors 0, the long cut
 # detected (timeouts, recoveries) and recovered (up -> recovering -> up,
 # reconnects), I/O before and after, and exactly the TCP sockets of each
-# target (iSCSI 1, NFS 2) after the flapping (an old connection closed
+# target (two: writes, reads) after the flapping (an old connection closed
 # gracefully lingers as an orphan retransmitting into the cut link).
 # vm-time: 140
 set -euo pipefail

@@ -30,6 +30,7 @@
 # Environment (from run.sh via boot.sh): NETSWAP_TGT_IQN, NETSWAP_TGT_PORT,
 # NETSWAP_NFS_* (vm_nfs_file), NETSWAP_NBD_PORT, NETSWAP_BENCH_DIGEST
 # (none|crc32c, iSCSI stacks), NETSWAP_BENCH_QD (queue depth, optional),
+# NETSWAP_BENCH_CONNECTIONS (netswap's connections, optional),
 # NETSWAP_BENCH_TOUCHES / NETSWAP_BENCH_TOUCH_S (latency workload),
 # NETSWAP_BENCH_LINK_PORT, NETSWAP_BENCH_LINK_MB.
 #
@@ -50,6 +51,7 @@
 peer=${1:?peer} workload=${2:?workload}
 digest=${NETSWAP_BENCH_DIGEST:-none}
 qd=${NETSWAP_BENCH_QD:-}
+conns=${NETSWAP_BENCH_CONNECTIONS:-}
 host=$NETSWAP_HOST_IP
 res=/share/result.txt
 : >"$res"
@@ -172,10 +174,11 @@ zram)
 esac
 if [ -d "$NS_CFG/b0" ]; then
 	[ -z "$qd" ] || ns_set b0 queue_depth "$qd" || die "queue_depth $qd"
+	[ -z "$conns" ] || ns_set b0 connections "$conns" || die "connections $conns"
 	ns_enable b0 || die "enable: $(ns_get b0 last_error)"
 	swapdev=/dev/$(ns_get b0 disk)
 	reserve=$(ns_get b0 reserve_kb)
-	for a in transport address port target_name lun export file queue_depth \
+	for a in transport address port target_name lun export file queue_depth connections \
 		io_timeout_ms state disk capacity_bytes reserve_kb storage_id; do
 		[ -e "$NS_CFG/b0/$a" ] && printf '%s %s\n' "$a" "$(ns_get b0 "$a")"
 	done >/share/session.txt

@@ -26,8 +26,8 @@ target up with a request in flight long enough to time out (or, iSCSI,
 long enough for an unanswered NOP-Out ping) was detected; every probe
 read completed without error; and the sockets: once both targets are up
 after flap-done, exactly as many TCP sockets to each target's
-address:port as it has connections (iSCSI one; NFS two, one for reads,
-unless connections=1), and from cut-1 until 10 s after that never more at
+address:port as it has connections (two, one for reads, unless
+connections=1), and from cut-1 until 10 s after that never more at
 once and never an old connection left closing (FIN-WAIT-*, TIME-WAIT,
 LAST-ACK, ...).
 """
@@ -386,10 +386,9 @@ def check(out, long_s, flaps, flap_s, io_timeout_ms):
     window = [x for x in evs if x["ev"] == "sockets" and x["t"] <= when + 10]
     before = [x for x in window if x["t"] < T["cut-1"]]
     window = before[-1:] + [x for x in window if x["t"] >= T["cut-1"]]
-    # An NFS target has two connections unless told one (reads have their
-    # own); an iSCSI target one.
-    want = {n: 1 if transport[n] == "iscsi" or
-            read(f"{CFG}/{n}/connections") == "1" else 2 for n in names}
+    # Two connections a target unless told one: reads have their own.
+    want = {n: 1 if read(f"{CFG}/{n}/connections") == "1" else 2
+            for n in names}
     for n in names:
         s = socks.get(n, [])
         desc = ", ".join(f"{st} {s.count(st)}" for st in sorted(set(s))) or "none"

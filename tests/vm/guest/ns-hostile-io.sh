@@ -55,6 +55,7 @@ run_io() {
 	pid=$!
 	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start: $(tail -n 3 "/share/fake-$mode.out")"
 	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile-io 0
+	ns_set "$t" connections 1 # fakeiscsi.py serves one connection at a time
 	ns_set "$t" io_timeout_ms 5000
 	ns_set "$t" reconnect_delay_ms 200
 	if ! ns_enable "$t"; then
@@ -110,6 +111,7 @@ run_rc() {
 	pid=$!
 	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start"
 	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile-io 0
+	ns_set "$t" connections 1 # fakeiscsi.py serves one connection at a time
 	if echo 1 2>/dev/null >"$NS_CFG/$t/enable"; then
 		ns_fail "$mode: enable succeeded"
 		echo 0 >"$NS_CFG/$t/enable"

@@ -28,8 +28,8 @@ for n in "${targets[@]}"; do
 	printf '%s\n' "$ns_out" | grep -Eq "^$n +up " || ns_fail "status: $n not up"
 done
 
-# The targets' connections are IPv6 ones, to the host's address: one for
-# the iSCSI target, two for the NFS target (writes, reads).
+# The targets' connections are IPv6 ones, to the host's address: two a
+# target (writes, reads).
 socks() { ss -Htn state established "( dport = :$NETSWAP_TGT_PORT or dport = :$NETSWAP_NFS_PORT )"; }
 check_socks() {
 	local s n4 n6
@@ -37,8 +37,8 @@ check_socks() {
 	printf '%s\n' "$s" | sed 's/^/  tcp: /'
 	n6=$(printf '%s\n' "$s" | grep -c "\[$h\]:" || true)
 	n4=$(printf '%s\n' "$s" | grep -c "$NETSWAP_HOST_IP:" || true)
-	[ "$n6" -eq 3 ] && [ "$n4" -eq 0 ] ||
-		ns_fail "$1: $n6 IPv6 and $n4 IPv4 connections to the servers (want 3 and 0)"
+	[ "$n6" -eq 4 ] && [ "$n4" -eq 0 ] ||
+		ns_fail "$1: $n6 IPv6 and $n4 IPv4 connections to the servers (want 4 and 0)"
 }
 check_socks "after up"
 

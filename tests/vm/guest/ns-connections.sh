@@ -1,9 +1,10 @@
 # shellcheck shell=bash
-# Guest (t-29-nfs-connections.sh): reads on a connection of their own.
-# - connections refuses 3 and "x"; an iSCSI target with connections=2
-#   fails enable with last_error naming it;
+# Guest (t-29-connections.sh): reads on a connection of their own, on an
+# NFS target (the host's ganesha) and an iSCSI target (the host's tgt).
+# - connections refuses 3, "x" and -1;
+# then for each transport:
 # - default: two established sockets to the server, and the kernel log
-#   says reads have a connection of their own;
+#   says reads have a connection (NFS) or session (iSCSI) of their own;
 # - a pattern is read back over and over (O_DIRECT) while the read
 #   connection (the socket that received the most) is killed with ss -K:
 #   every read-back matches, recoveries and reconnects rose, no error,
@@ -15,7 +16,7 @@
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 
-port=$NETSWAP_NFS_PORT mb=32
+mb=32 port=
 stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 nsocks() { ss -Htan state established "dport = :$port" | wc -l; }
 
@@ -43,18 +44,18 @@ kill_during() {
 	nsvm_sleep 1
 	lp=$(lport_by "$2")
 	[ -n "$lp" ] || { ns_fail "$what: no socket to kill"; return; }
-	ss -Htni state established "dport = :$port" >/share/ss-before-$what.txt
+	ss -Htni state established "dport = :$port" >"/share/ss-before-$tr-$what.txt"
 	ss -K state established "dport = :$port" "sport = :$lp" >/dev/null 2>&1 ||
 		ns_fail "$what: ss -K failed"
-	ns_log "killed the $what connection (local port $lp)"
+	ns_log "$tr: killed the $what connection (local port $lp)"
 	for _ in $(seq 1 60); do
 		[ "$(stat_of c0 recoveries)" -gt "$r0" ] && [ "$(ns_get c0 state)" = up ] && break
 		nsvm_sleep 0.5
 	done
 	if [ "$(stat_of c0 recoveries)" -gt "$r0" ]; then
-		ns_ok "$what connection killed: recoveries $r0 -> $(stat_of c0 recoveries), state $(ns_get c0 state)"
+		ns_ok "$tr: $what connection killed: recoveries $r0 -> $(stat_of c0 recoveries), state $(ns_get c0 state)"
 	else
-		ns_fail "$what connection killed, but no recovery counted"
+		ns_fail "$tr: $what connection killed, but no recovery counted"
 	fi
 }
 
@@ -70,32 +71,32 @@ for v in 3 x -1; do
 	fi
 done
 [ "$(ns_get c0 connections)" = 0 ] || ns_fail "connections is $(ns_get c0 connections), not the default 0"
-ns_create i0 127.0.0.1 3260 iqn.2026-11.org.netswap.test:none 1
-ns_set i0 connections 2
-if echo 1 >"$NS_CFG/i0/enable" 2>/dev/null; then
-	ns_fail "an iSCSI target enabled with connections=2"
-else
-	case $(ns_get i0 last_error) in
-	*"iscsi transport uses one connection"*) ns_ok "iSCSI connections=2 refused: $(ns_get i0 last_error)" ;;
-	*) ns_fail "iSCSI connections=2: last_error '$(ns_get i0 last_error)'" ;;
-	esac
-fi
-rmdir "$NS_CFG/i0"
+rmdir "$NS_CFG/c0"
 
-# ---- two connections ----
-ns_enable c0 || ns_die "enable"
+# run_transport nfs|iscsi
+run_transport() {
+local tr=$1 lane
+if [ "$tr" = nfs ]; then
+	ns_create_nfs c0
+	port=$NETSWAP_NFS_PORT lane=connection
+else
+	ns_create c0
+	port=${NETSWAP_TGT_PORT:-3260} lane=session
+fi
+ns_log "---- $tr: two connections ----"
+ns_enable c0 || ns_die "$tr: enable"
 dev=$(ns_dev c0)
 n=$(nsocks)
-[ "$n" = 2 ] && ns_ok "two established sockets to the server" ||
-	ns_fail "$n established sockets to the server, not 2"
-dmesg | grep -q "c0: NFSv3 .*reads on a connection of their own" &&
-	ns_ok "the kernel log says reads have a connection of their own" ||
-	ns_fail "no 'reads on a connection of their own' in the kernel log"
+[ "$n" = 2 ] && ns_ok "$tr: two established sockets to the server" ||
+	ns_fail "$tr: $n established sockets to the server, not 2"
+dmesg | tail -n 20 | grep -q "c0: .*reads on a $lane of their own" &&
+	ns_ok "$tr: the kernel log says reads have a $lane of their own" ||
+	ns_fail "$tr: no 'reads on a $lane of their own' in the kernel log"
 
 dd if=/dev/urandom of=/tmp/pat-a bs=1M count="$mb" status=none
 dd if=/dev/urandom of=/tmp/pat-b bs=1M count="$mb" status=none
 timeout 120 dd if=/tmp/pat-a of="$dev" bs=1M oflag=direct status=none ||
-	ns_die "write of pattern A failed: $(ns_get c0 last_error)"
+	ns_die "$tr: write of pattern A failed: $(ns_get c0 last_error)"
 
 # Reads, round after round, while the read connection is killed.
 rm -f /tmp/stop /tmp/rounds /tmp/bad
@@ -111,16 +112,21 @@ rm -f /tmp/stop /tmp/rounds /tmp/bad
 ) &
 loop=$!
 kill_during read bytes_received
-nsvm_sleep 2
+# The round the kill hit, and one whole round after the recovery.
+r_at=$(cat /tmp/rounds 2>/dev/null || echo 0)
+for _ in $(seq 1 120); do
+	[ "$(cat /tmp/rounds 2>/dev/null || echo 0)" -ge $((r_at + 2)) ] && break
+	nsvm_sleep 0.5
+done
 touch /tmp/stop
 wait "$loop"
 rounds=$(cat /tmp/rounds 2>/dev/null || echo 0)
 if [ -s /tmp/bad ]; then
-	ns_fail "read-back failed while the read connection was killed: $(tr '\n' ' ' </tmp/bad)"
-elif [ "$rounds" -ge 2 ]; then
-	ns_ok "$rounds read-backs of pattern A, all intact"
+	ns_fail "$tr: read-back failed while the read connection was killed: $(tr '\n' ' ' </tmp/bad)"
+elif [ "$rounds" -ge $((r_at + 2)) ]; then
+	ns_ok "$tr: $rounds read-backs of pattern A, all intact, one whole round after the recovery"
 else
-	ns_fail "only $rounds read-back rounds"
+	ns_fail "$tr: $rounds read-back rounds in 60 s, $r_at of them when the recovery was over"
 fi
 
 # Writes while the write connection is killed.
@@ -135,33 +141,36 @@ fi
 loop=$!
 kill_during write bytes_acked
 wait "$loop"
-[ "$(cat /tmp/wrc)" = 0 ] || ns_fail "write of pattern B failed: $(ns_get c0 last_error)"
+[ "$(cat /tmp/wrc)" = 0 ] || ns_fail "$tr: write of pattern B failed: $(ns_get c0 last_error)"
 timeout 60 dd if="$dev" of=/tmp/back bs=1M count="$mb" iflag=direct status=none ||
-	ns_fail "read back of B failed"
-cmp -s /tmp/back /tmp/pat-b && ns_ok "pattern B intact after the write connection was killed" ||
-	ns_fail "pattern B corrupted: $(cmp /tmp/back /tmp/pat-b | head -n 1)"
-[ "$(stat_of c0 errors)" = 0 ] || ns_fail "errors = $(stat_of c0 errors)"
-[ "$(stat_of c0 reconnects)" -ge 2 ] && ns_ok "reconnects = $(stat_of c0 reconnects)" ||
-	ns_fail "reconnects = $(stat_of c0 reconnects), not 2 or more"
+	ns_fail "$tr: read back of B failed"
+cmp -s /tmp/back /tmp/pat-b && ns_ok "$tr: pattern B intact after the write connection was killed" ||
+	ns_fail "$tr: pattern B corrupted: $(cmp /tmp/back /tmp/pat-b | head -n 1)"
+[ "$(stat_of c0 errors)" = 0 ] || ns_fail "$tr: errors = $(stat_of c0 errors)"
+[ "$(stat_of c0 reconnects)" -ge 2 ] && ns_ok "$tr: reconnects = $(stat_of c0 reconnects)" ||
+	ns_fail "$tr: reconnects = $(stat_of c0 reconnects), not 2 or more"
 n=$(nsocks)
-[ "$n" = 2 ] && ns_ok "two sockets again after recovery" || ns_fail "$n sockets after recovery, not 2"
+[ "$n" = 2 ] && ns_ok "$tr: two sockets again after recovery" || ns_fail "$tr: $n sockets after recovery, not 2"
 ns_get c0 stats | tr '\n' ' '
 echo
 
 # ---- one connection ----
 echo 0 >"$NS_CFG/c0/enable" || ns_fail "disable"
 ns_set c0 connections 1
-ns_enable c0 || ns_die "enable with connections=1: $(ns_get c0 last_error)"
+ns_enable c0 || ns_die "$tr: enable with connections=1: $(ns_get c0 last_error)"
 dev=$(ns_dev c0)
 n=$(nsocks)
-[ "$n" = 1 ] && ns_ok "connections=1: one socket to the server" ||
-	ns_fail "connections=1: $n sockets to the server"
-dmesg | grep -q "c0: NFSv3 .*one connection" || ns_fail "no 'one connection' in the kernel log"
+[ "$n" = 1 ] && ns_ok "$tr: connections=1: one socket to the server" ||
+	ns_fail "$tr: connections=1: $n sockets to the server"
+dmesg | tail -n 20 | grep -q "c0: .*one connection" || ns_fail "$tr: no 'one connection' in the kernel log"
 timeout 60 dd if="$dev" of=/tmp/back bs=1M count="$mb" iflag=direct status=none ||
-	ns_fail "read back over one connection failed"
-cmp -s /tmp/back /tmp/pat-b && ns_ok "pattern B reads back over one connection" ||
-	ns_fail "pattern B over one connection: $(cmp /tmp/back /tmp/pat-b | head -n 1)"
-
+	ns_fail "$tr: read back over one connection failed"
+cmp -s /tmp/back /tmp/pat-b && ns_ok "$tr: pattern B reads back over one connection" ||
+	ns_fail "$tr: pattern B over one connection: $(cmp /tmp/back /tmp/pat-b | head -n 1)"
 ns_teardown c0
+}
+
+run_transport nfs
+run_transport iscsi
 ns_unload
 ns_finish

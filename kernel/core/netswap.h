@@ -27,6 +27,7 @@
 #define NETSWAP_IO_TIMEOUT_DEFAULT	30000	/* ms */
 #define NETSWAP_RECONNECT_DEFAULT	1000	/* ms */
 #define NETSWAP_RECONNECT_MAX_DELAY	30000	/* ms, backoff ceiling */
+#define NETSWAP_TX_RETRY_MS	20	/* send again after a full socket */
 /* Largest request the disk accepts (a transport may lower it). */
 #define NETSWAP_MAX_IO_BYTES	(512 * 1024)
 /*
@@ -116,6 +117,8 @@ struct netswap_dev;
 struct netswap_io {
 	struct netswap_dev	*nd;
 	struct work_struct	work;
+	/* Backstop when the socket is full and no ACK will call write_space. */
+	struct delayed_work	tx_retry;
 	const bool		*dead;
 	bool			failed;		/* tx or rx returned an error */
 	int			(*tx)(void *arg);
@@ -124,6 +127,31 @@ struct netswap_io {
 	void			(*old_data_ready)(struct sock *sk);
 	void			(*old_write_space)(struct sock *sk);
 	void			(*old_state_change)(struct sock *sk);
+};
+
+/**
+ * struct netswap_pinger - liveness of one up connection
+ * @work:	runs every netswap_ping_interval_ms() while the connection is up
+ * @io:		the connection's worker: kicked to send a ping, and its
+ *		->dead stops the pinger
+ * @lock:	the connection's lock; guards @outstanding and @sent
+ * @queue:	called under @lock to put a ping on the connection's send list
+ * @why:	last_error when a ping goes unanswered for io_timeout_ms
+ *
+ * A ping (iSCSI NOP-Out, NFS NULL) is sent when the last one was
+ * answered; the receive path calls netswap_pinger_answered() under @lock.
+ * It keeps an idle connection from being closed by the server and finds a
+ * silent peer before a request has to wait for it.
+ */
+struct netswap_pinger {
+	struct delayed_work	work;
+	struct netswap_io	*io;
+	spinlock_t		*lock;
+	bool			outstanding;
+	unsigned long		sent;		/* jiffies */
+	void			(*queue)(void *arg);
+	void			*arg;
+	const char		*why;
 };
 
 /**
@@ -290,6 +318,16 @@ struct netswap_rq_pos {
 	u32			off;	/* request offset of iter */
 };
 
+/*
+ * How often a transport proves an up connection alive when nothing else
+ * does (iSCSI NOP-Out, NFS NULL): three tries within io_timeout_ms.
+ */
+static inline unsigned int netswap_ping_interval_ms(struct netswap_dev *nd)
+{
+	return clamp_t(unsigned int, READ_ONCE(nd->cfg.io_timeout_ms) / 3,
+		       1000, 10000);
+}
+
 static inline void netswap_rq_pos_reset(struct netswap_rq_pos *pos)
 {
 	pos->rq = NULL;
@@ -323,6 +361,19 @@ void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
 void netswap_io_kick(struct netswap_io *io);
 void netswap_io_attach(struct netswap_io *io, struct socket *sock);
 void netswap_io_detach(struct netswap_io *io, struct socket *sock);
+void netswap_io_tx_full(struct netswap_io *io);
+void netswap_io_stop(struct netswap_io *io);
+void netswap_pinger_init(struct netswap_pinger *p, struct netswap_io *io,
+			 spinlock_t *lock, void (*queue)(void *arg), void *arg,
+			 const char *why);
+void netswap_pinger_start(struct netswap_pinger *p);
+void netswap_pinger_stop(struct netswap_pinger *p);
+
+/* Under the connection's lock: the ping in flight was answered. */
+static inline void netswap_pinger_answered(struct netswap_pinger *p)
+{
+	p->outstanding = false;
+}
 
 /* core/netlink.c */
 int netswap_nl_init(void);

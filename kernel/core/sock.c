@@ -333,6 +333,38 @@ out:
 	memalloc_noreclaim_restore(noreclaim);
 }
 
+static void netswap_io_tx_retry(struct work_struct *work)
+{
+	struct netswap_io *io = container_of(to_delayed_work(work),
+					     struct netswap_io, tx_retry);
+
+	if (!READ_ONCE(*io->dead))
+		netswap_io_kick(io);
+}
+
+/*
+ * From tx: the socket took nothing more. Socket full, or an skb allocation
+ * failed with nothing in flight: then no ACK will ever call write_space,
+ * so try again on a timer as well.
+ */
+void netswap_io_tx_full(struct netswap_io *io)
+{
+	mod_delayed_work(netswap_wq, &io->tx_retry,
+			 msecs_to_jiffies(NETSWAP_TX_RETRY_MS));
+}
+
+/*
+ * With *dead set and the socket detached: the worker and its timer are
+ * idle when this returns, and neither is queued again. Each can queue the
+ * other; the worker sees *dead and queues nothing.
+ */
+void netswap_io_stop(struct netswap_io *io)
+{
+	cancel_work_sync(&io->work);
+	cancel_delayed_work_sync(&io->tx_retry);
+	cancel_work_sync(&io->work);
+}
+
 void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
 		     const bool *dead, int (*tx)(void *arg),
 		     int (*rx)(void *arg), void *arg)
@@ -343,6 +375,7 @@ void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
 	io->rx = rx;
 	io->arg = arg;
 	INIT_WORK(&io->work, netswap_io_work);
+	INIT_DELAYED_WORK(&io->tx_retry, netswap_io_tx_retry);
 }
 
 static void netswap_io_data_ready(struct sock *sk)
@@ -421,4 +454,66 @@ void netswap_io_detach(struct netswap_io *io, struct socket *sock)
 		sk->sk_state_change = io->old_state_change;
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* ---------------- liveness ---------------- */
+
+static void netswap_pinger_work(struct work_struct *work)
+{
+	struct netswap_pinger *p = container_of(to_delayed_work(work),
+						struct netswap_pinger, work);
+	struct netswap_dev *nd = p->io->nd;
+	bool send = false, lost = false;
+
+	spin_lock_bh(p->lock);
+	if (READ_ONCE(*p->io->dead)) {
+		spin_unlock_bh(p->lock);
+		return;
+	}
+	if (!p->outstanding) {
+		p->queue(p->arg);
+		p->outstanding = true;
+		p->sent = jiffies;
+		send = true;
+	} else if (time_after(jiffies, p->sent +
+			      msecs_to_jiffies(READ_ONCE(nd->cfg.io_timeout_ms)))) {
+		/* Recovery stops us; if it could not start yet, keep watching. */
+		p->sent = jiffies;
+		lost = true;
+	}
+	spin_unlock_bh(p->lock);
+	if (lost) {
+		atomic64_inc(&nd->stats.timeouts);
+		netswap_error(nd, -ETIMEDOUT, p->why);
+	} else if (send) {
+		netswap_io_kick(p->io);
+	}
+	queue_delayed_work(netswap_wq, &p->work,
+			   msecs_to_jiffies(netswap_ping_interval_ms(nd)));
+}
+
+void netswap_pinger_init(struct netswap_pinger *p, struct netswap_io *io,
+			 spinlock_t *lock, void (*queue)(void *arg), void *arg,
+			 const char *why)
+{
+	INIT_DELAYED_WORK(&p->work, netswap_pinger_work);
+	p->io = io;
+	p->lock = lock;
+	p->queue = queue;
+	p->arg = arg;
+	p->why = why;
+}
+
+/* The connection is up (its worker attached): the first ping in a while. */
+void netswap_pinger_start(struct netswap_pinger *p)
+{
+	p->outstanding = false;
+	queue_delayed_work(netswap_wq, &p->work,
+			   msecs_to_jiffies(netswap_ping_interval_ms(p->io->nd)));
+}
+
+/* With the connection marked dead: no ping runs or is queued after this. */
+void netswap_pinger_stop(struct netswap_pinger *p)
+{
+	cancel_delayed_work_sync(&p->work);
 }

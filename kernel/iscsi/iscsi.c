@@ -28,7 +28,6 @@
 #define NS_RX_GOT		0x100	/* ns_rx_step: bytes arrived */
 #define NS_PING_ITT_BASE	(NS_ITT_INTERNAL | 0x70000000u)
 #define NS_BUSY_DELAY_MS	100
-#define NS_TX_RETRY_MS		20
 
 static inline struct ns_iscsi_conn *ns_conn(struct netswap_dev *nd)
 {
@@ -354,28 +353,12 @@ static int ns_tx(void *arg)
 		if (ret < 0)
 			return ret;
 		if (ret == 0) {
-			/*
-			 * Socket full, or an skb allocation failed with
-			 * nothing in flight: then no ACK will ever call
-			 * write_space, so retry on a timer as well.
-			 */
-			mod_delayed_work(netswap_wq, &conn->tx_retry_work,
-					 msecs_to_jiffies(NS_TX_RETRY_MS));
+			netswap_io_tx_full(&conn->io);
 			break;
 		}
 		sent++;
 	}
 	return sent;
-}
-
-static void ns_tx_retry_work(struct work_struct *work)
-{
-	struct ns_iscsi_conn *conn = container_of(to_delayed_work(work),
-						  struct ns_iscsi_conn,
-						  tx_retry_work);
-
-	if (!READ_ONCE(conn->dead))
-		ns_kick(conn);
 }
 
 /* ---------------- completion ---------------- */
@@ -618,7 +601,7 @@ static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 	case ISCSI_OP_NOP_IN:
 		spin_lock_bh(&conn->lock);
 		if (h->itt == conn->ping_itt)
-			conn->ping_outstanding = false;
+			netswap_pinger_answered(&conn->pinger);
 		if (h->ttt != ISCSI_RSVD_TAG) {
 			/*
 			 * The echo goes to the half of nop_buf that tx is not
@@ -745,44 +728,13 @@ static int ns_rx(void *arg)
 
 /* ---------------- liveness ---------------- */
 
-static unsigned int ns_ping_interval_ms(struct netswap_dev *nd)
+/* The pinger, under conn->lock: a NOP-Out with a new ITT for tx to send. */
+static void ns_ping_queue(void *arg)
 {
-	return clamp_t(unsigned int, nd->cfg.io_timeout_ms / 3, 1000, 10000);
-}
+	struct ns_iscsi_conn *conn = arg;
 
-static void ns_ping_work(struct work_struct *work)
-{
-	struct ns_iscsi_conn *conn = container_of(to_delayed_work(work),
-						  struct ns_iscsi_conn,
-						  ping_work);
-	struct netswap_dev *nd = conn->nd;
-
-	if (READ_ONCE(conn->dead))
-		return;
-	spin_lock_bh(&conn->lock);
-	if (conn->ping_outstanding &&
-	    time_after(jiffies, conn->ping_sent +
-		       msecs_to_jiffies(nd->cfg.io_timeout_ms))) {
-		/* Recovery cancels us; if it could not start yet, keep watching. */
-		conn->ping_sent = jiffies;
-		spin_unlock_bh(&conn->lock);
-		atomic64_inc(&nd->stats.timeouts);
-		netswap_error(nd, -ETIMEDOUT,
-			      "target stopped answering NOP-Out pings");
-		goto rearm;
-	}
-	if (!conn->ping_outstanding) {
-		conn->ping_itt = NS_PING_ITT_BASE |
-				 ((conn->ping_itt + 1) & 0xffff);
-		conn->ping_pending = true;
-		conn->ping_outstanding = true;
-		conn->ping_sent = jiffies;
-	}
-	spin_unlock_bh(&conn->lock);
-	ns_kick(conn);
-rearm:
-	queue_delayed_work(netswap_wq, &conn->ping_work,
-			   msecs_to_jiffies(ns_ping_interval_ms(nd)));
+	conn->ping_itt = NS_PING_ITT_BASE | ((conn->ping_itt + 1) & 0xffff);
+	conn->ping_pending = true;
 }
 
 /* ---------------- transport ops ---------------- */
@@ -856,8 +808,9 @@ static struct ns_iscsi_conn *ns_iscsi_conn_new(struct netswap_dev *nd)
 	INIT_LIST_HEAD(&conn->send_hi);
 	INIT_LIST_HEAD(&conn->send_lo);
 	netswap_io_init(&conn->io, nd, &conn->dead, ns_tx, ns_rx, conn);
-	INIT_DELAYED_WORK(&conn->ping_work, ns_ping_work);
-	INIT_DELAYED_WORK(&conn->tx_retry_work, ns_tx_retry_work);
+	netswap_pinger_init(&conn->pinger, &conn->io, &conn->lock,
+			    ns_ping_queue, conn,
+			    "target stopped answering NOP-Out pings");
 	conn->dead = true;
 	conn->rx_buf = kmalloc(NS_ISCSI_CTL_BUF, GFP_KERNEL);
 	conn->nop_buf = kmalloc(2 * NS_ISCSI_CTL_BUF, GFP_KERNEL);
@@ -958,11 +911,9 @@ static void ns_iscsi_start_io(struct ns_iscsi_conn *conn)
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	conn->nop_reply_pending = false;
 	conn->ping_pending = false;
-	conn->ping_outstanding = false;
 	WRITE_ONCE(conn->dead, false);
 	netswap_io_attach(&conn->io, conn->sock);
-	queue_delayed_work(netswap_wq, &conn->ping_work,
-			   msecs_to_jiffies(ns_ping_interval_ms(conn->nd)));
+	netswap_pinger_start(&conn->pinger);
 	ns_kick(conn);
 }
 
@@ -1081,11 +1032,8 @@ static void ns_stop_io(struct ns_iscsi_conn *conn)
 	WRITE_ONCE(conn->dead, true);
 	spin_unlock_bh(&conn->lock);
 	netswap_io_detach(&conn->io, conn->sock);
-	/* Each can queue the next; io_work sees ->dead and queues nothing. */
-	cancel_delayed_work_sync(&conn->ping_work);
-	cancel_work_sync(&conn->io.work);
-	cancel_delayed_work_sync(&conn->tx_retry_work);
-	cancel_work_sync(&conn->io.work);
+	netswap_pinger_stop(&conn->pinger);
+	netswap_io_stop(&conn->io);
 }
 
 static void ns_iscsi_session_close(struct ns_iscsi_conn *conn)

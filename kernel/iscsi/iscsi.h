@@ -82,9 +82,7 @@ struct ns_iscsi_conn {
 	struct netswap_dev	*nd;
 	struct socket		*sock;
 	struct netswap_io	io;		/* io.work: all socket I/O */
-	struct delayed_work	ping_work;
-	/* Backstop when the socket is full and no ACK will call write_space. */
-	struct delayed_work	tx_retry_work;
+	struct netswap_pinger	pinger;		/* NOP-Out */
 
 
 	spinlock_t		lock;		/* send_list, ctl flags */
@@ -112,8 +110,6 @@ struct ns_iscsi_conn {
 	u32			nop_reply_len;
 	u8			*nop_reply_buf;	/* a half of nop_buf */
 	bool			ping_pending;	/* ping to send */
-	bool			ping_outstanding;
-	unsigned long		ping_sent;	/* jiffies */
 	u32			ping_itt;
 
 	struct ns_iscsi_rx	rx;

@@ -8,11 +8,15 @@
  * READs over the second: a page-in's call is never queued in a socket
  * behind megabytes of page-outs, nor its reply behind their replies. A
  * request completes only when its data is on the server's stable storage:
- * a WRITE the server answers with less than FILE_SYNC is followed by a
- * COMMIT, and completes only if the COMMIT's write verifier matches the
- * WRITE's; a different verifier means the server restarted and may have
- * lost the data, so the WRITE is sent again. A FLUSH therefore has nothing
- * left to do.
+ * a WRITE the server answers UNSTABLE is followed by a COMMIT, and
+ * completes only if the COMMIT's write verifier matches the WRITE's; a
+ * different verifier means the server restarted and may have lost the
+ * data, so the WRITE is sent again. DATA_SYNC needs no COMMIT: the data,
+ * and what the server needs to find it, are on stable storage (RFC 1813;
+ * only the file's times may not be). A FLUSH therefore has nothing left
+ * to do. Each connection sends a NULL call every few seconds (see struct
+ * ns_nfs_lane): a server that closes idle connections keeps these, and
+ * one that stops answering is found while nothing else is in flight.
  *
  * All socket work runs in each connection's io_work on netswap_wq
  * (WQ_MEM_RECLAIM) under PF_MEMALLOC; each request's call header is built in its PDU, replies are
@@ -32,7 +36,6 @@
 
 #define NS_NFS_TX_BUDGET	16
 #define NS_NFS_RX_BUDGET	64
-#define NS_NFS_TX_RETRY_MS	100
 #define NS_NFS_SCRATCH		4096
 #define NS_NFS_JUKEBOX_MS	500
 
@@ -69,23 +72,31 @@ static void ns_cmd_new_xid(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd)
 static void ns_cmd_build(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd)
 {
 	struct request *rq = cmd->rq;
-	u64 off = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
-	u32 len = blk_rq_bytes(rq), frag;
+	u64 off = 0;
+	u32 len = 0, frag;
 	bool write = false;
 	struct xdr_enc x;
 	u32 proc;
 
-	if (cmd->stage == NS_NFS_COMMIT)
-		proc = NFS3PROC_COMMIT;
-	else if (req_op(rq) == REQ_OP_WRITE)
-		proc = NFS3PROC_WRITE;
-	else
-		proc = NFS3PROC_READ;
+	if (cmd->stage == NS_NFS_PING) {
+		proc = NFS3PROC_NULL;
+	} else {
+		off = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+		len = blk_rq_bytes(rq);
+		if (cmd->stage == NS_NFS_COMMIT)
+			proc = NFS3PROC_COMMIT;
+		else if (req_op(rq) == REQ_OP_WRITE)
+			proc = NFS3PROC_WRITE;
+		else
+			proc = NFS3PROC_READ;
+	}
 
 	xdr_enc_init(&x, cmd->hdr, sizeof(cmd->hdr));
 	xdr_enc_reserve(&x, RPC_MARKER_LEN);
 	rpc_encode_call(&x, cmd->xid, NFS_PROGRAM, NFS_V3, proc, &conn->cred);
 	switch (proc) {
+	case NFS3PROC_NULL:
+		break;
 	case NFS3PROC_READ:
 		nfs3_encode_read(&x, &conn->fh, off, len);
 		break;
@@ -261,24 +272,12 @@ static int ns_tx(void *arg)
 		if (ret < 0)
 			return ret;
 		if (ret == 0) {
-			/* Nothing in flight may mean no write_space: poll. */
-			mod_delayed_work(netswap_wq, &lane->tx_retry_work,
-					 msecs_to_jiffies(NS_NFS_TX_RETRY_MS));
+			netswap_io_tx_full(&lane->io);
 			break;
 		}
 		sent++;
 	}
 	return sent;
-}
-
-static void ns_tx_retry_work(struct work_struct *work)
-{
-	struct ns_nfs_lane *lane = container_of(to_delayed_work(work),
-						struct ns_nfs_lane,
-						tx_retry_work);
-
-	if (!READ_ONCE(lane->dead))
-		ns_kick(lane);
 }
 
 /* ---------------- receive ---------------- */
@@ -365,7 +364,8 @@ static void ns_rx_write_reply(struct ns_nfs_conn *conn, struct ns_nfs_cmd *cmd,
 		ns_cmd_resend(conn, cmd, NS_NFS_IO);
 		return;
 	}
-	if (res->committed == NFS3_FILE_SYNC) {
+	/* The decoder refused anything above FILE_SYNC. */
+	if (res->committed != NFS3_UNSTABLE) {
 		ns_cmd_done(conn, cmd, BLK_STS_OK);
 		return;
 	}
@@ -385,6 +385,25 @@ static void ns_rx_commit_reply(struct ns_nfs_conn *conn,
 	nd_warn_rl(conn->nd, "write verifier changed (server restarted): writing %llu again\n",
 		   (unsigned long long)blk_rq_pos(cmd->rq) << SECTOR_SHIFT);
 	ns_cmd_resend(conn, cmd, NS_NFS_IO);
+}
+
+/*
+ * Any answer to the NULL call shows the server alive: even an RPC error
+ * (a server that refuses NULL would refuse the I/O too, and say so there).
+ */
+static void ns_rx_ping_reply(struct ns_nfs_lane *lane,
+			     const struct rpc_reply *r)
+{
+	char why[64];
+
+	if (rpc_reply_errno(r)) {
+		rpc_reply_str(r, why, sizeof(why));
+		nd_warn_rl(lane->conn->nd, "NULL ping answered: RPC: %s\n",
+			   why);
+	}
+	spin_lock_bh(&lane->lock);
+	netswap_pinger_answered(&lane->pinger);
+	spin_unlock_bh(&lane->lock);
 }
 
 static int ns_rx_want(struct ns_nfs_lane *lane, size_t need)
@@ -427,6 +446,11 @@ static int ns_rx_parse(struct ns_nfs_lane *lane)
 		}
 	}
 	cmd = rx->cmd;
+	if (cmd->stage == NS_NFS_PING) {
+		rpc_rx_skip(&rx->fr);
+		ns_rx_ping_reply(lane, &r);
+		return 1;
+	}
 	if (rpc_reply_errno(&r)) {
 		rpc_rx_skip(&rx->fr);
 		ns_rx_rpc_error(conn, cmd, &r);
@@ -547,6 +571,25 @@ static int ns_rx(void *arg)
 	return n;
 }
 
+/* ---------------- liveness ---------------- */
+
+/*
+ * The pinger, under lane->lock: the NULL call again with a new XID. The
+ * last one was answered (or the connection is new), so io_work is done
+ * with it.
+ */
+static void ns_ping_queue(void *arg)
+{
+	struct ns_nfs_lane *lane = arg;
+	struct ns_nfs_cmd *ping = &lane->ping;
+
+	ns_cmd_new_xid(lane->conn, ping);
+	ns_cmd_build(lane->conn, ping);
+	ping->sent = false;
+	list_add_tail(&ping->entry, &lane->send_hi);
+	ping->queued = true;
+}
+
 /* ---------------- transport ops ---------------- */
 
 static int ns_nfs_validate(struct netswap_dev *nd)
@@ -590,7 +633,13 @@ static int ns_nfs_alloc(struct netswap_dev *nd)
 		INIT_LIST_HEAD(&lane->send_hi);
 		INIT_LIST_HEAD(&lane->send_lo);
 		netswap_io_init(&lane->io, nd, &lane->dead, ns_tx, ns_rx, lane);
-		INIT_DELAYED_WORK(&lane->tx_retry_work, ns_tx_retry_work);
+		netswap_pinger_init(&lane->pinger, &lane->io, &lane->lock,
+				    ns_ping_queue, lane,
+				    "server stopped answering NULL pings");
+		INIT_LIST_HEAD(&lane->ping.entry);
+		INIT_HLIST_NODE(&lane->ping.hnode);
+		lane->ping.lane = lane;
+		lane->ping.stage = NS_NFS_PING;
 		lane->dead = true;
 		hash_init(lane->calls);
 		if (i < conn->nr_lanes)
@@ -660,9 +709,8 @@ static void ns_lane_close(struct ns_nfs_lane *lane)
 	if (!lane->sock)
 		return;
 	netswap_io_detach(&lane->io, lane->sock);
-	cancel_work_sync(&lane->io.work);
-	cancel_delayed_work_sync(&lane->tx_retry_work);
-	cancel_work_sync(&lane->io.work);
+	netswap_pinger_stop(&lane->pinger);
+	netswap_io_stop(&lane->io);
 	netswap_sock_release(lane->sock);
 	lane->sock = NULL;
 
@@ -722,6 +770,7 @@ static int ns_nfs_connect(struct netswap_dev *nd)
 		memset(&lane->tx, 0, sizeof(lane->tx));
 		WRITE_ONCE(lane->dead, false);
 		netswap_io_attach(&lane->io, lane->sock);
+		netswap_pinger_start(&lane->pinger);
 		ns_kick(lane);
 	}
 	netswap_format_addr(&conn->nfs_addr, astr, sizeof(astr));

@@ -44,6 +44,7 @@
 enum ns_nfs_stage {
 	NS_NFS_IO,		/* READ or WRITE */
 	NS_NFS_COMMIT,		/* WRITE came back UNSTABLE: COMMIT it */
+	NS_NFS_PING,		/* a connection's NULL call: no request */
 };
 
 /* Connections of a target: writes (and COMMITs) on 0, reads on the last. */
@@ -93,7 +94,6 @@ struct ns_nfs_lane {
 	struct ns_nfs_conn	*conn;
 	struct socket		*sock;
 	struct netswap_io	io;		/* io.work: all socket I/O */
-	struct delayed_work	tx_retry_work;
 
 	spinlock_t		lock;		/* send lists, dead */
 	struct list_head	send_hi;	/* reads, commits */
@@ -111,6 +111,19 @@ struct ns_nfs_lane {
 	struct ns_nfs_rx	rx;
 	struct ns_nfs_tx	tx;
 	u8			*scratch;	/* discarded bytes */
+
+	/*
+	 * Liveness, as iSCSI's NOP-Out: a NULL call every
+	 * netswap_ping_interval_ms() while up. A server may close a
+	 * connection that carries nothing (knfsd after 6 to 12 minutes), and
+	 * the read connection of a machine that is only paging out carries
+	 * nothing for as long; an
+	 * unanswered ping finds a silent server before a page-in waits for
+	 * it. @ping is a call without a request, sent and answered like the
+	 * others.
+	 */
+	struct netswap_pinger	pinger;
+	struct ns_nfs_cmd	ping;
 };
 
 struct ns_nfs_conn {

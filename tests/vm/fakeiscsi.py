@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""fakeiscsi.py: a hostile iSCSI target that misbehaves during login, for
-t-27-hostile-login. Standard library only; one connection at a time; it
-never serves I/O: after a login it closes the connection at the first
-SCSI command.
+"""fakeiscsi.py: a hostile iSCSI target that misbehaves during login (for
+t-27-hostile-login) or during I/O (t-28-hostile-io). Standard library
+only. The login modes serve one connection at a time and never serve I/O:
+after a login they close the connection at the first SCSI command. The
+I/O modes serve every connection at once (a thread each, one PDU at a time
+under one lock), each a session of its own on the same LUN, as a target
+serves an initiator's sessions with sibling ISIDs.
 
   fakeiscsi.py --port N --mode MODE [--ready FILE] [--log FILE]
 
@@ -61,6 +64,12 @@ pings. --inject-after N commands, then every --inject-every commands
                   initiator's MaxRecvDataSegmentLength), then silence
   io-unknown-itt  a SCSI Response for a task never started, before the
                   command's own answer
+  io-cross-itt    on a READ, while another session has a WRITE waiting
+                  for its data: a GOOD SCSI Response for that WRITE's ITT
+                  on the READ's session, before the READ's answer, and the
+                  WRITE forgotten (its data, if it comes, dropped): an
+                  initiator that completes the WRITE on that response has
+                  lost its data
   io-reject       a Reject of the command (reason 0x04), instead of its answer
   io-async-logout an Async Message asking for logout, instead of the answer
   io-cut          half of a READ's Data-In PDU, then the connection closed
@@ -89,6 +98,7 @@ import signal
 import socket
 import struct
 import sys
+import threading
 import time
 
 OP_LOGIN_REQ = 0x03
@@ -129,8 +139,9 @@ class Cut(Exception):
     """Send these bytes, then close the connection."""
 
 
-class IoTarget:
-    """A target that logs in validly and serves a LUN from memory."""
+class Lun:
+    """What the I/O modes' sessions share: the LUN, the counters, the
+    schedule of injections, the lock every PDU is handled under."""
 
     def __init__(self, mode, lun_mb, inject_after, inject_every, inject_count):
         self.mode = mode
@@ -138,13 +149,29 @@ class IoTarget:
         self.inject_after = inject_after
         self.inject_every = max(1, inject_every)
         self.inject_left = inject_count
-        self.stat_sn = 1
         self.counts = collections.Counter(connections=0, scsi_cmds=0, reads=0, writes=0,
                                           injected=0, echo_ok=0, echo_empty=0, echo_torn=0,
                                           echo_unknown=0, pings_answered=0)
-        self.pings = {}
-        self.next_ttt = 1
+        self.counts["sessions_at_once"] = 0
         self.notes = None
+        self.lock = threading.Lock()
+        self.sessions = set()
+
+
+class IoTarget:
+    """One session of a target that logs in validly and serves LUN (a Lun)
+    from memory."""
+
+    def __init__(self, lun):
+        self.lun = lun
+        self.mode = lun.mode
+        self.disk = lun.disk
+        self.counts = lun.counts
+        self.notes = lun.notes
+        self.stat_sn = 1
+        self.pings = {}
+        self.writes = {}
+        self.next_ttt = 1
 
     # -- PDUs --
     def pdu(self, op, flags, hdr_fields, data=b""):
@@ -228,14 +255,23 @@ class IoTarget:
 
     def inject(self, mode):
         """True when this call is one of the injections of MODE."""
-        if self.mode != mode or self.inject_left <= 0:
+        lun = self.lun
+        if self.mode != mode or lun.inject_left <= 0:
             return False
         n = self.counts["scsi_cmds"]
-        if n < self.inject_after or (n - self.inject_after) % self.inject_every:
+        if n < lun.inject_after or (n - lun.inject_after) % lun.inject_every:
             return False
-        self.inject_left -= 1
+        lun.inject_left -= 1
         self.counts["injected"] += 1
         return True
+
+    def waiting_write(self):
+        """(session, WRITE) of another session that still waits for data,
+        or None."""
+        for s in self.lun.sessions:
+            if s is not self and s.writes:
+                return s, next(iter(s.writes.values()))
+        return None
 
     # -- SCSI --
     def command(self, hdr):
@@ -277,6 +313,16 @@ class IoTarget:
             self.counts["reads"] += 1
             if self.inject("io-unknown-itt"):
                 out += self.scsi_rsp(dict(c, itt=b"\x00\x00\x77\x77"), 0)
+            sw = self.waiting_write() if self.mode == "io-cross-itt" else None
+            if sw is not None and self.inject("io-cross-itt"):
+                owner, w = sw
+                self.note("cross-session response for the WRITE with ITT %s at byte %d" %
+                          (w["itt"].hex(), w["at"]))
+                # The target forgets that WRITE: data still to come for it
+                # is dropped, so an initiator that took this response as
+                # its completion has lost it for good.
+                del owner.writes[w["ttt"]]
+                out += self.scsi_rsp(dict(c, itt=w["itt"]), 0)
             if self.inject("io-reject"):
                 return out + self.pdu(0x3F, 0x80, [(2, b"\x04"), (16, struct.pack(">I", RSVD)),
                                                    self.sns(True)], bytes(BHS))
@@ -376,35 +422,49 @@ class IoTarget:
                 return False
 
     def serve(self, conn, max_pdus, deadline):
-        self.counts["connections"] += 1
-        self.mrdsl = 8192
-        self.writes = {}
-        self.pings = {}
-        if not self.login(conn):
-            return
-        while time.monotonic() < deadline:
-            hdr, data = recv_pdu(conn)
-            op = hdr[0] & 0x3F
-            if not hdr[0] & 0x40 and op in (OP_SCSI_CMD, OP_LOGOUT_REQ):
-                cmd_sn = struct.unpack(">I", hdr[24:28])[0]
-                self.exp_cmd_sn = max(self.exp_cmd_sn, cmd_sn + 1)
-            if op == OP_SCSI_CMD:
-                try:
-                    out = self.command(hdr)
-                except Cut as cut:
-                    conn.sendall(cut.args[0])
-                    return
-            elif op == OP_DATA_OUT:
-                out = self.data_out(hdr, data)
-            elif op == OP_NOP_OUT:
-                out = self.nop_out(hdr, data)
-            elif op == OP_LOGOUT_REQ:
-                conn.sendall(self.pdu(OP_LOGOUT_RSP, 0x80, [(16, hdr[16:20]), self.sns(True)]))
+        lun = self.lun
+        with lun.lock:
+            self.counts["connections"] += 1
+            self.mrdsl = 8192
+            lun.sessions.add(self)
+            self.counts["sessions_at_once"] = max(self.counts["sessions_at_once"],
+                                                  len(lun.sessions))
+        try:
+            if not self.login(conn):
                 return
-            else:
-                out = b""
-            if out:
-                conn.sendall(out)
+            while time.monotonic() < deadline:
+                hdr, data = recv_pdu(conn)
+                with lun.lock:
+                    if not self.pdu_in(conn, hdr, data):
+                        return
+        finally:
+            with lun.lock:
+                lun.sessions.discard(self)
+
+    def pdu_in(self, conn, hdr, data):
+        """Handle one PDU of the full feature phase; False: session over."""
+        op = hdr[0] & 0x3F
+        if not hdr[0] & 0x40 and op in (OP_SCSI_CMD, OP_LOGOUT_REQ):
+            cmd_sn = struct.unpack(">I", hdr[24:28])[0]
+            self.exp_cmd_sn = max(self.exp_cmd_sn, cmd_sn + 1)
+        if op == OP_SCSI_CMD:
+            try:
+                out = self.command(hdr)
+            except Cut as cut:
+                conn.sendall(cut.args[0])
+                return False
+        elif op == OP_DATA_OUT:
+            out = self.data_out(hdr, data)
+        elif op == OP_NOP_OUT:
+            out = self.nop_out(hdr, data)
+        elif op == OP_LOGOUT_REQ:
+            conn.sendall(self.pdu(OP_LOGOUT_RSP, 0x80, [(16, hdr[16:20]), self.sns(True)]))
+            return False
+        else:
+            out = b""
+        if out:
+            conn.sendall(out)
+        return True
 
 
 class Target:
@@ -530,6 +590,15 @@ class Target:
                 return
 
 
+def serve_one(t, conn, max_pdus, deadline):
+    try:
+        t.serve(conn, max_pdus, deadline)
+    except (EOFError, OSError):
+        pass
+    finally:
+        conn.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--host", default="127.0.0.1")
@@ -541,7 +610,8 @@ def main():
                              "io", "io-bad-r2t", "io-big-nop", "io-nop-storm",
                              "io-datain-gap", "io-datain-overlap", "io-datain-datasn",
                              "io-datain-short", "io-datain-residual", "io-datain-big",
-                             "io-unknown-itt", "io-reject", "io-async-logout", "io-cut",
+                             "io-unknown-itt", "io-cross-itt", "io-reject",
+                             "io-async-logout", "io-cut",
                              "io-sense-overrun", "io-sense-garbage",
                              "rc-all-ones", "rc-huge", "rc-block3", "rc-one-block"])
     ap.add_argument("--lun-mb", type=int, default=16)
@@ -557,12 +627,15 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=120)
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    lun = None
     if a.mode.startswith("io") or a.mode.startswith("rc-"):
-        t = IoTarget(a.mode, a.lun_mb, a.inject_after, a.inject_every, a.inject_count)
+        lun = Lun(a.mode, a.lun_mb, a.inject_after, a.inject_every, a.inject_count)
         if a.log:
-            t.notes = open(a.log + ".notes", "w")
+            lun.notes = open(a.log + ".notes", "w")
+        counts = lun.counts
     else:
         t = Target(a.mode, a.chap_secret, a.target_user, a.target_secret)
+        counts = t.counts
     deadline = time.monotonic() + a.max_seconds
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -578,16 +651,17 @@ def main():
             except socket.timeout:
                 continue
             conn.settimeout(max(1.0, deadline - time.monotonic()))
-            try:
-                t.serve(conn, a.max_pdus, deadline)
-            except (EOFError, OSError):
-                pass
-            finally:
-                conn.close()
+            if lun:
+                threading.Thread(target=serve_one, daemon=True,
+                                 args=(IoTarget(lun), conn, a.max_pdus, deadline)).start()
+            else:
+                serve_one(t, conn, a.max_pdus, deadline)
     finally:
         if a.log:
+            if lun:
+                lun.lock.acquire(timeout=5)
             with open(a.log, "w") as f:
-                for k, v in t.counts.items():
+                for k, v in counts.items():
                     f.write(f"{k} {v}\n")
 
 

@@ -30,6 +30,12 @@ Quirks (counters: see --stats):
                          Unstable data is held apart from the "stable" copy
                          until a COMMIT covers it.
   --unstable-every N     only every Nth WRITE does so
+  --idle-close S         close every connection (NFS and MOUNT) that has
+                         received nothing for S seconds, as knfsd does
+                         after 6 to 12 minutes (counted idle_closes)
+  --data-sync            every WRITE answers committed = DATA_SYNC: the data
+                         is on stable storage (kept as such), only the
+                         file's times may not be; a client needs no COMMIT
   --verf-change-every N  every Nth COMMIT first simulates a server reboot:
                          the write verifier changes and every uncommitted
                          page is lost (reverts to its stable content); the
@@ -451,6 +457,9 @@ class Server:
             data = data[:count]
             self.st["short_writes"] += 1
         committed = stable
+        if self.o.data_sync:
+            committed = DATA_SYNC
+            self.st["data_sync_replies"] += 1
         if self.o.unstable or self.every(self.o.unstable_every, "writes"):
             committed = UNSTABLE
         if committed == UNSTABLE and f.stable is None:
@@ -689,6 +698,7 @@ class Server:
             st["retry_delay_min_ms"] = int(min(self.delays) * 1000)
             st["retry_delay_max_ms"] = int(max(self.delays) * 1000)
         for k in ("writes", "reads", "commits", "unstable_replies",
+                  "data_sync_replies", "idle_closes",
                   "verf_changes", "pages_lost", "verf_rewrites", "verf_mismatches",
                   "lost_pending", "rewrites", "jukebox_read", "jukebox_write",
                   "jukebox_commit", "serverfaults", "syserrs", "short_reads",
@@ -735,8 +745,11 @@ class Server:
                          (ports[0], ports[1], os.getpid()))
             os.replace(o.ready + ".tmp", o.ready)
         conns = {}
+        tick = min(5.0, o.idle_close / 4) if o.idle_close else 5.0
         while True:
-            for key, ev in sel.select(timeout=5):
+            if o.idle_close:
+                self.close_idle(sel, conns)
+            for key, ev in sel.select(timeout=tick):
                 if key.data == "signal":
                     sigs = rfd.recv(64)
                     if signal.SIGUSR2 in sigs and self.stalled:
@@ -755,7 +768,7 @@ class Server:
                     s.setblocking(False)
                     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                     conns[s] = {"in": bytearray(), "out": collections.deque(),
-                                "sock": s}
+                                "sock": s, "last_rx": time.monotonic()}
                     sel.register(s, selectors.EVENT_READ, "conn")
                     self.st["connections"] += 1
                     # Hostile I/O counts per connection: its first N-1
@@ -789,6 +802,21 @@ class Server:
                         sel.modify(s, ev, "conn")
                     else:
                         sel.unregister(s)   # stalled: SIGUSR2 resumes it
+
+    def close_idle(self, sel, conns):
+        """--idle-close: close what has received nothing for that long."""
+        now = time.monotonic()
+        for s, c in list(conns.items()):
+            if c.get("stalled") or now - c["last_rx"] < self.o.idle_close:
+                continue
+            self.log("closing a connection idle for %.1f s" % (now - c["last_rx"]))
+            self.st["idle_closes"] += 1
+            try:
+                sel.unregister(s)
+            except (KeyError, ValueError):
+                pass
+            s.close()
+            del conns[s]
 
     def kernel_queued(self, s):
         """Bytes waiting in the socket's receive queue (FIONREAD)."""
@@ -840,6 +868,7 @@ class Server:
         if not data:
             self.log("connection closed by the client")
             return False
+        c["last_rx"] = time.monotonic()
         if c.get("resumed"):
             c["rx_after"] += len(data)
             self.st["late_bytes"] = max(0, c["rx_after"] - c["kq0"])
@@ -1236,6 +1265,8 @@ def main(argv):
     ap.add_argument("--wtmax", type=int, default=65536)
     ap.add_argument("--unstable", action="store_true")
     ap.add_argument("--unstable-every", type=int, default=0)
+    ap.add_argument("--data-sync", action="store_true")
+    ap.add_argument("--idle-close", type=float, default=0)
     ap.add_argument("--verf-change-every", type=int, default=0)
     ap.add_argument("--jukebox-every", type=int, default=0)
     ap.add_argument("--jukebox-commit-every", type=int, default=0)

@@ -6,7 +6,10 @@
 # (the WRITEs are sent again), NFS3ERR_JUKEBOX on READ/WRITE/COMMIT
 # (retried after ~500 ms), replies split into several record fragments
 # (inside headers and READ data, zero-length ones, sent in pieces),
-# replies with unknown XIDs before real ones, a file with holes. An O_DIRECT
+# replies with unknown XIDs before real ones, a file with holes, WRITEs
+# answered DATA_SYNC (no COMMIT), a server frozen while the target is idle
+# (found by the NULL ping), a server that closes idle connections (the
+# pings keep them). An O_DIRECT
 # pattern is written and read back and must equal what the server kept.
 # Nothing on the host: no ganesha, no tgt.
 #   NETSWAP_FAKENFS_QUIRKS="--jukebox-every 5 ..."  other fakenfs.py

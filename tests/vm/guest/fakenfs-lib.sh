@@ -18,7 +18,7 @@ srv_snapshot() {
 	[ "$seq" -gt "$prev" ] || { ns_fail "fakenfs.py did not write its stats"; return 1; }
 	SRV=()
 	while read -r k v; do SRV[$k]=$v; done <"$stats"
-	cp "$stats" /share/fakenfs-stats.txt
+	cp "$stats" "/share/${stats##*/}.txt"
 }
 
 # srv_expect NAME OP VALUE: the server counter NAME compares with VALUE.

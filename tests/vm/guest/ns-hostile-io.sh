@@ -27,9 +27,15 @@
 #   io-sense-garbage  twice a READ answered CHECK CONDITION without usable
 #                 sense (unknown format; SenseLength 0): retried as the
 #                 SCSI midlayer would, no recovery, no I/O error;
+#   io-cross-itt  reads through one session while a write waits for its
+#                 data on the other: twice a GOOD response for that write
+#                 on the read's session: "response for no command", a
+#                 recovery each, never the write's completion (every byte
+#                 written reads back);
 # and READ CAPACITY(16) with a last LBA of 2^64-1 (0 blocks once
 # counted) or 2^64-2, 3-byte blocks, or a single block fails enable
-# (rc-*). A fault counts only if it hit: the
+# (rc-*). The target runs with its default of two sessions, and the fake
+# must have served two at once. A fault counts only if it hit: the
 # fake's "injected" counter and the target's recoveries must both show it.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
@@ -39,23 +45,47 @@ port=3262
 ns_load
 ip link set lo up 2>/dev/null
 
-# run_io MODE INJECTIONS RECOVERIES KLOG [AFTER]: the pattern through the
-# fake in MODE, injecting from command AFTER (10: among the writes; the
-# reads start near command 40) every 10 commands; the fake must have
+# fake_start MODE ARG...: the fake in MODE on $port, its PID in pid.
+fake_start() {
+	local mode=$1
+	shift
+	rm -f /tmp/fake-ready "/share/fake-$mode.log"
+	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready "$@" \
+		--log "/share/fake-$mode.log" </dev/null >"/share/fake-$mode.out" 2>&1 &
+	pid=$!
+	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start: $(tail -n 3 "/share/fake-$mode.out")"
+}
+
+# fake_stop MODE INJECTIONS: stop it; its counters in F. It must have
+# injected INJECTIONS faults and served two sessions at once.
+declare -A F
+fake_stop() {
+	local mode=$1 k v
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	F=()
+	while read -r k v; do F[$k]=$v; done <"/share/fake-$mode.log"
+	ns_log "$mode: fake $(tr '\n' ' ' <"/share/fake-$mode.log")"
+	[ "${F[injected]:-0}" = "$2" ] || ns_fail "$mode: the fake injected ${F[injected]:-0} faults, $2 expected"
+	[ "${F[sessions_at_once]:-0}" = 2 ] ||
+		ns_fail "$mode: the fake served ${F[sessions_at_once]:-0} sessions at once, not 2"
+}
+
+# run_io MODE INJECTIONS RECOVERIES KLOG [AFTER [EVERY]]: the pattern
+# through the fake in MODE, injecting from command AFTER (10: among the
+# writes; the reads start near command 45) every EVERY (10) commands. A
+# recovery's reconnect of both sessions takes about 10 commands of
+# probes: a fault that any command can carry is spaced further, so the
+# second hits I/O again and not the probe; the fake must have
 # injected INJECTIONS faults, the target counted at least RECOVERIES
 # recoveries, and the kernel log must say KLOG (an extended regex) that
 # many times ("" for none expected: then no protocol error may be logged).
 run_io() {
-	local mode=$1 inj=$2 rec=$3 klog=$4 after=${5:-10} t=io0 pid
-	rm -f /tmp/fake-ready "/share/fake-$mode.log"
+	local mode=$1 inj=$2 rec=$3 klog=$4 after=${5:-10} every=${6:-10} t=io0
 	dmesg -C
-	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready \
-		--lun-mb 16 --inject-after "$after" --inject-every 10 --inject-count "$inj" \
-		--log "/share/fake-$mode.log" --max-seconds 240 </dev/null >"/share/fake-$mode.out" 2>&1 &
-	pid=$!
-	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start: $(tail -n 3 "/share/fake-$mode.out")"
+	fake_start "$mode" --lun-mb 16 --inject-after "$after" --inject-every "$every" \
+		--inject-count "$inj" --max-seconds 240
 	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile-io 0
-	ns_set "$t" connections 1 # fakeiscsi.py serves one connection at a time
 	ns_set "$t" io_timeout_ms 5000
 	ns_set "$t" reconnect_delay_ms 200
 	if ! ns_enable "$t"; then
@@ -81,12 +111,7 @@ run_io() {
 		fi
 		ns_teardown "$t"
 	fi
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	declare -A F=()
-	while read -r k v; do F[$k]=$v; done <"/share/fake-$mode.log"
-	ns_log "$mode: fake $(tr '\n' ' ' <"/share/fake-$mode.log")"
-	[ "${F[injected]:-0}" = "$inj" ] || ns_fail "$mode: the fake injected ${F[injected]:-0} faults, $inj expected"
+	fake_stop "$mode" "$inj"
 	if [ -n "$klog" ]; then
 		[ "$(dmesg | grep -cE "$t: .*$klog")" -ge "$inj" ] &&
 			ns_ok "$mode: kernel log: $klog" ||
@@ -104,14 +129,9 @@ run_io() {
 # run_rc MODE [EXPECT]: READ CAPACITY(16) answers nonsense: enable fails,
 # last_error starts with EXPECT.
 run_rc() {
-	local mode=$1 expect=${2:-"READ CAPACITY(16): invalid capacity"} t=rc0 pid err
-	rm -f /tmp/fake-ready
-	python3 "$FAKE" --port "$port" --mode "$mode" --ready /tmp/fake-ready \
-		--log "/share/fake-$mode.log" --max-seconds 60 </dev/null >"/share/fake-$mode.out" 2>&1 &
-	pid=$!
-	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start"
+	local mode=$1 expect=${2:-"READ CAPACITY(16): invalid capacity"} t=rc0 err
+	fake_start "$mode" --max-seconds 60
 	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile-io 0
-	ns_set "$t" connections 1 # fakeiscsi.py serves one connection at a time
 	if echo 1 2>/dev/null >"$NS_CFG/$t/enable"; then
 		ns_fail "$mode: enable succeeded"
 		echo 0 >"$NS_CFG/$t/enable"
@@ -127,7 +147,7 @@ run_rc() {
 
 run_io io 0 0 ""
 run_io io-bad-r2t 2 2 "protocol error: bad R2T"
-run_io io-big-nop 2 2 "protocol error: control PDU's data segment longer than its buffer"
+run_io io-big-nop 2 2 "protocol error: control PDU's data segment longer than its buffer" 10 25
 run_io io-nop-storm 0 0 ""
 run_io io-datain-gap 2 2 "protocol error: Data-In leaves a gap in the read" 45
 run_io io-datain-overlap 2 2 "protocol error: Data-In overlaps data already received" 45
@@ -141,6 +161,62 @@ run_io io-async-logout 2 2 "target requested logout" 45
 run_io io-cut 2 2 "" 45
 run_io io-sense-overrun 2 2 "protocol error: sense length past the data segment" 45
 run_io io-sense-garbage 2 0 "" 45
+# run_cross: io-cross-itt. 8 MB read back over and over from the end of
+# a 32 MiB LUN while 24 MB are written once at its start: a write acked
+# by the other session's response would leave blocks unwritten, which the
+# single pass could not cover up.
+run_cross() {
+	local mode=io-cross-itt t=io0 dev rc
+	rm -f /tmp/cross-stop /tmp/cross-bad
+	dmesg -C
+	fake_start "$mode" --lun-mb 32 --inject-after 10 --inject-every 1 --inject-count 2 \
+		--max-seconds 240
+	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile-io 0
+	ns_set "$t" io_timeout_ms 5000
+	ns_set "$t" reconnect_delay_ms 200
+	ns_enable "$t" || ns_die "$mode: enable: $(ns_get "$t" last_error)"
+	dev=$(ns_dev "$t")
+	dd if=/dev/urandom of=/tmp/cross-r bs=1M count=8 status=none
+	dd if=/dev/urandom of=/tmp/cross-w bs=1M count=24 status=none
+	dd if=/tmp/cross-r of="$dev" bs=1M seek=24 oflag=direct status=none ||
+		ns_fail "$mode: write of the read pattern"
+	(
+		for ((k = 1; k <= 300; k++)); do
+			[ -e /tmp/cross-stop ] && break
+			if ! timeout 60 dd if="$dev" of=/tmp/cross-back bs=64k skip=384 count=128 \
+				iflag=direct status=none || ! cmp -s /tmp/cross-back /tmp/cross-r; then
+				echo "round $k" >>/tmp/cross-bad
+			fi
+		done
+	) &
+	local readers=$!
+	nsvm_sleep 1
+	timeout 120 dd if=/tmp/cross-w of="$dev" bs=1M oflag=direct status=none
+	rc=$?
+	touch /tmp/cross-stop
+	wait "$readers"
+	[ "$rc" = 0 ] || ns_fail "$mode: the write failed ($rc): $(ns_get "$t" last_error)"
+	[ -s /tmp/cross-bad ] && ns_fail "$mode: read-backs wrong: $(tr '\n' ' ' </tmp/cross-bad)"
+	if timeout 60 dd if="$dev" of=/tmp/cross-back bs=1M count=24 iflag=direct status=none &&
+		cmp -s /tmp/cross-back /tmp/cross-w; then
+		ns_ok "$mode: all 24 MB written during the cross-session responses read back"
+	else
+		ns_fail "$mode: the write does not read back: $(cmp /tmp/cross-back /tmp/cross-w 2>&1 | head -n 1)"
+	fi
+	declare -A S=()
+	while read -r k v; do S[$k]=$v; done <"$NS_CFG/$t/stats"
+	ns_log "$mode: stats recoveries ${S[recoveries]} errors ${S[errors]} writes ${S[writes]} reads ${S[reads]}"
+	[ "${S[errors]}" = 0 ] || ns_fail "$mode: ${S[errors]} I/O errors"
+	[ "${S[recoveries]}" -ge 2 ] && ns_ok "$mode: ${S[recoveries]} recoveries" ||
+		ns_fail "$mode: ${S[recoveries]} recoveries, 2 expected"
+	ns_teardown "$t"
+	fake_stop "$mode" 2
+	[ "$(dmesg | grep -c "$t: protocol error: response for no command")" -ge 2 ] &&
+		ns_ok "$mode: kernel log: response for no command" ||
+		ns_fail "$mode: kernel log lacks 2 x 'response for no command'"
+}
+
+run_cross
 run_rc rc-all-ones
 run_rc rc-huge
 run_rc rc-block3

@@ -41,7 +41,7 @@ run_mode() {
 	pid=$!
 	nsvm_wait_file /tmp/fake-ready 60 || ns_die "$mode: fakeiscsi.py did not start: $(tail -n 3 "/share/fake-$mode.out")"
 	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile 0
-	ns_set "$t" connections 1 # fakeiscsi.py serves one connection at a time
+	ns_set "$t" connections 1 # the login modes serve one connection at a time
 	ns_set "$t" io_timeout_ms 5000
 	for kv in "$@"; do ns_set "$t" "${kv%%=*}" "${kv#*=}"; done
 	for ((try = 0; try < ${TRIES:-1}; try++)); do

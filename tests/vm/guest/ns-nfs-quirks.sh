@@ -26,7 +26,17 @@
 #      marker of 2^31-1 bytes and a storm of 10000 empty fragments before
 #      a reply are protocol errors and recoveries, the data intact; a
 #      storm of stale file handles fails the target with a last_error
-#      that says so.
+#      that says so; every WRITE answered DATA_SYNC: no COMMIT is sent;
+#  (h) a server that stops answering (SIGSTOP: its kernel still ACKs)
+#      while nothing is in flight: the NULL ping finds it within
+#      io_timeout_ms and more (timeouts, recovery, "server stopped
+#      answering NULL pings"), and before that the server saw the pings
+#      on both connections; when it answers again the target is back up
+#      and the data reads back;
+#  (i) a server that closes connections idle for 5 s (knfsd does after 6
+#      to 12 minutes): with a NULL ping every 2 s both connections outlive
+#      15 s without I/O, no recovery; a raw connection opened beside them
+#      is closed by the server, so the closing did happen.
 # An O_DIRECT 8 MB pattern is written and read back; the server's stable
 # content (what survived the simulated reboots) must equal the pattern;
 # after disable/enable it reads back again. The server's counters
@@ -276,16 +286,22 @@ hostile fragments-ok "!" setup_empty_fragments --setup-fragments 63
 # back, no recovery, no protocol error; "fail:LAST_ERROR": the write fails
 # within 60 s and the target is failed with LAST_ERROR. The server's
 # COUNTER shows the fault was served.
+# hostile_target T NAME IO_TIMEOUT_MS: target T on the hostile server,
+# enabled with a fresh kernel log; its disk in dev.
+hostile_target() {
+	ns_create_nfs "$1" swap.img "$export_path" 127.0.0.1 20051 20052
+	ns_set "$1" io_timeout_ms "$3"
+	ns_set "$1" reconnect_delay_ms 200
+	dmesg -C
+	ns_enable "$1" || ns_die "$2: enable: $(ns_get "$1" last_error)"
+	dev=$(ns_dev "$1")
+}
+
 hostile_io() {
 	local name=$1 outcome=$2 counter=$3 pid dev rec
 	shift 3
 	hostile_server "$name" 8M "$@"
-	ns_create_nfs h1 swap.img "$export_path" 127.0.0.1 20051 20052
-	ns_set h1 io_timeout_ms 5000
-	ns_set h1 reconnect_delay_ms 200
-	dmesg -C
-	ns_enable h1 || ns_die "$name: enable: $(ns_get h1 last_error)"
-	dev=$(ns_dev h1)
+	hostile_target h1 "$name" 5000
 	case $outcome in
 	fail:*)
 		dd if=/dev/urandom of=/tmp/h1.pat bs=1M count=4 status=none
@@ -323,5 +339,85 @@ hostile_io trailing-garbage clean trailing_garbage --trailing-garbage-every 3
 hostile_io huge-marker "recover:protocol error: record longer than any reply" huge_markers --huge-marker-every 10
 hostile_io empty-storm "recover:protocol error: more than 64 empty record fragments in one reply" empty_storms --empty-storm-every 10
 hostile_io stale "fail:file handle is stale" stale_replies --stale-after 8
+hostile_io data-sync clean data_sync_replies --data-sync
+if grep -q '^commits 0$' /tmp/hostile-data-sync.stats; then
+	ns_ok "data-sync: no COMMIT after WRITEs answered DATA_SYNC"
+else
+	ns_fail "data-sync: COMMITs sent: $(grep '^commits ' /tmp/hostile-data-sync.stats)"
+fi
+
+# (h) a silent server while idle: only the NULL ping can find it.
+tstat() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
+hostile_server frozen 8M
+srv_pid=$pid stats=/tmp/hostile-frozen.stats
+SRV=()
+hostile_target h2 frozen 3000
+ns_pattern_check "$dev" 4 || ns_fail "frozen: data"
+srv_snapshot
+n0=${SRV[calls_null]:-0}
+nsvm_sleep 4
+srv_snapshot
+# io_timeout_ms 3000: a ping a second on each of the two connections.
+if [ "$((${SRV[calls_null]:-0} - n0))" -ge 4 ]; then
+	ns_ok "frozen: $((${SRV[calls_null]:-0} - n0)) NULL pings in 4 s while idle"
+else
+	ns_fail "frozen: $((${SRV[calls_null]:-0} - n0)) NULL pings in 4 s while idle"
+fi
+t0=$(tstat h2 timeouts) r0=$(tstat h2 recoveries) w0=$(tstat h2 writes) d0=$(tstat h2 reads)
+kill -STOP "$pid"
+ns_log "frozen: server stopped (pid $pid)"
+SECONDS=0
+while [ "$(ns_get h2 state)" = up ] && [ "$SECONDS" -lt 20 ]; do nsvm_sleep 0.2; done
+dt=$SECONDS
+if [ "$(ns_get h2 state)" = up ]; then
+	ns_fail "frozen: still up after $dt s of a silent server"
+elif [[ $(ns_get h2 last_error) != *"NULL pings"* ]]; then
+	ns_fail "frozen: last_error '$(ns_get h2 last_error)'"
+else
+	ns_ok "frozen: $(ns_get h2 state) after $dt s: $(ns_get h2 last_error)"
+fi
+[ "$(tstat h2 timeouts)" -gt "$t0" ] || ns_fail "frozen: timeouts stayed $t0"
+[ "$(tstat h2 writes)" = "$w0" ] && [ "$(tstat h2 reads)" = "$d0" ] ||
+	ns_fail "frozen: I/O ran while idle (writes $w0 -> $(tstat h2 writes), reads $d0 -> $(tstat h2 reads))"
+kill -CONT "$pid"
+SECONDS=0
+while [ "$(ns_get h2 state)" != up ] && [ "$SECONDS" -lt 30 ]; do nsvm_sleep 0.2; done
+if [ "$(ns_get h2 state)" != up ]; then
+	ns_fail "frozen: $(ns_get h2 state) 30 s after the server answered again"
+elif ! dd if="$dev" of=/tmp/ns-back bs=1M count=4 iflag=direct status=none ||
+	! cmp -s /tmp/ns-pat /tmp/ns-back; then
+	ns_fail "frozen: the pattern did not read back"
+else
+	ns_ok "frozen: up again after $SECONDS s (recoveries $r0 -> $(tstat h2 recoveries)), the pattern reads back"
+fi
+[ "$(tstat h2 errors)" = 0 ] || ns_fail "frozen: errors $(tstat h2 errors)"
+echo 0 >"$NS_CFG/h2/enable" || ns_fail "frozen: disable"
+rmdir "$NS_CFG/h2" || ns_fail "frozen: rmdir h2"
+hostile_server_stop frozen calls_null
+
+# (i) a server that closes idle connections.
+csocks() { ss -Htn state established "dport = :20051" | awk '{ print $3 }' | sort | tr '\n' ' '; }
+hostile_server idle 8M --idle-close 5
+hostile_target h3 idle 6000
+ns_pattern_check "$dev" 4 || ns_fail "idle: data"
+socks0=$(csocks) r0=$(tstat h3 recoveries)
+exec 5<>/dev/tcp/127.0.0.1/20051
+nsvm_sleep 15
+timeout 2 cat <&5 >/dev/null
+rc=$?
+exec 5<&-
+[ "$rc" = 0 ] && ns_ok "idle: the server closed a raw connection idle for 15 s" ||
+	ns_fail "idle: the server kept a raw connection idle for 15 s (cat exit $rc)"
+socks1=$(csocks)
+if [ "$socks1" = "$socks0" ] && [ "$(tstat h3 recoveries)" = "$r0" ] && [ -n "$socks0" ]; then
+	ns_ok "idle: both connections outlived 15 s without I/O (${socks0% }), no recovery"
+else
+	ns_fail "idle: sockets '${socks0% }' -> '${socks1% }', recoveries $r0 -> $(tstat h3 recoveries)"
+fi
+dd if="$dev" of=/tmp/ns-back bs=1M count=4 iflag=direct status=none && cmp -s /tmp/ns-pat /tmp/ns-back ||
+	ns_fail "idle: the pattern does not read back"
+echo 0 >"$NS_CFG/h3/enable" || ns_fail "idle: disable"
+rmdir "$NS_CFG/h3" || ns_fail "idle: rmdir h3"
+hostile_server_stop idle idle_closes
 ns_unload
 ns_finish

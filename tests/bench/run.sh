@@ -53,6 +53,8 @@
 #                            its default)
 #   NETSWAP_BENCH_CONNECTIONS netswap's connections (its default, 2: reads
 #                            on their own; 1 to compare)
+#   NETSWAP_BENCH_ROTATIONAL 0|1: every swap disk's queue/rotational before
+#                            swapon (each driver's own by default)
 #   NETSWAP_BENCH_TIMEOUT    per guest, s (1800)
 #   NETSWAP_BENCH_OUT        output dir (build/bench)
 #   ports: tgt NETSWAP_TGT_PORT (3290), ganesha NETSWAP_NFS_PORT (2089, MOUNT
@@ -148,7 +150,8 @@ timeout=${NETSWAP_BENCH_TIMEOUT:-1800}
 out=${NETSWAP_BENCH_OUT:-$repo/build/bench}
 export NETSWAP_BENCH_DIGEST=${NETSWAP_BENCH_DIGEST:-none}
 export NETSWAP_BENCH_TIMEOUT=$timeout NETSWAP_BENCH_LINK_MB=$link_mb
-for v in NETSWAP_BENCH_QD NETSWAP_BENCH_CONNECTIONS NETSWAP_BENCH_TOUCHES NETSWAP_BENCH_TOUCH_S; do
+case ${NETSWAP_BENCH_ROTATIONAL:-} in "" | 0 | 1) ;; *) vm_fail "NETSWAP_BENCH_ROTATIONAL: 0 or 1" ;; esac
+for v in NETSWAP_BENCH_QD NETSWAP_BENCH_CONNECTIONS NETSWAP_BENCH_ROTATIONAL NETSWAP_BENCH_TOUCHES NETSWAP_BENCH_TOUCH_S; do
 	[ -z "${!v:-}" ] || export "${v?}"
 done
 export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:bench

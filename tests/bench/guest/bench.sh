@@ -31,6 +31,9 @@
 # NETSWAP_NFS_* (vm_nfs_file), NETSWAP_NBD_PORT, NETSWAP_BENCH_DIGEST
 # (none|crc32c, iSCSI stacks), NETSWAP_BENCH_QD (queue depth, optional),
 # NETSWAP_BENCH_CONNECTIONS (netswap's connections, optional),
+# NETSWAP_BENCH_ROTATIONAL (0|1: the swap disk's queue/rotational before
+# swapon, optional; it steers the kernel's swap slot allocation and
+# readahead),
 # NETSWAP_BENCH_TOUCHES / NETSWAP_BENCH_TOUCH_S (latency workload),
 # NETSWAP_BENCH_LINK_PORT, NETSWAP_BENCH_LINK_MB.
 #
@@ -185,6 +188,10 @@ if [ -d "$NS_CFG/b0" ]; then
 fi
 if [ -b "$swapdev" ]; then
 	b=${swapdev#/dev/}
+	if [ -n "${NETSWAP_BENCH_ROTATIONAL:-}" ]; then
+		echo "$NETSWAP_BENCH_ROTATIONAL" >"/sys/block/$b/queue/rotational" ||
+			die "queue/rotational $NETSWAP_BENCH_ROTATIONAL"
+	fi
 	for q in scheduler nr_requests max_sectors_kb max_hw_sectors_kb rotational; do
 		put "q_$q" "$(cat "/sys/block/$b/queue/$q" 2>/dev/null)"
 	done

@@ -84,7 +84,6 @@ struct ns_iscsi_conn {
 	struct netswap_io	io;		/* io.work: all socket I/O */
 	struct netswap_pinger	pinger;		/* NOP-Out */
 
-
 	spinlock_t		lock;		/* send_list, ctl flags */
 	struct list_head	send_hi;	/* reads, flushes, R2T data */
 	struct list_head	send_lo;	/* writes */

@@ -117,10 +117,9 @@ struct ns_nfs_lane {
 	 * netswap_ping_interval_ms() while up. A server may close a
 	 * connection that carries nothing (knfsd after 6 to 12 minutes), and
 	 * the read connection of a machine that is only paging out carries
-	 * nothing for as long; an
-	 * unanswered ping finds a silent server before a page-in waits for
-	 * it. @ping is a call without a request, sent and answered like the
-	 * others.
+	 * nothing for as long; an unanswered ping finds a silent server
+	 * before a page-in waits for it. @ping is a call without a request,
+	 * sent and answered like the others.
 	 */
 	struct netswap_pinger	pinger;
 	struct ns_nfs_cmd	ping;

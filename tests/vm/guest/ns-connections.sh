@@ -17,7 +17,6 @@
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 
 mb=32 port=
-stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 nsocks() { ss -Htan state established "dport = :$port" | wc -l; }
 
 # The local port of the established socket to the server with the most
@@ -40,7 +39,7 @@ lport_by() {
 # for the recovery.
 kill_during() {
 	local what=$1 lp r0
-	r0=$(stat_of c0 recoveries)
+	r0=$(ns_stat c0 recoveries)
 	nsvm_sleep 1
 	lp=$(lport_by "$2")
 	[ -n "$lp" ] || { ns_fail "$what: no socket to kill"; return; }
@@ -49,11 +48,11 @@ kill_during() {
 		ns_fail "$what: ss -K failed"
 	ns_log "$tr: killed the $what connection (local port $lp)"
 	for _ in $(seq 1 60); do
-		[ "$(stat_of c0 recoveries)" -gt "$r0" ] && [ "$(ns_get c0 state)" = up ] && break
+		[ "$(ns_stat c0 recoveries)" -gt "$r0" ] && [ "$(ns_get c0 state)" = up ] && break
 		nsvm_sleep 0.5
 	done
-	if [ "$(stat_of c0 recoveries)" -gt "$r0" ]; then
-		ns_ok "$tr: $what connection killed: recoveries $r0 -> $(stat_of c0 recoveries), state $(ns_get c0 state)"
+	if [ "$(ns_stat c0 recoveries)" -gt "$r0" ]; then
+		ns_ok "$tr: $what connection killed: recoveries $r0 -> $(ns_stat c0 recoveries), state $(ns_get c0 state)"
 	else
 		ns_fail "$tr: $what connection killed, but no recovery counted"
 	fi
@@ -146,9 +145,9 @@ timeout 60 dd if="$dev" of=/tmp/back bs=1M count="$mb" iflag=direct status=none 
 	ns_fail "$tr: read back of B failed"
 cmp -s /tmp/back /tmp/pat-b && ns_ok "$tr: pattern B intact after the write connection was killed" ||
 	ns_fail "$tr: pattern B corrupted: $(cmp /tmp/back /tmp/pat-b | head -n 1)"
-[ "$(stat_of c0 errors)" = 0 ] || ns_fail "$tr: errors = $(stat_of c0 errors)"
-[ "$(stat_of c0 reconnects)" -ge 2 ] && ns_ok "$tr: reconnects = $(stat_of c0 reconnects)" ||
-	ns_fail "$tr: reconnects = $(stat_of c0 reconnects), not 2 or more"
+[ "$(ns_stat c0 errors)" = 0 ] || ns_fail "$tr: errors = $(ns_stat c0 errors)"
+[ "$(ns_stat c0 reconnects)" -ge 2 ] && ns_ok "$tr: reconnects = $(ns_stat c0 reconnects)" ||
+	ns_fail "$tr: reconnects = $(ns_stat c0 reconnects), not 2 or more"
 n=$(nsocks)
 [ "$n" = 2 ] && ns_ok "$tr: two sockets again after recovery" || ns_fail "$tr: $n sockets after recovery, not 2"
 ns_get c0 stats | tr '\n' ' '

@@ -55,15 +55,14 @@ done
 ns_sc_ok status
 # The connections survived the initramfs's cleanup and switch_root: both
 # disks answer I/O now (direct reads; make demo and t-10/t-20 swap hard).
-stat() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 for n in i0 n0; do
 	dev=/dev/$(ns_get "$n" disk)
-	before=$(stat "$n" read_bytes)
+	before=$(ns_stat "$n" read_bytes)
 	dd if="$dev" of=/dev/null bs=1M count=8 iflag=direct status=none ||
 		ns_fail "$gen: $n: reading $dev after switch_root failed"
-	[ "$(stat "$n" read_bytes)" -ge $((before + 8388608)) ] ||
+	[ "$(ns_stat "$n" read_bytes)" -ge $((before + 8388608)) ] ||
 		ns_fail "$gen: $n: the 8 MiB read did not go through the target"
-	[ "$(stat "$n" errors)" = 0 ] || ns_fail "$gen: $n: $(stat "$n" errors) I/O errors"
+	[ "$(ns_stat "$n" errors)" = 0 ] || ns_fail "$gen: $n: $(ns_stat "$n" errors) I/O errors"
 done
 [ "$ns_failed" = 0 ] && ns_ok "$gen: both disks answer I/O after switch_root"
 ns_finish

@@ -4,7 +4,6 @@
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 
-stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 targets=(i0 n0)
 
 nsvm_ipv6 "$NETSWAP_TGT_PORT" || ns_die "no IPv6 path to [$NETSWAP_HOST_IP6]:$NETSWAP_TGT_PORT"
@@ -45,14 +44,14 @@ check_socks "after up"
 ns_hog_start 96 40 -p 1000
 ns_hog_swapping 300 "${targets[@]}"
 declare -A rec0
-for n in "${targets[@]}"; do rec0[$n]=$(stat_of "$n" reconnects); done
-r0=$(($(stat_of i0 reads) + $(stat_of n0 reads)))
+for n in "${targets[@]}"; do rec0[$n]=$(ns_stat "$n" reconnects); done
+r0=$(($(ns_stat i0 reads) + $(ns_stat n0 reads)))
 : >/share/kill
 nsvm_wait_file /share/revived 120 || ns_die "the host did not restart the servers"
 for ((i = 0; i < 1200; i++)); do
 	ok=1
 	for n in "${targets[@]}"; do
-		[ "$(ns_get "$n" state)" = up ] && [ "$(stat_of "$n" reconnects)" -gt "${rec0[$n]}" ] || ok=0
+		[ "$(ns_get "$n" state)" = up ] && [ "$(ns_stat "$n" reconnects)" -gt "${rec0[$n]}" ] || ok=0
 	done
 	[ "$ok" = 1 ] && break
 	nsvm_sleep 0.1
@@ -60,7 +59,7 @@ done
 for n in "${targets[@]}"; do
 	echo "$n: $(ns_get "$n" state), $(ns_get "$n" stats | tr '\n' ' ')"
 	[ "$(ns_get "$n" state)" = up ] || ns_fail "$n not up after the servers returned"
-	[ "$(stat_of "$n" reconnects)" -gt "${rec0[$n]}" ] || ns_fail "$n: no reconnect"
+	[ "$(ns_stat "$n" reconnects)" -gt "${rec0[$n]}" ] || ns_fail "$n: no reconnect"
 done
 check_socks "after the recovery"
 
@@ -68,11 +67,11 @@ check_socks "after the recovery"
 # after it.
 before=$(ns_hog_passes)
 ns_hog_next_pass "$before" 300 || ns_fail "the workload did not verify a pass after the recovery"
-r1=$(($(stat_of i0 reads) + $(stat_of n0 reads)))
+r1=$(($(ns_stat i0 reads) + $(ns_stat n0 reads)))
 [ "$r1" -gt "$r0" ] || ns_fail "no page-ins after the outage"
 ns_hog_stop_check "IPv6: both targets recovered, $((r1 - r0)) page-ins since, 0 corrupt"
 for n in "${targets[@]}"; do
-	[ "$(stat_of "$n" errors)" = 0 ] || ns_fail "$n: errors = $(stat_of "$n" errors)"
+	[ "$(ns_stat "$n" errors)" = 0 ] || ns_fail "$n: errors = $(ns_stat "$n" errors)"
 	ns_sc_ok down "$n" || ns_fail "swapctl down $n"
 	ns_sc_ok rm "$n" || ns_fail "swapctl rm $n"
 done

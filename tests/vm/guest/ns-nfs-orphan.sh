@@ -26,7 +26,6 @@ srv_pid=$!
 nsvm_wait_file /tmp/fakenfs-ready 90 || ns_die "fakenfs.py did not start: $(tail -n 3 /share/fakenfs.out)"
 . "$NETSWAP_REPO/tests/vm/guest/fakenfs-lib.sh"
 
-stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 
 ns_load
 ns_create_nfs o0 swap.img /fakenfs 127.0.0.1 "$port" "$mport"
@@ -43,14 +42,14 @@ timeout 120 dd if=/tmp/pat-a of="$dev" bs=1M oflag=direct status=none ||
 ns_get o0 stats | tr '\n' ' '
 echo
 for k in timeouts recoveries reconnects; do
-	v=$(stat_of o0 "$k")
+	v=$(ns_stat o0 "$k")
 	if [ "${v:-0}" -ge 1 ]; then
 		ns_ok "the stall hit while A was written: $k = $v"
 	else
 		ns_fail "$k = ${v:-0}: the stall did not hit while pages were moving"
 	fi
 done
-[ "$(stat_of o0 errors)" = 0 ] || ns_fail "errors = $(stat_of o0 errors)"
+[ "$(ns_stat o0 errors)" = 0 ] || ns_fail "errors = $(ns_stat o0 errors)"
 
 ns_log "writing pattern B over the same blocks"
 timeout 120 dd if=/tmp/pat-b of="$dev" bs=1M oflag=direct status=none ||

@@ -347,7 +347,6 @@ else
 fi
 
 # (h) a silent server while idle: only the NULL ping can find it.
-tstat() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 hostile_server frozen 8M
 srv_pid=$pid stats=/tmp/hostile-frozen.stats
 SRV=()
@@ -363,7 +362,7 @@ if [ "$((${SRV[calls_null]:-0} - n0))" -ge 4 ]; then
 else
 	ns_fail "frozen: $((${SRV[calls_null]:-0} - n0)) NULL pings in 4 s while idle"
 fi
-t0=$(tstat h2 timeouts) r0=$(tstat h2 recoveries) w0=$(tstat h2 writes) d0=$(tstat h2 reads)
+t0=$(ns_stat h2 timeouts) r0=$(ns_stat h2 recoveries) w0=$(ns_stat h2 writes) d0=$(ns_stat h2 reads)
 kill -STOP "$pid"
 ns_log "frozen: server stopped (pid $pid)"
 SECONDS=0
@@ -376,9 +375,9 @@ elif [[ $(ns_get h2 last_error) != *"NULL pings"* ]]; then
 else
 	ns_ok "frozen: $(ns_get h2 state) after $dt s: $(ns_get h2 last_error)"
 fi
-[ "$(tstat h2 timeouts)" -gt "$t0" ] || ns_fail "frozen: timeouts stayed $t0"
-[ "$(tstat h2 writes)" = "$w0" ] && [ "$(tstat h2 reads)" = "$d0" ] ||
-	ns_fail "frozen: I/O ran while idle (writes $w0 -> $(tstat h2 writes), reads $d0 -> $(tstat h2 reads))"
+[ "$(ns_stat h2 timeouts)" -gt "$t0" ] || ns_fail "frozen: timeouts stayed $t0"
+[ "$(ns_stat h2 writes)" = "$w0" ] && [ "$(ns_stat h2 reads)" = "$d0" ] ||
+	ns_fail "frozen: I/O ran while idle (writes $w0 -> $(ns_stat h2 writes), reads $d0 -> $(ns_stat h2 reads))"
 kill -CONT "$pid"
 SECONDS=0
 while [ "$(ns_get h2 state)" != up ] && [ "$SECONDS" -lt 30 ]; do nsvm_sleep 0.2; done
@@ -388,9 +387,9 @@ elif ! dd if="$dev" of=/tmp/ns-back bs=1M count=4 iflag=direct status=none ||
 	! cmp -s /tmp/ns-pat /tmp/ns-back; then
 	ns_fail "frozen: the pattern did not read back"
 else
-	ns_ok "frozen: up again after $SECONDS s (recoveries $r0 -> $(tstat h2 recoveries)), the pattern reads back"
+	ns_ok "frozen: up again after $SECONDS s (recoveries $r0 -> $(ns_stat h2 recoveries)), the pattern reads back"
 fi
-[ "$(tstat h2 errors)" = 0 ] || ns_fail "frozen: errors $(tstat h2 errors)"
+[ "$(ns_stat h2 errors)" = 0 ] || ns_fail "frozen: errors $(ns_stat h2 errors)"
 echo 0 >"$NS_CFG/h2/enable" || ns_fail "frozen: disable"
 rmdir "$NS_CFG/h2" || ns_fail "frozen: rmdir h2"
 hostile_server_stop frozen calls_null
@@ -400,7 +399,7 @@ csocks() { ss -Htn state established "dport = :20051" | awk '{ print $3 }' | sor
 hostile_server idle 8M --idle-close 5
 hostile_target h3 idle 6000
 ns_pattern_check "$dev" 4 || ns_fail "idle: data"
-socks0=$(csocks) r0=$(tstat h3 recoveries)
+socks0=$(csocks) r0=$(ns_stat h3 recoveries)
 exec 5<>/dev/tcp/127.0.0.1/20051
 nsvm_sleep 15
 timeout 2 cat <&5 >/dev/null
@@ -409,10 +408,10 @@ exec 5<&-
 [ "$rc" = 0 ] && ns_ok "idle: the server closed a raw connection idle for 15 s" ||
 	ns_fail "idle: the server kept a raw connection idle for 15 s (cat exit $rc)"
 socks1=$(csocks)
-if [ "$socks1" = "$socks0" ] && [ "$(tstat h3 recoveries)" = "$r0" ] && [ -n "$socks0" ]; then
+if [ "$socks1" = "$socks0" ] && [ "$(ns_stat h3 recoveries)" = "$r0" ] && [ -n "$socks0" ]; then
 	ns_ok "idle: both connections outlived 15 s without I/O (${socks0% }), no recovery"
 else
-	ns_fail "idle: sockets '${socks0% }' -> '${socks1% }', recoveries $r0 -> $(tstat h3 recoveries)"
+	ns_fail "idle: sockets '${socks0% }' -> '${socks1% }', recoveries $r0 -> $(ns_stat h3 recoveries)"
 fi
 dd if="$dev" of=/tmp/ns-back bs=1M count=4 iflag=direct status=none && cmp -s /tmp/ns-pat /tmp/ns-back ||
 	ns_fail "idle: the pattern does not read back"

@@ -3,7 +3,6 @@
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 
-stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
 targets=(t0 t1 n0 n1)
 # all_state STATE TIMEOUT_S: wait (bounded) until every target is in STATE.
 all_state() {
@@ -25,7 +24,7 @@ states() {
 # sum_stat KEY: KEY summed over the targets.
 sum_stat() {
 	local n s=0
-	for n in "${targets[@]}"; do s=$((s + $(stat_of "$n" "$1"))); done
+	for n in "${targets[@]}"; do s=$((s + $(ns_stat "$n" "$1"))); done
 	echo "$s"
 }
 # wait_gone PID TIMEOUT_S: bounded wait for a child to end.
@@ -70,9 +69,9 @@ done
 # Each server's freeze must have hit at least one of its targets.
 for pair in "t0 t1" "n0 n1"; do
 	read -r a b <<<"$pair"
-	[ $(($(stat_of "$a" timeouts) + $(stat_of "$b" timeouts))) -ge 1 ] ||
+	[ $(($(ns_stat "$a" timeouts) + $(ns_stat "$b" timeouts))) -ge 1 ] ||
 		ns_fail "$pair: the freeze caused no timeout"
-	[ $(($(stat_of "$a" reconnects) + $(stat_of "$b" reconnects))) -ge 1 ] ||
+	[ $(($(ns_stat "$a" reconnects) + $(ns_stat "$b" reconnects))) -ge 1 ] ||
 		ns_fail "$pair: no reconnect after the freeze"
 done
 # Pages kept moving across it.
@@ -87,7 +86,7 @@ used=$(awk 'NR > 1 { s += $4 } END { print s }' /proc/swaps)
 echo "swap in use before swapoff: $used KiB"
 [ "$used" -gt 10000 ] || ns_fail "only $used KiB in swap"
 declare -A rec0
-for n in "${targets[@]}"; do rec0[$n]=$(stat_of "$n" reconnects); done
+for n in "${targets[@]}"; do rec0[$n]=$(ns_stat "$n" reconnects); done
 : >/share/kill
 nsvm_wait_file /share/killed 120 || ns_die "the host did not kill the servers"
 all_state recovering 60 || ns_fail "not all recovering: $(states)"
@@ -115,8 +114,8 @@ grep -q netswap /proc/swaps && ns_fail "netswap still in /proc/swaps"
 all_state up 60 || ns_fail "not all up after the servers came back: $(states)"
 for n in "${targets[@]}"; do
 	echo "$n: $(ns_get "$n" stats | tr '\n' ' ')"
-	[ "$(stat_of "$n" errors)" = 0 ] || ns_fail "$n: errors = $(stat_of "$n" errors)"
-	[ "$(stat_of "$n" reconnects)" -gt "${rec0[$n]}" ] || ns_fail "$n: no reconnect after the kill"
+	[ "$(ns_stat "$n" errors)" = 0 ] || ns_fail "$n: errors = $(ns_stat "$n" errors)"
+	[ "$(ns_stat "$n" reconnects)" -gt "${rec0[$n]}" ] || ns_fail "$n: no reconnect after the kill"
 done
 ns_ok "four targets recovered together: $(states)"
 

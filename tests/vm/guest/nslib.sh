@@ -104,6 +104,9 @@ ns_unload() {
 	[ ! -d "$NS_CFG" ] || ns_fail "$NS_CFG still present after rmmod"
 }
 
+# ns_stat NAME KEY: the value of KEY in target NAME's stats.
+ns_stat() { awk -v k="$2" '$1 == k { print $2 }' "$NS_CFG/$1/stats"; }
+
 # ns_pattern_check DEV MB: write MB of random data with O_DIRECT at the
 # start of DEV, read it back with O_DIRECT, compare.
 ns_pattern_check() {

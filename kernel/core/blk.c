@@ -92,6 +92,15 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	if (!netswap_io_get(nd, hctx, rq))
 		return BLK_STS_DEV_RESOURCE;
+	/*
+	 * A requeued request must come back as it left: an NFS request
+	 * keeps its XID and its stage (a COMMIT still to send), an iSCSI
+	 * one its place in the retry count. Without DONTPREP, blk-mq puts
+	 * it back through the scheduler (or the software queue with none),
+	 * where new bios merge into it, and a COMMIT of the grown range
+	 * would complete pages that were never written.
+	 */
+	rq->rq_flags |= RQF_DONTPREP;
 	/* Counted before: a transport may complete @rq before it returns. */
 	atomic_inc(&nd->stats.inflight);
 	ret = nd->ops->queue_rq(nd, rq);

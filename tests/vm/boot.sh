@@ -307,5 +307,15 @@ if [ "$status" != 0 ]; then
 	fi
 	echo "--- last lines of $console" >&2
 	tail -n 25 "$console" | tr -d '\r' >&2
+	# A crash's report, whole: run.sh copies it into the suite's output,
+	# the only part of a CI run that is kept.
+	crash=$(tr -d '\r' <"$console" | awk '
+		!on && /Oops|BUG:|Kernel panic|general protection fault|double fault|stack guard page/ { on = 1 }
+		on && n < 60 { print; n++ }')
+	if [ -n "$crash" ]; then
+		echo "--- crash report" >&2
+		printf '%s\n' "$crash" >&2
+		echo "--- end of crash report" >&2
+	fi
 fi
 exit "$status"

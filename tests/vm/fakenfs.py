@@ -85,6 +85,16 @@ Hostile I/O (counted in --stats; "every Nth" counts on each connection):
   --empty-storm-every N  every Nth READ/WRITE/COMMIT reply comes after
                          10000 empty fragments that are not the last
                          (empty_storms)
+  --merge-trap OFF       a request the client must not change while it is
+                         requeued: the WRITE at byte OFF is answered
+                         UNSTABLE and its COMMIT is held (never answered);
+                         the next READ is answered NFS3ERR_JUKEBOX (the
+                         client's retry timer runs its requeue list a
+                         moment later), then every connection is closed
+                         and new ones are closed at once for 3 s, so the
+                         client recovers with that COMMIT requeued
+                         (trap_writes, trap_held_commits, trap_jukebox,
+                         trap_closes, trap_refused)
   --seed N               for the fragment cuts (1)
   --stall-after N        after the Nth WRITE, stop reading that connection
                          (its receive buffer is 32 KiB, so the client's
@@ -160,6 +170,10 @@ class XdrError(Exception):
 
 class SysErr(Exception):
     """Answer the call with accept_stat SYSTEM_ERR."""
+
+
+class Hold(Exception):
+    """Never answer the call (--merge-trap's COMMIT)."""
 
 
 class Dec:
@@ -258,6 +272,8 @@ class Server:
         self.waiting = {}           # (op, fh, off, count) -> time
         self.attr_toggle = 0
         self.stalled = None         # (socket, conn) stopped by --stall-after
+        self.trap = None            # --merge-trap: write, held, close, done
+        self.refuse_until = 0.0     # --merge-trap: close new connections
         self.logf = open(o.log, "a", buffering=1) if o.log else sys.stderr
 
     def log(self, msg):
@@ -406,6 +422,11 @@ class Server:
         if self.stale():
             return p32(NFS3ERR_STALE) + self.post_op(f), 0
         key = (f.fh, off, count)
+        if self.trap == "held":
+            self.trap = "close"
+            self.st["trap_jukebox"] += 1
+            self.log("merge trap: READ at %d answered JUKEBOX, closing" % off)
+            return p32(NFS3ERR_JUKEBOX) + self.post_op(f), 0
         self.came_back("read", key)
         q = self.io_quirk("read", key)
         if q not in (None, "short"):
@@ -462,6 +483,11 @@ class Server:
             self.st["data_sync_replies"] += 1
         if self.o.unstable or self.every(self.o.unstable_every, "writes"):
             committed = UNSTABLE
+        if self.trap is None and self.o.merge_trap == off:
+            committed = UNSTABLE
+            self.trap = "write"
+            self.st["trap_writes"] += 1
+            self.log("merge trap: WRITE %d %d answered UNSTABLE" % (off, count))
         if committed == UNSTABLE and f.stable is None:
             f.stable = bytearray(f.data)
         f.data[off:off + count] = data
@@ -491,6 +517,12 @@ class Server:
         if f is None or self.stale():
             return p32(NFS3ERR_STALE) + p32(0) + p32(0)
         self.st["commits"] += 1
+        end = f.size() if count == 0 else off + count
+        if self.trap == "write" and off <= self.o.merge_trap < end:
+            self.trap = "held"
+            self.st["trap_held_commits"] += 1
+            self.log("merge trap: COMMIT %d %d held" % (off, count))
+            raise Hold()
         if self.every(self.o.jukebox_commit_every, "commits"):
             self.st["jukebox_commit"] += 1
             # the client writes it again: that is the retry
@@ -593,6 +625,8 @@ class Server:
             return acc + p32(GARBAGE_ARGS), "err", 0
         except SysErr:
             return acc + p32(SYSTEM_ERR), "io", 0
+        except Hold:
+            return None, None, 0
         if res is None:
             return acc + p32(PROC_UNAVAIL), "err", 0
         kind = "io" if prog == NFS_PROG and proc in (6, 7, 21) else "setup"
@@ -765,6 +799,10 @@ class Server:
                         s, peer = key.fileobj.accept()
                     except BlockingIOError:
                         continue
+                    if time.monotonic() < self.refuse_until:
+                        s.close()
+                        self.st["trap_refused"] += 1
+                        continue
                     s.setblocking(False)
                     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                     conns[s] = {"in": bytearray(), "out": collections.deque(),
@@ -802,6 +840,23 @@ class Server:
                         sel.modify(s, ev, "conn")
                     else:
                         sel.unregister(s)   # stalled: SIGUSR2 resumes it
+            if self.trap == "close":
+                self.spring_trap(sel, conns)
+
+    def spring_trap(self, sel, conns):
+        """--merge-trap: the JUKEBOX is out; drop every connection (what is
+        queued to send still goes before the FIN) and refuse for 3 s."""
+        for s in list(conns):
+            try:
+                sel.unregister(s)
+            except (KeyError, ValueError):
+                pass
+            s.close()
+            del conns[s]
+        self.trap = "done"
+        self.refuse_until = time.monotonic() + 3.0
+        self.st["trap_closes"] += 1
+        self.log("merge trap: every connection closed, refusing for 3 s")
 
     def close_idle(self, sel, conns):
         """--idle-close: close what has received nothing for that long."""
@@ -1286,6 +1341,7 @@ def main(argv):
     ap.add_argument("--setup-fragments", type=int, default=0)
     ap.add_argument("--huge-marker-every", type=int, default=0)
     ap.add_argument("--empty-storm-every", type=int, default=0)
+    ap.add_argument("--merge-trap", type=parse_size)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stall-after", type=int, default=0)
     ap.add_argument("--stats")

@@ -35,7 +35,7 @@ case_timeout=${NETSWAP_VM_CASE_TIMEOUT:-3600}
 
 # run_case DRIVER KVER: run one case, print and record its result line.
 run_case() {
-	local t=$1 kver=$2 n log start rc dur line reason
+	local t=$1 kver=$2 n log start rc dur line reason crash
 	n=$(basename "$t" .sh)
 	log=$logs/$n-$kver.log
 	start=$SECONDS
@@ -51,7 +51,10 @@ run_case() {
 		line="FAIL $n/$kver ($reason)"
 	fi
 	# One write each: lines of concurrent workers do not mix.
-	printf '%s\n    %ss%s, log %s\n' "$line" "$dur" "${NETSWAP_VM_WORKER:+, worker $NETSWAP_VM_WORKER}" "$log"
+	# A crash report goes with the result line: in CI the logs are gone.
+	crash=$(sed -n '/^--- crash report$/,/^--- end of crash report$/s/^/    | /p' "$log" 2>/dev/null)
+	printf '%s\n    %ss%s, log %s\n%s' "$line" "$dur" "${NETSWAP_VM_WORKER:+, worker $NETSWAP_VM_WORKER}" "$log" "${crash:+$crash
+}"
 	echo "$line" >>"$results/vm.txt"
 	[ $rc -eq 0 ]
 }

@@ -9,7 +9,8 @@
 # replies with unknown XIDs before real ones, a file with holes, WRITEs
 # answered DATA_SYNC (no COMMIT), a server frozen while the target is idle
 # (found by the NULL ping), a server that closes idle connections (the
-# pings keep them). An O_DIRECT
+# pings keep them), a recovery with a COMMIT requeued and the scheduler
+# none (no bio merged into it). An O_DIRECT
 # pattern is written and read back and must equal what the server kept.
 # Nothing on the host: no ganesha, no tgt.
 #   NETSWAP_FAKENFS_QUIRKS="--jukebox-every 5 ..."  other fakenfs.py

@@ -37,6 +37,10 @@
 #      to 12 minutes): with a NULL ping every 2 s both connections outlive
 #      15 s without I/O, no recovery; a raw connection opened beside them
 #      is closed by the server, so the closing did happen.
+#  (j) a recovery while a WRITE waits for its COMMIT, with the scheduler
+#      none and the requeue list run mid-recovery: a 4 KiB write right
+#      behind it is not merged into the requeued request; both pages
+#      read back.
 # An O_DIRECT 8 MB pattern is written and read back; the server's stable
 # content (what survived the simulated reboots) must equal the pattern;
 # after disable/enable it reads back again. The server's counters
@@ -418,5 +422,59 @@ dd if="$dev" of=/tmp/ns-back bs=1M count=4 iflag=direct status=none && cmp -s /t
 echo 0 >"$NS_CFG/h3/enable" || ns_fail "idle: disable"
 rmdir "$NS_CFG/h3" || ns_fail "idle: rmdir h3"
 hostile_server_stop idle idle_closes
+
+# (j) a request requeued by a recovery comes back as it left. With the
+# scheduler none, blk-mq would put it back on the software queue, where a
+# new bio can merge into it; a WRITE waiting for its COMMIT keeps its XID
+# and stage, so the COMMIT of the grown range would complete a page that
+# was never written. fakenfs.py --merge-trap holds the COMMIT of the 4 KiB
+# WRITE at 1 MiB, answers the next READ JUKEBOX (the retry timer runs the
+# requeue list 500 ms later, while the target is still recovering) and
+# refuses connections for 3 s; in that window the next 4 KiB is written
+# from the same CPU, right behind the held one.
+hostile_server merge-trap 8M --merge-trap 1M
+srv_pid=$pid stats=/tmp/hostile-merge-trap.stats
+SRV=()
+hostile_target h4 merge-trap 5000
+echo none >"/sys/block/${dev#/dev/}/queue/scheduler" ||
+	ns_fail "merge-trap: no scheduler none"
+dd if=/dev/urandom of=/tmp/mt.pat bs=4k count=2 status=none
+r0=$(ns_stat h4 recoveries)
+timeout 60 taskset -c 0 dd if=/tmp/mt.pat of="$dev" bs=4k count=1 seek=256 \
+	oflag=direct status=none &
+pa=$!
+for ((i = 0; i < 50; i++)); do
+	srv_snapshot
+	[ "${SRV[trap_held_commits]:-0}" -ge 1 ] && break
+	nsvm_sleep 0.2
+done
+[ "${SRV[trap_held_commits]:-0}" -ge 1 ] || ns_fail "merge-trap: no COMMIT was held"
+timeout 60 dd if="$dev" of=/dev/null bs=4k count=1 skip=1024 iflag=direct status=none &
+pr=$!
+SECONDS=0
+while [ "$(ns_get h4 state)" = up ] && [ "$SECONDS" -lt 10 ]; do nsvm_sleep 0.1; done
+nsvm_sleep 1
+mid=$(ns_get h4 state)
+timeout 60 taskset -c 0 dd if=/tmp/mt.pat of="$dev" bs=4k count=1 skip=1 seek=257 \
+	oflag=direct status=none &
+pb=$!
+wait "$pa" || ns_fail "merge-trap: the held write failed"
+wait "$pr" || ns_fail "merge-trap: the read failed"
+wait "$pb" || ns_fail "merge-trap: the write behind it failed"
+[ "$mid" != up ] || ns_fail "merge-trap: the target was up again before the second write"
+srv_snapshot
+srv_expect trap_jukebox eq 1
+srv_expect trap_closes eq 1
+srv_expect trap_refused ge 1
+[ "$(ns_stat h4 recoveries)" -gt "$r0" ] || ns_fail "merge-trap: no recovery"
+if dd if="$dev" of=/tmp/mt.back bs=4k count=2 skip=256 iflag=direct status=none &&
+	cmp -s /tmp/mt.pat /tmp/mt.back; then
+	ns_ok "merge-trap: both pages read back after a recovery with a COMMIT requeued (state $mid during the second write)"
+else
+	ns_fail "merge-trap: the pages do not read back: $(cmp /tmp/mt.pat /tmp/mt.back 2>&1 | head -n 1)"
+fi
+echo 0 >"$NS_CFG/h4/enable" || ns_fail "merge-trap: disable"
+rmdir "$NS_CFG/h4" || ns_fail "merge-trap: rmdir h4"
+hostile_server_stop merge-trap trap_held_commits
 ns_unload
 ns_finish

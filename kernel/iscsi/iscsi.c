@@ -326,6 +326,10 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 		tx->trailer_sent += ret;
 	}
 	tx->busy = false;
+	/* R2Ts come in offset order (DataSequenceInOrder): no gap to fill. */
+	if (tx->cmd && tx->data_off <= tx->cmd->data_sent)
+		tx->cmd->data_sent = max(tx->cmd->data_sent,
+					 tx->data_off + tx->data_len);
 	if (tx->cmd && tx->cmd->done_pending) {
 		struct ns_iscsi_cmd *cmd = tx->cmd;
 
@@ -453,6 +457,13 @@ static int ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 			nd_err_rl(nd, "read at sector %llu: %s (%u of %u bytes, residual %u)\n",
 				  (unsigned long long)blk_rq_pos(cmd->rq), why,
 				  cmd->din.received, cmd->din.edtl, h->residual);
+			return ns_rx_proto_err(conn, why);
+		}
+		if (req_op(cmd->rq) == REQ_OP_WRITE &&
+		    iscsi_write_status_check(cmd->data_sent, cmd->len, h, &why)) {
+			nd_err_rl(nd, "write at sector %llu: %s (%u of %u bytes sent, residual %u)\n",
+				  (unsigned long long)blk_rq_pos(cmd->rq), why,
+				  cmd->data_sent, cmd->len, h->residual);
 			return ns_rx_proto_err(conn, why);
 		}
 		ns_cmd_done(conn, cmd, BLK_STS_OK);
@@ -984,6 +995,7 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	cmd->unsol_end = 0;
 	cmd->tx_off = 0;
 	cmd->tx_end = 0;
+	cmd->data_sent = 0;
 
 	switch (req_op(rq)) {
 	case REQ_OP_READ:

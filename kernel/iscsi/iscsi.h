@@ -69,6 +69,7 @@ struct ns_iscsi_cmd {
 	u32			unsol_end;	/* end of unsolicited data */
 	u32			tx_off;		/* next unsolicited/R2T offset */
 	u32			tx_end;		/* end of the current sequence */
+	u32			data_sent;	/* writes: sent from 0, no gap */
 	u32			ttt;		/* current R2T's tag */
 	u32			data_sn;
 	struct iscsi_datain_seq	din;		/* reads: what Data-In brought */

@@ -365,6 +365,23 @@ int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
 	return 0;
 }
 
+int iscsi_write_status_check(u32 sent, u32 edtl,
+			     const struct iscsi_hdr_info *h, const char **why)
+{
+	if (sent != edtl) {
+		*why = "write completed before all of its data was sent";
+		return -EPROTO;
+	}
+	if ((h->flags & (ISCSI_RSP_OVERFLOW | ISCSI_RSP_UNDERFLOW)) &&
+	    h->residual) {
+		*why = h->flags & ISCSI_RSP_UNDERFLOW ?
+		       "write completed with an underflow residual" :
+		       "write completed with an overflow residual";
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int iscsi_login_check(const struct iscsi_login_seq *s,
 		      const struct iscsi_hdr_info *h, const char **why)
 {

@@ -240,6 +240,18 @@ int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
 			      const struct iscsi_hdr_info *h, const char **why);
 
 /*
+ * iscsi_write_status_check() - GOOD status for a write: had the target
+ * all of its data? @sent is how far the initiator's data reached, without
+ * a gap, from offset 0 (immediate data and every Data-Out fully handed to
+ * the socket); @edtl the command's length. A target can answer only after
+ * the last byte reached it, so a status before that, or one reporting a
+ * residual, means some of the data was not stored. Returns 0, or -EPROTO
+ * with *why set.
+ */
+int iscsi_write_status_check(u32 sent, u32 edtl,
+			     const struct iscsi_hdr_info *h, const char **why);
+
+/*
  * Login Response sequence (RFC 7143 11.13). A target's text may span PDUs
  * (the C bit), each answered by an empty Login Request; it must make
  * progress: every continuation carries text, C and T are never set

@@ -763,6 +763,33 @@ static void test_datain_past_end(void **state)
 	assert_string_equal(why, "empty Data-In without status");
 }
 
+static void test_write_status(void **state)
+{
+	struct iscsi_hdr_info h;
+	const char *why = NULL;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.opcode = ISCSI_OP_SCSI_RSP;
+	/* Every byte sent, no residual: done. */
+	assert_int_equal(iscsi_write_status_check(8192, 8192, &h, &why), 0);
+	/* GOOD while data is still to be sent (or never asked for). */
+	assert_int_equal(iscsi_write_status_check(4096, 8192, &h, &why), -EPROTO);
+	assert_string_equal(why, "write completed before all of its data was sent");
+	assert_int_equal(iscsi_write_status_check(0, 4096, &h, &why), -EPROTO);
+	/* All sent, but the target says it took less. */
+	h.flags = ISCSI_RSP_UNDERFLOW;
+	h.residual = 512;
+	assert_int_equal(iscsi_write_status_check(4096, 4096, &h, &why), -EPROTO);
+	assert_string_equal(why, "write completed with an underflow residual");
+	h.flags = ISCSI_RSP_OVERFLOW;
+	assert_int_equal(iscsi_write_status_check(4096, 4096, &h, &why), -EPROTO);
+	assert_string_equal(why, "write completed with an overflow residual");
+	/* A flag with a zero count is no residual. */
+	h.residual = 0;
+	assert_int_equal(iscsi_write_status_check(4096, 4096, &h, &why), 0);
+}
+
 static void test_datain_status_incomplete(void **state)
 {
 	struct iscsi_datain_seq s;
@@ -945,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_datain_sn),
 		cmocka_unit_test(test_datain_past_end),
 		cmocka_unit_test(test_datain_status_incomplete),
+		cmocka_unit_test(test_write_status),
 		cmocka_unit_test(test_login_seq_continued),
 		cmocka_unit_test(test_login_seq_no_progress),
 		cmocka_unit_test(test_login_seq_bounds),

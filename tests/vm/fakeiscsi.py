@@ -70,6 +70,11 @@ pings. --inject-after N commands, then every --inject-every commands
                   WRITE forgotten (its data, if it comes, dropped): an
                   initiator that completes the WRITE on that response has
                   lost its data
+  io-write-early-good  a WRITE answered GOOD at once, no R2T, its data
+                  never asked for nor stored: an initiator that completes
+                  it on that status has lost the data
+  io-write-residual  a WRITE's data all taken, all but its last 512 bytes
+                  stored, then GOOD with an underflow residual of 512
   io-reject       a Reject of the command (reason 0x04), instead of its answer
   io-async-logout an Async Message asking for logout, instead of the answer
   io-cut          half of a READ's Data-In PDU, then the connection closed
@@ -190,13 +195,14 @@ class IoTarget:
             self.stat_sn += 1
         return (24, f)
 
-    def scsi_rsp(self, c, status, sense=b"", exp_data_sn=0, sense_len=None):
+    def scsi_rsp(self, c, status, sense=b"", exp_data_sn=0, sense_len=None, underflow=0):
         data = b""
         if sense or sense_len is not None:
             n = len(sense) if sense_len is None else sense_len
             data = n.to_bytes(2, "big") + sense
-        return self.pdu(OP_SCSI_RSP, 0x80, [(3, bytes([status])), (16, c["itt"]), self.sns(True),
-                                            (36, struct.pack(">I", exp_data_sn))], data)
+        return self.pdu(OP_SCSI_RSP, 0x82 if underflow else 0x80,
+                        [(3, bytes([status])), (16, c["itt"]), self.sns(True),
+                         (36, struct.pack(">III", exp_data_sn, 0, underflow))], data)
 
     def data_in(self, c, payload, read=False):
         """Data-In PDUs for PAYLOAD, the last with GOOD status. For a READ,
@@ -341,8 +347,11 @@ class IoTarget:
             return out + data
         if op == 0x8A:                                  # WRITE(16)
             self.counts["writes"] += 1
+            if self.inject("io-write-early-good"):
+                self.note("GOOD at once for the WRITE at byte %d, its data never asked for" % a)
+                return out + self.scsi_rsp(c, 0)
             c.update(len=b - a, at=a, buf=bytearray(b - a), r2t_off=0, r2t_sn=0,
-                     ttt=self.next_ttt)
+                     ttt=self.next_ttt, short=self.inject("io-write-residual"))
             self.next_ttt += 1
             self.writes[c["ttt"]] = c
             return out + self.r2t(c)
@@ -361,8 +370,13 @@ class IoTarget:
         c["r2t_off"] = c["r2t_end"]
         if c["r2t_off"] < c["len"]:
             return self.r2t(c)
-        self.disk[c["at"]:c["at"] + c["len"]] = c["buf"]
         del self.writes[ttt]
+        if c["short"]:
+            n = c["len"] - 512
+            self.note("GOOD with residual 512 for the WRITE at byte %d" % c["at"])
+            self.disk[c["at"]:c["at"] + n] = c["buf"][:n]
+            return self.scsi_rsp(c, 0, exp_data_sn=c["r2t_sn"], underflow=512)
+        self.disk[c["at"]:c["at"] + c["len"]] = c["buf"]
         return self.scsi_rsp(c, 0, exp_data_sn=c["r2t_sn"])
 
     def nop_out(self, hdr, data):
@@ -611,6 +625,7 @@ def main():
                              "io-datain-gap", "io-datain-overlap", "io-datain-datasn",
                              "io-datain-short", "io-datain-residual", "io-datain-big",
                              "io-unknown-itt", "io-cross-itt", "io-reject",
+                             "io-write-early-good", "io-write-residual",
                              "io-async-logout", "io-cut",
                              "io-sense-overrun", "io-sense-garbage",
                              "rc-all-ones", "rc-huge", "rc-block3", "rc-one-block"])

@@ -7,7 +7,9 @@
 # logout requests and connections cut mid-PDU each stop reception at once
 # and recover, with the data intact; a response on the read session for a
 # write of the other session is refused (a recovery, never the write's
-# completion: every byte written reads back); a storm of target pings
+# completion: every byte written reads back); a write answered GOOD
+# before its data was asked for, or with an underflow residual, is never
+# completed (a recovery, the write sent again); a storm of target pings
 # never tears an echo; nonsense capacities fail enable. The target runs
 # its default two sessions; the fake serves both at once. Nothing on the
 # host. make

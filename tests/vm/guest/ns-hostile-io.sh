@@ -22,6 +22,12 @@
 #                 request, a connection closed in the middle of a PDU
 #   io-sense-overrun  CHECK CONDITION whose SenseLength runs past its
 #                 data segment (a malformed PDU)
+#   io-write-early-good, io-write-residual
+#                 a WRITE answered GOOD before any of its data was asked
+#                 for; a WRITE whose last 512 bytes the target kept, then
+#                 GOOD with an underflow residual: "write completed
+#                 before all of its data was sent" / "... with an
+#                 underflow residual", never a completed write
 # each twice, each a recovery with the request issued again and the data
 # intact;
 #   io-sense-garbage  twice a READ answered CHECK CONDITION without usable
@@ -156,6 +162,8 @@ run_io io-datain-short 2 2 "protocol error: read completed with bytes missing" 4
 run_io io-datain-residual 2 2 "protocol error: read completed with an underflow residual" 45
 run_io io-datain-big 2 2 "protocol error: data segment too long" 45
 run_io io-unknown-itt 2 2 "protocol error: response for no command" 45
+run_io io-write-early-good 2 2 "protocol error: write completed before all of its data was sent"
+run_io io-write-residual 2 2 "protocol error: write completed with an underflow residual"
 run_io io-reject 2 2 "target rejected a PDU" 45
 run_io io-async-logout 2 2 "target requested logout" 45
 run_io io-cut 2 2 "" 45

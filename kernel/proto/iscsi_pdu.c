@@ -348,38 +348,49 @@ int iscsi_datain_check(const struct iscsi_datain_seq *s,
 	return 0;
 }
 
-int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
-			      const struct iscsi_hdr_info *h, const char **why)
+/*
+ * GOOD status for a data transfer of @edtl bytes of which @moved went
+ * across: complete, and no residual reported. @why: [0] bytes missing,
+ * [1] underflow, [2] overflow.
+ */
+static int iscsi_status_check(u32 moved, u32 edtl,
+			      const struct iscsi_hdr_info *h,
+			      const char *const why[3], const char **out)
 {
-	if (s->received != s->edtl) {
-		*why = "read completed with bytes missing";
+	if (moved != edtl) {
+		*out = why[0];
 		return -EPROTO;
 	}
 	if ((h->flags & (ISCSI_RSP_OVERFLOW | ISCSI_RSP_UNDERFLOW)) &&
 	    h->residual) {
-		*why = h->flags & ISCSI_RSP_UNDERFLOW ?
-		       "read completed with an underflow residual" :
-		       "read completed with an overflow residual";
+		*out = why[h->flags & ISCSI_RSP_UNDERFLOW ? 1 : 2];
 		return -EPROTO;
 	}
 	return 0;
 }
 
+int iscsi_datain_status_check(const struct iscsi_datain_seq *s,
+			      const struct iscsi_hdr_info *h, const char **why)
+{
+	static const char *const read_why[3] = {
+		"read completed with bytes missing",
+		"read completed with an underflow residual",
+		"read completed with an overflow residual",
+	};
+
+	return iscsi_status_check(s->received, s->edtl, h, read_why, why);
+}
+
 int iscsi_write_status_check(u32 sent, u32 edtl,
 			     const struct iscsi_hdr_info *h, const char **why)
 {
-	if (sent != edtl) {
-		*why = "write completed before all of its data was sent";
-		return -EPROTO;
-	}
-	if ((h->flags & (ISCSI_RSP_OVERFLOW | ISCSI_RSP_UNDERFLOW)) &&
-	    h->residual) {
-		*why = h->flags & ISCSI_RSP_UNDERFLOW ?
-		       "write completed with an underflow residual" :
-		       "write completed with an overflow residual";
-		return -EPROTO;
-	}
-	return 0;
+	static const char *const write_why[3] = {
+		"write completed before all of its data was sent",
+		"write completed with an underflow residual",
+		"write completed with an overflow residual",
+	};
+
+	return iscsi_status_check(sent, edtl, h, write_why, why);
 }
 
 int iscsi_login_check(const struct iscsi_login_seq *s,

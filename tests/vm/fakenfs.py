@@ -847,12 +847,7 @@ class Server:
         """--merge-trap: the JUKEBOX is out; drop every connection (what is
         queued to send still goes before the FIN) and refuse for 3 s."""
         for s in list(conns):
-            try:
-                sel.unregister(s)
-            except (KeyError, ValueError):
-                pass
-            s.close()
-            del conns[s]
+            self.drop(sel, conns, s)
         self.trap = "done"
         self.refuse_until = time.monotonic() + 3.0
         self.st["trap_closes"] += 1
@@ -866,12 +861,17 @@ class Server:
                 continue
             self.log("closing a connection idle for %.1f s" % (now - c["last_rx"]))
             self.st["idle_closes"] += 1
-            try:
-                sel.unregister(s)
-            except (KeyError, ValueError):
-                pass
-            s.close()
-            del conns[s]
+            self.drop(sel, conns, s)
+
+    @staticmethod
+    def drop(sel, conns, s):
+        """Close connection s and forget it."""
+        try:
+            sel.unregister(s)
+        except (KeyError, ValueError):
+            pass
+        s.close()
+        del conns[s]
 
     def kernel_queued(self, s):
         """Bytes waiting in the socket's receive queue (FIONREAD)."""

@@ -126,6 +126,9 @@ export NETSWAP_VM_TEST=$script NETSWAP_VM_NAME=$name
 export NETSWAP_SHARE=$share
 
 cmdline="console=ttyS0 loglevel=5 panic=1 mitigations=off"
+# A CPU stuck for good ends the guest at once with every CPU's trace
+# (the lock's holder too), instead of at the case's timeout with one.
+cmdline+=" softlockup_panic=1 softlockup_all_cpu_backtrace=1"
 cmdline+=" nsvm.init=$here/guest-init.sh nsvm.test=$script"
 cmdline+=" ${NETSWAP_VM_APPEND:-} $append"
 
@@ -307,11 +310,18 @@ if [ "$status" != 0 ]; then
 	fi
 	echo "--- last lines of $console" >&2
 	tail -n 25 "$console" | tr -d '\r' >&2
-	# A crash's report, whole: run.sh copies it into the suite's output,
-	# the only part of a CI run that is kept.
+	# A crash's or a stall's report: run.sh copies it into the suite's
+	# output, the only part of a CI run that is kept, where it is cut to a
+	# few dozen lines. So only what names the place: the headline, the
+	# task and workqueue, RIP, and the reliable frames of each trace (every
+	# CPU's, with softlockup_all_cpu_backtrace); no registers, no code
+	# bytes, no timestamps.
 	crash=$(tr -d '\r' <"$console" | awk '
-		!on && /Oops|BUG:|Kernel panic|general protection fault|double fault|stack guard page/ { on = 1 }
-		on && n < 60 { print; n++ }')
+		!on && /Oops|BUG:|Kernel panic|general protection fault|double fault|stack guard page|rcu: INFO|soft lockup|hung task|blocked for more than/ { on = 1 }
+		!on { next }
+		{ sub(/^\[ *[0-9.]+\] /, "") }
+		/^ *\? / || /^ *(RAX|RBX|RCX|RDX|RSI|RDI|RBP|RSP|R[0-9]+|FS|CS|CR2|DR[0-9]|PKRU|Code|Modules linked in|Hardware name):/ { next }
+		n < 60 { print; n++ }')
 	if [ -n "$crash" ]; then
 		echo "--- crash report" >&2
 		printf '%s\n' "$crash" >&2

@@ -221,7 +221,7 @@ report() {
 		echo "# Swap over the network: netswap and its peers side by side"
 		echo
 		echo "\`make bench\`, $bench_date ($bench_s s in all). Kernel $kver in a guest of ${mem} MB and $smp vCPUs under QEMU TCG"
-		echo "(\`-accel tcg,thread=multi -cpu max\`), QEMU's user network to servers on the host's loopback;"
+		echo "(\`-accel tcg,thread=multi -cpu ${NETSWAP_VM_CPU:-max,-cx16}\`: boot.sh's default, see tests/vm/README.md), QEMU's user network to servers on the host's loopback;"
 		echo "host $(nproc) CPUs, load average $load_start at the start and $load_end at the end."
 		echo "Each stack swaps on ${disk_mb} MB of fresh storage: a tgt LUN (netswap-iscsi, open-iscsi), a fully"
 		echo "allocated file of nfs-ganesha (netswap-nfs, nfs-swapfile: the kernel's NFSv3 client), an nbd-server"

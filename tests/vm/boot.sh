@@ -141,9 +141,12 @@ if [ "$monitor" = 1 ]; then
 	export NETSWAP_QEMU_MONITOR=$run_dir/monitor.sock
 fi
 
+# No CX16: QEMU 7.2's TCG corrupts EFLAGS at CMPXCHG16B, which the
+# guest kernels' SLUB runs all the time (tests/vm/README.md,
+# tests/tools/tcg-cx16.c).
 # shellcheck disable=SC2054  # commas are QEMU option syntax
 qemu=(qemu-system-x86_64
-	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
+	-accel tcg,thread=multi -cpu "${NETSWAP_VM_CPU:-max,-cx16}" -m "$mem" -smp "$smp"
 	-nodefaults -nographic -no-reboot -monitor "$monitor_arg"
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"

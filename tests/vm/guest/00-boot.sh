@@ -15,6 +15,11 @@ portal=$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT
 pat_off_mb=16 pat_mb=4
 
 nsvm_log "kernel $(uname -r), nproc $(nproc), $(grep MemTotal /proc/meminfo)"
+# The harness hides CX16: QEMU 7.2's TCG corrupts EFLAGS at CMPXCHG16B
+# (tests/vm/README.md).
+if [ -z "${NETSWAP_VM_CPU:-}" ] && grep -qw cx16 /proc/cpuinfo; then
+	nsvm_die "the guest's CPU has cx16: boot.sh must pass -cpu max,-cx16"
+fi
 nsvm_mark ready
 
 nsvm_iscsid_start || nsvm_die "iscsid did not start"

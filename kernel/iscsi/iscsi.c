@@ -799,6 +799,7 @@ static void ns_iscsi_conn_free(struct ns_iscsi_conn *conn)
 	if (!conn)
 		return;
 	crypto_free_shash(conn->md5);
+	kfree(conn->itt_gen);
 	kfree(conn->rx_buf);
 	kfree(conn->nop_buf);
 	kfree_sensitive(conn->text_buf);
@@ -855,6 +856,12 @@ static int ns_iscsi_alloc(struct netswap_dev *nd)
 	conn = ns_iscsi_conn_new(nd);
 	if (!conn)
 		return -ENOMEM;
+	conn->itt_gen = kcalloc(NETSWAP_QD_MAX, sizeof(*conn->itt_gen),
+				GFP_KERNEL);
+	if (!conn->itt_gen) {
+		ns_iscsi_conn_free(conn);
+		return -ENOMEM;
+	}
 	if (nd->cfg.connections != 1) {
 		conn->reads = ns_iscsi_conn_new(nd);
 		if (!conn->reads) {
@@ -974,15 +981,20 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	u32 blocks = blk_rq_bytes(rq) >> ilog2(nd->block_size);
 	struct iscsi_session_params *p;
 	struct list_head *list;
+	u16 gen;
 
+	/*
+	 * Unique per tag, not per request: a late or duplicated answer to a
+	 * finished command must never match the next one on its tag.
+	 */
+	gen = ++conn->itt_gen[rq->tag] & 0x7fff;
+	cmd->itt = (u32)gen << 16 | rq->tag;
 	/* Writes and flushes on the first session, reads on their own. */
 	if (req_op(rq) == REQ_OP_READ && conn->reads)
 		conn = conn->reads;
 	p = &conn->params;
 	list = &conn->send_hi;
 	cmd->conn = conn;
-	cmd->gen = (cmd->gen + 1) & 0x7fff;
-	cmd->itt = (u32)cmd->gen << 16 | rq->tag;
 	cmd->cmd_sent = false;
 	cmd->done_pending = false;
 	cmd->data_sn = 0;

@@ -58,7 +58,6 @@ struct ns_iscsi_cmd {
 	struct request		*rq;
 	struct ns_iscsi_conn	*conn;		/* the session it goes on */
 	u32			itt;
-	u16			gen;
 	u8			retries;
 	bool			queued;		/* on send_list */
 	bool			cmd_sent;	/* command PDU built */
@@ -99,6 +98,7 @@ struct ns_iscsi_conn {
 	u32			exp_cmd_sn;
 	u32			max_cmd_sn;
 	u32			exp_stat_sn;
+	u8			probe_seq;	/* low byte of the next probe's ITT */
 	u64			lun;
 	bool			hd_on;		/* digests active (after login) */
 	bool			dd_on;
@@ -126,6 +126,13 @@ struct ns_iscsi_conn {
 	 * together.
 	 */
 	struct ns_iscsi_conn	*reads;
+	/*
+	 * The first session's: per driver tag, the generation of the ITT
+	 * last sent with it. A tag's ITT never repeats until its
+	 * generation wraps (32768 commands with that tag), whatever
+	 * request holds it: with an I/O scheduler, requests change tags.
+	 */
+	u16			*itt_gen;
 };
 
 /* login.c */

@@ -463,9 +463,11 @@ static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
 			u8 *buf, u32 buflen, struct scsi_sense *sense,
 			u8 *status)
 {
+	/* Each probe command its own ITT: no late answer passes for the next. */
+	u32 itt = NS_PROBE_ITT | conn->probe_seq++;
 	struct iscsi_scsi_cmd c = {
 		.lun		= conn->lun,
-		.itt		= NS_PROBE_ITT,
+		.itt		= itt,
 		.edtl		= buflen,
 		.cmd_sn		= conn->cmd_sn++,
 		.exp_stat_sn	= conn->exp_stat_sn,
@@ -493,7 +495,7 @@ static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
 		ns_iscsi_update_sn(conn, &h);
 		switch (h.opcode) {
 		case ISCSI_OP_DATA_IN:
-			if (h.itt != NS_PROBE_ITT ||
+			if (h.itt != itt ||
 			    h.data_len > NS_ISCSI_CTL_BUF ||
 			    iscsi_datain_check(&din, &h, &why))
 				return -EPROTO;
@@ -505,7 +507,7 @@ static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
 			}
 			break;
 		case ISCSI_OP_SCSI_RSP:
-			if (h.itt != NS_PROBE_ITT)
+			if (h.itt != itt)
 				return -EPROTO;
 			if (h.response)
 				return -EIO;

@@ -91,7 +91,9 @@ pings. --inject-after N commands, then every --inject-every commands
 It stops by itself after --max-pdus Login Responses on a connection
 (100000) or --max-seconds (120), so a client that never gives up cannot
 keep it running. Counters go to --log as "key value" lines when it ends:
-connections, login_pdus, continuations, scsi_cmds, and for the CHAP modes
+connections, login_pdus, continuations, scsi_cmds, in the I/O modes
+itt_reused (commands whose ITT an earlier command of the same connection
+had already used), and for the CHAP modes
 chap_ok (initiator responses that verified), challenges (initiator
 challenges received) and distinct_challenges.
 """
@@ -156,7 +158,7 @@ class Lun:
         self.inject_left = inject_count
         self.counts = collections.Counter(connections=0, scsi_cmds=0, reads=0, writes=0,
                                           injected=0, echo_ok=0, echo_empty=0, echo_torn=0,
-                                          echo_unknown=0, pings_answered=0)
+                                          echo_unknown=0, pings_answered=0, itt_reused=0)
         self.counts["sessions_at_once"] = 0
         self.notes = None
         self.lock = threading.Lock()
@@ -177,6 +179,7 @@ class IoTarget:
         self.pings = {}
         self.writes = {}
         self.next_ttt = 1
+        self.itts = set()
 
     # -- PDUs --
     def pdu(self, op, flags, hdr_fields, data=b""):
@@ -284,6 +287,11 @@ class IoTarget:
         cdb = hdr[32:48]
         c = {"itt": hdr[16:20], "lun": hdr[8:16], "edtl": struct.unpack(">I", hdr[20:24])[0]}
         self.counts["scsi_cmds"] += 1
+        # Legal once the earlier command is done, but then a late or
+        # duplicated answer to it would pass for the new one's.
+        if c["itt"] in self.itts:
+            self.counts["itt_reused"] += 1
+        self.itts.add(c["itt"])
         out = b""
         if self.mode == "io-nop-storm":
             out += self.ping(4096)

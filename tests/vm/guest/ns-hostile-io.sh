@@ -38,6 +38,8 @@
 #                 on the read's session: "response for no command", a
 #                 recovery each, never the write's completion (every byte
 #                 written reads back);
+# 3 x nr_requests single-block reads and writes under mq-deadline, where
+# requests change tags: no ITT used twice on a connection (run_itt);
 # and READ CAPACITY(16) with a last LBA of 2^64-1 (0 blocks once
 # counted) or 2^64-2, 3-byte blocks, or a single block fails enable
 # (rc-*). The target runs with its default of two sessions, and the fake
@@ -63,7 +65,8 @@ fake_start() {
 }
 
 # fake_stop MODE INJECTIONS: stop it; its counters in F. It must have
-# injected INJECTIONS faults and served two sessions at once.
+# injected INJECTIONS faults, served two sessions at once, and seen no
+# command reuse an ITT of its connection (probe commands included).
 declare -A F
 fake_stop() {
 	local mode=$1 k v
@@ -75,6 +78,8 @@ fake_stop() {
 	[ "${F[injected]:-0}" = "$2" ] || ns_fail "$mode: the fake injected ${F[injected]:-0} faults, $2 expected"
 	[ "${F[sessions_at_once]:-0}" = 2 ] ||
 		ns_fail "$mode: the fake served ${F[sessions_at_once]:-0} sessions at once, not 2"
+	[ "${F[itt_reused]:-x}" = 0 ] ||
+		ns_fail "$mode: ${F[itt_reused]:-?} commands reused an ITT of their connection"
 }
 
 # run_io MODE INJECTIONS RECOVERIES KLOG [AFTER [EVERY]]: the pattern
@@ -169,6 +174,36 @@ run_io io-async-logout 2 2 "target requested logout" 45
 run_io io-cut 2 2 "" 45
 run_io io-sense-overrun 2 2 "protocol error: sense length past the data segment" 45
 run_io io-sense-garbage 2 0 "" 45
+
+# run_itt: under mq-deadline, requests change driver tags, and an ITT
+# built per request came back on a tag while its connection was up: a
+# late or duplicated answer to the earlier command would then complete
+# the new one with its data. 3 x nr_requests single-block reads, then as
+# many writes: the fake must have seen no ITT twice on a connection.
+run_itt() {
+	local mode=io t=io0 dev q nr n
+	fake_start "$mode" --lun-mb 16 --max-seconds 240
+	ns_create "$t" 127.0.0.1 "$port" iqn.2026-12.org.netswap.test:hostile-io 0
+	ns_enable "$t" || ns_die "itt: enable: $(ns_get "$t" last_error)"
+	dev=$(ns_dev "$t")
+	q=/sys/block/${dev##*/}/queue
+	echo mq-deadline >"$q/scheduler" || ns_fail "itt: no mq-deadline ($(cat "$q/scheduler"))"
+	nr=$(cat "$q/nr_requests")
+	n=$((3 * nr))
+	dd if="$dev" of=/dev/null bs=4k count="$n" iflag=direct status=none ||
+		ns_fail "itt: reads"
+	dd if=/dev/zero of="$dev" bs=4k count="$n" seek=1024 oflag=direct status=none ||
+		ns_fail "itt: writes"
+	ns_log "itt: scheduler $(cat "$q/scheduler"), nr_requests $nr"
+	ns_teardown "$t"
+	fake_stop "$mode" 0
+	if [ "${F[scsi_cmds]:-0}" -lt $((2 * n)) ]; then
+		ns_fail "itt: ${F[scsi_cmds]:-0} commands, $((2 * n)) expected"
+	elif [ "${F[itt_reused]:-x}" = 0 ]; then
+		ns_ok "itt: ${F[scsi_cmds]} commands under mq-deadline (nr_requests $nr), no ITT used twice on a connection"
+	fi
+}
+run_itt
 # run_cross: io-cross-itt. 8 MB read back over and over from the end of
 # a 32 MiB LUN while 24 MB are written once at its start: a write acked
 # by the other session's response would leave blocks unwritten, which the

@@ -139,9 +139,28 @@ static int netswap_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	return nd->ops->init_request ? nd->ops->init_request(nd, rq) : 0;
 }
 
+/*
+ * With reads on a connection of their own, they have a hardware queue of
+ * their own too (HCTX_TYPE_READ): a write that waits for budget stops
+ * only the queue of writes and flushes, and page-ins keep flowing. The
+ * two queues share one tag space, so a tag names one request whichever
+ * queue it came through.
+ */
+static void netswap_map_queues(struct blk_mq_tag_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->nr_maps; i++) {
+		set->map[i].nr_queues = 1;
+		set->map[i].queue_offset = i;
+		blk_mq_map_queues(&set->map[i]);
+	}
+}
+
 static const struct blk_mq_ops netswap_mq_ops = {
 	.queue_rq	= netswap_queue_rq,
 	.commit_rqs	= netswap_commit_rqs,
+	.map_queues	= netswap_map_queues,
 	.timeout	= netswap_timeout,
 	.init_request	= netswap_init_request,
 };
@@ -363,11 +382,12 @@ int netswap_blk_add(struct netswap_dev *nd)
 
 	memset(set, 0, sizeof(*set));
 	set->ops = &netswap_mq_ops;
-	set->nr_hw_queues = 1;
+	set->nr_maps = nd->cfg.connections == 1 ? 1 : 2;
+	set->nr_hw_queues = set->nr_maps;
 	set->queue_depth = nd->cfg.queue_depth;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = nd->ops->cmd_size;
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_TAG_HCTX_SHARED;
 	set->driver_data = nd;
 	set->timeout = msecs_to_jiffies(nd->cfg.io_timeout_ms);
 	nd->io_bytes = 0;

@@ -423,7 +423,7 @@ for p in "${peers[@]}"; do
 done
 [[ " ${peers[*]} " == *" open-iscsi "* ]] && need+=(iscsiadm iscsid)
 for c in "${need[@]}"; do
-	command -v "$c" >/dev/null || vm_fail "$c not installed (make bench-deps)"
+	command -v "$c" >/dev/null || vm_fail "$c not installed (tests/deps.sh bench; make bench runs it)"
 done
 
 mkdir -p "$out/raw" "$VM_DIR/luns"

@@ -12,12 +12,26 @@
 # - a second pattern is written while the write connection (the socket
 #   that sent the most) is killed:
 #   it reads back intact, a recovery counted;
-# - connections=1: one socket, and the pattern still reads back.
+# - the disk has two hardware queues, the second (HCTX_TYPE_READ) for
+#   reads (debugfs: hctxN/type);
+# - connections=1: one socket, one hardware queue, and the pattern still
+#   reads back.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 
 mb=32 port=
 nsocks() { ss -Htan state established "dport = :$port" | wc -l; }
+
+# Hardware queues of the disk $dev.
+nqueues() { find "/sys/block/$(basename "$(readlink -f "$dev")")/mq" -mindepth 1 -maxdepth 1 | wc -l; }
+# hqtypes: the type of each hardware queue (debugfs hctxN/type), in order.
+hqtypes() {
+	local d
+	d=/sys/kernel/debug/block/$(basename "$(readlink -f "$dev")")
+	for h in "$d"/hctx*; do
+		cat "$h/type" 2>/dev/null || echo "no-type($(ls "$h" | tr '\n' ','))"
+	done | tr '\n' ' '
+}
 
 # The local port of the established socket to the server with the most
 # bytes of COUNTER (ss -i: bytes_received for reads, bytes_acked for
@@ -59,6 +73,8 @@ kill_during() {
 }
 
 ns_load
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug ||
+	ns_die "cannot mount debugfs"
 
 # ---- bad input ----
 ns_create_nfs c0
@@ -91,6 +107,10 @@ n=$(nsocks)
 dmesg | tail -n 20 | grep -q "c0: .*reads on a $lane of their own" &&
 	ns_ok "$tr: the kernel log says reads have a $lane of their own" ||
 	ns_fail "$tr: no 'reads on a $lane of their own' in the kernel log"
+
+q="$(nqueues): $(hqtypes)"
+[ "$q" = "2: default read " ] && ns_ok "$tr: two hardware queues, the second for reads" ||
+	ns_fail "$tr: hardware queues $q, not 2: default read"
 
 dd if=/dev/urandom of=/tmp/pat-a bs=1M count="$mb" status=none
 dd if=/dev/urandom of=/tmp/pat-b bs=1M count="$mb" status=none
@@ -162,6 +182,8 @@ n=$(nsocks)
 [ "$n" = 1 ] && ns_ok "$tr: connections=1: one socket to the server" ||
 	ns_fail "$tr: connections=1: $n sockets to the server"
 dmesg | tail -n 20 | grep -q "c0: .*one connection" || ns_fail "$tr: no 'one connection' in the kernel log"
+q=$(nqueues)
+[ "$q" = 1 ] && ns_ok "$tr: connections=1: one hardware queue" || ns_fail "$tr: connections=1: $q hardware queues"
 timeout 60 dd if="$dev" of=/tmp/back bs=1M count="$mb" iflag=direct status=none ||
 	ns_fail "$tr: read back over one connection failed"
 cmp -s /tmp/back /tmp/pat-b && ns_ok "$tr: pattern B reads back over one connection" ||

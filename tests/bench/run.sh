@@ -251,6 +251,16 @@ report() {
 				echo "| $p | $(cell "$p" "$w" elapsed_s %.1f) | $(cell "$p" "$w" pages_per_s %.0f) | $(cell "$p" "$w" swap_mib_per_s %.2f) | $(cell "$p" "$w" link_frac_pct %.0f)% | $(cell "$p" "$w" g_cpu_us_per_page %.1f) | $(med "$p" "$w" reserve_kb) | $rs |"
 			done
 			echo
+			echo "Where the time went: the swap disk's requests (its /sys/block stat: how many, their mean size, their"
+			echo "mean time from allocation to completion, scheduler included) and the guest's CPUs (busy, and in the"
+			echo "kernel's system time, over the run; the NFS swap file has no disk of its own)."
+			echo
+			echo "| stack | reads | read KiB | read wait (ms) | writes | write KiB | write wait (ms) | guest CPU busy | system |"
+			echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+			for p in "${peers[@]}"; do
+				echo "| $p | $(cell "$p" "$w" disk_rd_ios %.0f) | $(cell "$p" "$w" disk_rd_avg_kb %.1f) | $(cell "$p" "$w" disk_rd_wait_ms %.1f) | $(cell "$p" "$w" disk_wr_ios %.0f) | $(cell "$p" "$w" disk_wr_avg_kb %.1f) | $(cell "$p" "$w" disk_wr_wait_ms %.1f) | $(cell "$p" "$w" g_busy_pct %.0f)% | $(cell "$p" "$w" g_sys_pct %.0f)% |"
+			done
+			echo
 		done
 		if [[ " ${workloads[*]} " == *" latency "* ]]; then
 			echo "## Page-in latency under background writes"
@@ -519,7 +529,7 @@ metrics() {
 		paste -d' ' <(tr -s ' ' <"$s/pre._sys_block_${b}_stat" | sed 's/^ //') \
 			<(tr -s ' ' <"$s/post._sys_block_${b}_stat" | sed 's/^ //') |
 			awk '{ n = NF / 2; for (i = 1; i <= n; i++) d[i] = $(i + n) - $i
-			       printf "disk_rd_ios=%d\ndisk_rd_kb=%d\ndisk_wr_ios=%d\ndisk_wr_kb=%d\n", d[1], d[3] / 2, d[5], d[7] / 2 }'
+			       printf "disk_rd_ios=%d\ndisk_rd_kb=%d\ndisk_rd_ticks_ms=%d\ndisk_wr_ios=%d\ndisk_wr_kb=%d\ndisk_wr_ticks_ms=%d\n", d[1], d[3] / 2, d[4], d[5], d[7] / 2, d[8] }'
 	fi
 	if [ -f "$s/pgtouch.txt" ]; then
 		sed -n 's/^pgtouch: \([0-9]*\) touches in .* latency us: p50 \([0-9]*\) p90 \([0-9]*\) p99 \([0-9]*\) p99.9 \([0-9]*\) max \([0-9]*\),.*/touches=\1 \2 \3 \4 \5 \6/p' "$s/pgtouch.txt" |
@@ -551,6 +561,12 @@ derive() {
 			if (v["disk_wr_ios"] > 0) printf "disk_wr_avg_kb=%.1f\n", v["disk_wr_kb"] / v["disk_wr_ios"]
 			if (v["busy_s"] > 0) printf "busy_wr_mib_per_s=%.2f\n", v["busy_wr_mb"] / v["busy_s"]
 			if (v["disk_rd_ios"] > 0) printf "disk_rd_avg_kb=%.1f\n", v["disk_rd_kb"] / v["disk_rd_ios"]
+			if (v["disk_rd_ios"] > 0 && v["disk_rd_ticks_ms"] != "") printf "disk_rd_wait_ms=%.2f\n", v["disk_rd_ticks_ms"] / v["disk_rd_ios"]
+			if (v["disk_wr_ios"] > 0 && v["disk_wr_ticks_ms"] != "") printf "disk_wr_wait_ms=%.2f\n", v["disk_wr_ticks_ms"] / v["disk_wr_ios"]
+			if (v["g_busy_ticks"] != "" && v["nproc"] > 0) {
+				printf "g_busy_pct=%.1f\n", 100 * v["g_busy_ticks"] / 100 / el / v["nproc"]
+				printf "g_sys_pct=%.1f\n", 100 * v["g_sys_ticks"] / 100 / el / v["nproc"]
+			}
 			tck = v["clk_tck"] ? v["clk_tck"] : 100
 			if (v["end_time"] != "" && v["start_time"] != "" && pg > 0) {
 				cpu = (v["end_server_ticks"] - v["start_server_ticks"] + v["end_qemu_ticks"] - v["start_qemu_ticks"]) / tck

@@ -56,6 +56,10 @@
 #   NETSWAP_BENCH_ROTATIONAL 0|1: every swap disk's queue/rotational before
 #                            swapon (each driver's own by default)
 #   NETSWAP_BENCH_TIMEOUT    per guest, s (1800)
+#   NETSWAP_BENCH_STALL_S    a run whose swap disk completes no I/O for this
+#                            long fails at once, its blk-mq and netswap
+#                            state and blocked tasks in raw/RUN.share/
+#                            stall.txt (120)
 #   NETSWAP_BENCH_OUT        output dir (build/bench)
 #   ports: tgt NETSWAP_TGT_PORT (3290), ganesha NETSWAP_NFS_PORT (2089, MOUNT
 #   2090), nbd-server NETSWAP_NBD_PORT (10899), raw link 10897/10898: not the
@@ -151,7 +155,8 @@ out=${NETSWAP_BENCH_OUT:-$repo/build/bench}
 export NETSWAP_BENCH_DIGEST=${NETSWAP_BENCH_DIGEST:-none}
 export NETSWAP_BENCH_TIMEOUT=$timeout NETSWAP_BENCH_LINK_MB=$link_mb
 case ${NETSWAP_BENCH_ROTATIONAL:-} in "" | 0 | 1) ;; *) vm_fail "NETSWAP_BENCH_ROTATIONAL: 0 or 1" ;; esac
-for v in NETSWAP_BENCH_QD NETSWAP_BENCH_CONNECTIONS NETSWAP_BENCH_ROTATIONAL NETSWAP_BENCH_TOUCHES NETSWAP_BENCH_TOUCH_S; do
+for v in NETSWAP_BENCH_QD NETSWAP_BENCH_CONNECTIONS NETSWAP_BENCH_ROTATIONAL NETSWAP_BENCH_TOUCHES NETSWAP_BENCH_TOUCH_S \
+	NETSWAP_BENCH_STALL_S; do
 	[ -z "${!v:-}" ] || export "${v?}"
 done
 export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:bench
@@ -605,6 +610,7 @@ run_one() {
 	else
 		echo "status=FAIL(rc $rc$(grep -m1 '^REASON: ' "$out/raw/$name.log" | cut -c8- | sed 's/^/:/'))" >>"$raw"
 		vm_log "$name: FAILED (rc $rc), see $out/raw/$name.log and $VM_DIR/bench-$name/"
+		[ ! -s "$share/stall.txt" ] || vm_log "$name: $(head -n 1 "$share/stall.txt"); the stall's state: $out/raw/$name.share/stall.txt"
 	fi
 	runs+=("$name")
 }

@@ -43,8 +43,12 @@ is asked for by R2T), then a LUN of --lun-mb MiB (512-byte blocks, kept in
 memory across connections, so recovery finds its data) served for TEST
 UNIT READY, INQUIRY (VPD 0x80 serial; 0x83 refused), READ CAPACITY(16),
 READ(16), WRITE(16) and SYNCHRONIZE CACHE(16), answering the initiator's
-pings. --inject-after N commands, then every --inject-every commands
-(--inject-count times in all):
+pings. The fault is injected into the first command it applies to (a READ
+for a Data-In fault, a WRITE for an R2T fault) once --inject-after
+commands have been seen, then into the first one at least --inject-every
+commands after the last injection, --inject-count times in all; never on
+a fixed command number, which the order of a run's reads, writes and
+probes would decide:
   io              no misbehaviour (the baseline)
   io-bad-r2t      an R2T whose offset lies past the end of the write
   io-big-nop      a NOP-In ping whose data segment is 16 KiB, twice the
@@ -153,7 +157,7 @@ class Lun:
     def __init__(self, mode, lun_mb, inject_after, inject_every, inject_count):
         self.mode = mode
         self.disk = bytearray(lun_mb << 20)
-        self.inject_after = inject_after
+        self.inject_next = inject_after
         self.inject_every = max(1, inject_every)
         self.inject_left = inject_count
         self.counts = collections.Counter(connections=0, scsi_cmds=0, reads=0, writes=0,
@@ -268,8 +272,9 @@ class IoTarget:
         if self.mode != mode or lun.inject_left <= 0:
             return False
         n = self.counts["scsi_cmds"]
-        if n < lun.inject_after or (n - lun.inject_after) % lun.inject_every:
+        if n < lun.inject_next:
             return False
+        lun.inject_next = n + lun.inject_every
         lun.inject_left -= 1
         self.counts["injected"] += 1
         return True

@@ -40,6 +40,68 @@ nsvm_wait_file() {
 	return 1
 }
 
+# nsvm_stall_watch DISK SECONDS [end]: in the background, watch the
+# block device DISK (a name under /sys/block) while a workload swaps on
+# it. If for SECONDS none of its reads or writes completes (a swapping
+# workload always has I/O to do), write what the stall looks like from
+# inside into /share/stall.txt once: the disk's blk-mq state from debugfs
+# (each hardware queue's state, dispatch list, tags; the scheduler's
+# lists), its in-flight counts, netswap's configfs state and stats, the
+# blocked tasks (sysrq w) and the kernel log. Then, with "end", the guest
+# ends as a failed run (reason "stall: ...", rc 1, powered off: a stalled
+# workload would otherwise hold it until the host's timeout); without,
+# the watcher stops. Its PID in nsvm_stall_pid; a watcher without work
+# ends by itself after 24 hours. Polls with builtins: no fork until it
+# fires.
+nsvm_stall_watch() {
+	local disk=$1 limit=$2 end=${3:-} last='' same=0 line i f
+	local stat=/sys/block/$disk/stat
+	[ -e "$stat" ] || return 0
+	(
+		for ((i = 0; i < 86400; i++)); do
+			nsvm_sleep 1
+			IFS= read -r line <"$stat" || exit 0
+			read -r -a f <<<"$line"
+			# fields: 0 reads done, 4 writes done
+			if [ "${f[0]} ${f[4]}" != "$last" ]; then
+				last="${f[0]} ${f[4]}" same=0
+				continue
+			fi
+			((++same < limit)) && continue
+			nsvm_stall_dump "$disk" "$limit" >/share/stall.txt 2>&1
+			[ "$end" = end ] || exit 0
+			echo "stall: no I/O of $disk completed for $limit s (stall.txt)" >/share/reason
+			dmesg >/share/dmesg.txt 2>&1
+			echo 1 >/share/rc.tmp && mv /share/rc.tmp /share/rc
+			sync
+			echo o >/proc/sysrq-trigger
+			exit 0
+		done
+	) &
+	# shellcheck disable=SC2034  # for the caller
+	nsvm_stall_pid=$!
+}
+
+# nsvm_stall_dump DISK SECONDS: the report nsvm_stall_watch writes.
+nsvm_stall_dump() {
+	local disk=$1 d t
+	echo "stall: no I/O of $disk completed for $2 s"
+	echo "stat: $(cat "/sys/block/$disk/stat")"
+	echo "inflight: $(cat "/sys/block/$disk/inflight")"
+	[ -d /sys/kernel/debug/block ] || mount -t debugfs none /sys/kernel/debug
+	d=/sys/kernel/debug/block/$disk
+	echo "--- blk-mq debugfs ($d)"
+	grep -r . "$d" 2>/dev/null | sed "s|^$d/||"
+	for t in /sys/kernel/config/netswap/*/; do
+		[ -e "$t/state" ] || continue
+		echo "--- netswap target $t: state $(cat "$t/state"), last_error $(cat "$t/last_error" 2>/dev/null)"
+		cat "$t/stats"
+	done
+	echo "--- blocked tasks and the kernel log"
+	echo w >/proc/sysrq-trigger
+	dmesg | tail -n 400
+}
+
 # nsvm_ipv6 PORT: give eth0 NETSWAP_GUEST_IP6/64 (boot.sh --ipv6) and wait
 # (bounded, 20 s) until a TCP connection to [NETSWAP_HOST_IP6]:PORT opens
 # (the guest has no ping). Returns 1 if it never does.

@@ -239,6 +239,10 @@ stats_files=(/proc/vmstat /proc/stat)
 
 nsvm_mark work-start
 snap pre "${stats_files[@]}"
+# A stall (no I/O completing) leaves its diagnosis in /share/stall.txt
+# and ends the run as failed.
+nsvm_stall_pid=
+[ -n "$b" ] && nsvm_stall_watch "$b" "${NETSWAP_BENCH_STALL_S:-120}" end
 t0=$EPOCHREALTIME
 rc=0
 case $workload in
@@ -315,6 +319,7 @@ readlat)
 *) die "unknown workload '$workload'" ;;
 esac
 t1=$EPOCHREALTIME
+[ -z "$nsvm_stall_pid" ] || kill "$nsvm_stall_pid" 2>/dev/null
 snap post "${stats_files[@]}"
 nsvm_mark work-end
 put work_rc "$rc"

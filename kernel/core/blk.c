@@ -22,9 +22,9 @@ static const struct block_device_operations netswap_fops = {
 
 /*
  * Take @rq's payload from the in-flight budget. A request that does not
- * fit while others are in flight stops the queue; the release that frees
- * budget starts it again (the stop is seen under io_lock, so no release
- * can miss it). Alone, any request fits.
+ * fit while others are in flight stops its hardware queue; the release
+ * that frees budget starts every stopped queue again (the stop is seen
+ * under io_lock, so no release can miss it). Alone, any request fits.
  */
 static bool netswap_io_get(struct netswap_dev *nd, struct blk_mq_hw_ctx *hctx,
 			   struct request *rq)
@@ -90,8 +90,19 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_NOTSUPP;
 	}
 
+	/*
+	 * BLK_STS_RESOURCE, not DEV_RESOURCE: the release that starts this
+	 * queue can come before blk-mq has put @rq back on the queue's
+	 * dispatch list, and then finds nothing to run. blk-mq reruns a
+	 * queue in that state when a request of the same queue completes
+	 * (SCHED_RESTART), but the budget is shared by both queues: the
+	 * requests in flight can all be writes while the read queue waits
+	 * with none of its own. RESOURCE makes blk-mq run it again after a
+	 * short delay, once @rq is back on the list (a run of a queue
+	 * still stopped does nothing).
+	 */
 	if (!netswap_io_get(nd, hctx, rq))
-		return BLK_STS_DEV_RESOURCE;
+		return BLK_STS_RESOURCE;
 	/*
 	 * A requeued request must come back as it left: an NFS request
 	 * keeps its XID and its stage (a COMMIT still to send), an iSCSI

@@ -46,9 +46,10 @@ READ(16), WRITE(16) and SYNCHRONIZE CACHE(16), answering the initiator's
 pings. The fault is injected into the first command it applies to (a READ
 for a Data-In fault, a WRITE for an R2T fault) once --inject-after
 commands have been seen, then into the first one at least --inject-every
-commands after the last injection, --inject-count times in all; never on
-a fixed command number, which the order of a run's reads, writes and
-probes would decide:
+commands after the last injection and, for a fault that ends in a
+recovery, on a connection opened after that injection, --inject-count
+times in all; never on a fixed command number, which the order of a
+run's reads, writes and probes would decide:
   io              no misbehaviour (the baseline)
   io-bad-r2t      an R2T whose offset lies past the end of the write
   io-big-nop      a NOP-In ping whose data segment is 16 KiB, twice the
@@ -150,6 +151,10 @@ class Cut(Exception):
     """Send these bytes, then close the connection."""
 
 
+# Faults the initiator answers without a recovery (a retry).
+NO_RECOVERY = {"io-sense-garbage"}
+
+
 class Lun:
     """What the I/O modes' sessions share: the LUN, the counters, the
     schedule of injections, the lock every PDU is handled under."""
@@ -160,6 +165,11 @@ class Lun:
         self.inject_next = inject_after
         self.inject_every = max(1, inject_every)
         self.inject_left = inject_count
+        # Connections opened when the last fault was injected: a fault
+        # that ends in a recovery hits again only on a connection opened
+        # after it, never on one still on its way down (where the
+        # initiator, already recovering, would not see it as a new fault).
+        self.inject_conns = 0
         self.counts = collections.Counter(connections=0, scsi_cmds=0, reads=0, writes=0,
                                           injected=0, echo_ok=0, echo_empty=0, echo_torn=0,
                                           echo_unknown=0, pings_answered=0, itt_reused=0)
@@ -183,6 +193,7 @@ class IoTarget:
         self.pings = {}
         self.writes = {}
         self.next_ttt = 1
+        self.serial = 0
         self.itts = set()
 
     # -- PDUs --
@@ -274,7 +285,10 @@ class IoTarget:
         n = self.counts["scsi_cmds"]
         if n < lun.inject_next:
             return False
+        if mode not in NO_RECOVERY and self.serial <= lun.inject_conns:
+            return False
         lun.inject_next = n + lun.inject_every
+        lun.inject_conns = self.counts["connections"]
         lun.inject_left -= 1
         self.counts["injected"] += 1
         return True
@@ -452,6 +466,7 @@ class IoTarget:
         lun = self.lun
         with lun.lock:
             self.counts["connections"] += 1
+            self.serial = self.counts["connections"]
             self.mrdsl = 8192
             lun.sessions.add(self)
             self.counts["sessions_at_once"] = max(self.counts["sessions_at_once"],

@@ -294,44 +294,6 @@ bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
 	return false;
 }
 
-/**
- * netswap_rq_bvecs() - the segments holding bytes @off.. of a request
- * @pos:	the request's receive cursor (see netswap_rq_pos_at)
- * @rq:		request with data
- * @off:	byte offset in the request
- * @want:	bytes wanted from @off
- * @bv:		segments out, in order, each within one page
- * @max:	room in @bv
- * @len:	their total length out, at most @want
- *
- * For one recvmsg into as much of the request as has arrived. @pos moves
- * to the first segment only: a receive that fills less than @len starts
- * the next call inside what was mapped here, not behind the cursor.
- *
- * Return: the number of segments, 0 if @off is past the request's data.
- */
-unsigned int netswap_rq_bvecs(struct netswap_rq_pos *pos, struct request *rq,
-			      u32 off, u32 want, struct bio_vec *bv,
-			      unsigned int max, u32 *len)
-{
-	struct netswap_rq_pos ahead;
-	unsigned int nr = 0;
-	u32 n = 0;
-
-	if (!max || !want || !netswap_rq_pos_at(pos, rq, off, &bv[0]))
-		return 0;
-	ahead = *pos;
-	for (;;) {
-		bv[nr].bv_len = min(bv[nr].bv_len, want - n);
-		n += bv[nr++].bv_len;
-		if (n == want || nr == max ||
-		    !netswap_rq_pos_at(&ahead, rq, off + n, &bv[nr]))
-			break;
-	}
-	*len = n;
-	return nr;
-}
-
 static bool netswap_requeue_one(struct request *rq, void *data)
 {
 	struct netswap_dev *nd = data;

@@ -335,11 +335,6 @@ static inline void netswap_rq_pos_reset(struct netswap_rq_pos *pos)
 
 bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
 		       u32 off, struct bio_vec *out);
-unsigned int netswap_rq_bvecs(struct netswap_rq_pos *pos, struct request *rq,
-			      u32 off, u32 want, struct bio_vec *bv,
-			      unsigned int max, u32 *len);
-/* Segments of a request one receive call fills (64 KiB of 4 KiB pages). */
-#define NETSWAP_RX_SEGS		16
 int netswap_blk_init(void);
 void netswap_blk_exit(void);
 
@@ -351,8 +346,7 @@ void netswap_sock_release(struct socket *sock);
 int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len);
 int netswap_sock_send_page(struct socket *sock, struct bio_vec *bv, int flags);
 int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags);
-int netswap_sock_recv_bvecs(struct socket *sock, struct bio_vec *bv,
-			    unsigned int nr, size_t len);
+int netswap_sock_recv_bvec(struct socket *sock, struct bio_vec *bv);
 int netswap_sock_recv_all(struct netswap_dev *nd, struct socket *sock,
 			  void *buf, size_t len);
 int netswap_sock_send_all(struct netswap_dev *nd, struct socket *sock,

@@ -167,24 +167,20 @@ int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags)
 }
 
 /**
- * netswap_sock_recv_bvecs() - receive straight into pages, in one call
+ * netswap_sock_recv_bvec() - receive straight into (part of) a page
  * @sock:	connected socket
- * @bv:		destination segments, filled in order
- * @nr:		how many
- * @len:	their total length
+ * @bv:		destination page, offset and length
  *
- * Non-blocking, under PF_MEMALLOC: one pass through the socket's receive
- * queue for as much of @len as has arrived.
+ * Non-blocking, under PF_MEMALLOC.
  * Return: bytes received, 0 at EOF, or -errno (-EAGAIN when nothing waits).
  */
-int netswap_sock_recv_bvecs(struct socket *sock, struct bio_vec *bv,
-			    unsigned int nr, size_t len)
+int netswap_sock_recv_bvec(struct socket *sock, struct bio_vec *bv)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 	unsigned int noreclaim = memalloc_noreclaim_save();
 	int ret;
 
-	iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, nr, len);
+	iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, 1, bv->bv_len);
 	ret = sock_recvmsg(sock, &msg, msg.msg_flags);
 	memalloc_noreclaim_restore(noreclaim);
 	return ret;

@@ -497,6 +497,11 @@ static int ns_recv_into(struct ns_iscsi_conn *conn, void *buf, u32 len)
 	return netswap_sock_recv(conn->sock, buf, len, MSG_DONTWAIT);
 }
 
+static int ns_recv_page(struct ns_iscsi_conn *conn, struct bio_vec *bv)
+{
+	return netswap_sock_recv_bvec(conn->sock, bv);
+}
+
 static int ns_rx_proto_err(struct ns_iscsi_conn *conn, const char *what)
 {
 	nd_err_rl(conn->nd, "protocol error: %s (opcode 0x%02x, itt 0x%08x)\n",
@@ -641,38 +646,25 @@ static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 	return 0;
 }
 
-/*
- * Receive up to @want bytes of a Data-In segment into the read's pages:
- * one recvmsg over its next segments, then each segment that filled
- * through the framing (its data digest).
- */
+/* Receive up to @want bytes of a Data-In segment into the read's pages. */
 static int ns_rx_pages(struct ns_iscsi_conn *conn, u32 want, const char **why)
 {
 	struct ns_iscsi_rx *rx = &conn->rx;
-	struct bio_vec bv[NETSWAP_RX_SEGS];
-	unsigned int nr, i;
-	int ret, done = 0;
-	u32 len, got, k;
+	struct bio_vec bv;
 	void *p;
+	int ret;
 
-	nr = netswap_rq_bvecs(&rx->cmd->rx_pos, rx->cmd->rq,
-			      rx->data_off + rx->fr.got, want, bv,
-			      NETSWAP_RX_SEGS, &len);
-	if (!nr)
+	if (!netswap_rq_pos_at(&rx->cmd->rx_pos, rx->cmd->rq,
+			       rx->data_off + rx->fr.got, &bv))
 		return -EIO;
-	ret = netswap_sock_recv_bvecs(conn->sock, bv, nr, len);
+	bv.bv_len = min(bv.bv_len, want);
+	ret = ns_recv_page(conn, &bv);
 	if (ret <= 0)
 		return ret;
-	for (got = ret, i = 0; got; got -= k, i++) {
-		k = min(got, bv[i].bv_len);
-		p = kmap_local_page(bv[i].bv_page);
-		ret = iscsi_rx_advance(&rx->fr, p + bv[i].bv_offset, k, why);
-		kunmap_local(p);
-		if (ret < 0)
-			return ret;
-		done |= ret;
-	}
-	return done | NS_RX_GOT;
+	p = kmap_local_page(bv.bv_page);
+	ret = iscsi_rx_advance(&rx->fr, p + bv.bv_offset, ret, why);
+	kunmap_local(p);
+	return ret < 0 ? ret : ret | NS_RX_GOT;
 }
 
 /*

@@ -512,11 +512,9 @@ static void ns_rx_read_done(struct ns_nfs_lane *lane)
 static int ns_rx_step(struct ns_nfs_lane *lane)
 {
 	struct ns_nfs_rx *rx = &lane->rx;
-	struct bio_vec bv[NETSWAP_RX_SEGS];
 	enum rpc_rx_sink sink;
-	unsigned int nr;
+	struct bio_vec bv;
 	const char *why;
-	u32 len;
 	u8 *buf;
 	int ret;
 
@@ -527,12 +525,11 @@ static int ns_rx_step(struct ns_nfs_lane *lane)
 		return -EPROTO;
 	switch (sink) {
 	case RPC_RX_TO_DATA:
-		nr = netswap_rq_bvecs(&rx->cmd->pos, rx->cmd->rq,
-				      rx->fr.data_got, ret, bv,
-				      NETSWAP_RX_SEGS, &len);
-		if (!nr)
+		if (!netswap_rq_pos_at(&rx->cmd->pos, rx->cmd->rq,
+				       rx->fr.data_got, &bv))
 			return ns_rx_proto_err(lane, "READ data past the request");
-		ret = netswap_sock_recv_bvecs(lane->sock, bv, nr, len);
+		bv.bv_len = min_t(u32, bv.bv_len, ret);
+		ret = netswap_sock_recv_bvec(lane->sock, &bv);
 		break;
 	case RPC_RX_DISCARD:
 		ret = netswap_sock_recv(lane->sock, lane->scratch,

@@ -54,7 +54,7 @@ boot_pid="" tail_pid="" rpcbind_before=""
 say() { echo "demo: $*"; }
 
 cleanup() {
-	local rc=$?
+	local rc=$? kept
 	set +e
 	trap - EXIT INT TERM HUP
 	if [ -n "$boot_pid" ]; then
@@ -67,7 +67,12 @@ cleanup() {
 	fi
 	"$vm/tgt.sh" stop >/dev/null 2>&1 || true
 	"$vm/ganesha.sh" stop >/dev/null 2>&1 || true
-	[ -n "$rpcbind_before" ] || "$vm/ganesha.sh" stop-rpcbind >/dev/null 2>&1 || true
+	# ganesha.sh stop waits for ganesha to be gone, so the rpcbind started
+	# for it goes too; it stays only while another ganesha needs it.
+	if [ -z "$rpcbind_before" ]; then
+		kept=$("$vm/ganesha.sh" stop-rpcbind 2>&1) || kept="stop-rpcbind failed: $kept"
+		[ -z "$kept" ] || say "${kept#ganesha.sh: }"
+	fi
 	rm -rf --one-file-system -- "$tmp"
 	say "stopped what it started and removed $tmp"
 	exit "$rc"

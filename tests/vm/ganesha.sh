@@ -263,10 +263,14 @@ do_rpcbind() {
 
 # ganeshas_here: PIDs of the ganesha.nfsd processes in this network
 # namespace (run.sh's parallel workers each have one, and an rpcbind).
+# A stopped one that is a zombie until PID 1 reaps it does not count: it
+# needs no rpcbind any more (stop-rpcbind right after stop would otherwise
+# keep rpcbind for it, and nobody would stop it later).
 ganeshas_here() {
 	local p me found=""
 	me=$(readlink /proc/self/ns/net)
 	for p in $(pgrep -x ganesha.nfsd); do
+		alive "$p" || continue
 		[ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$me" ] && found+=" $p"
 	done
 	[ -n "$found" ] && echo "${found# }"
@@ -377,6 +381,17 @@ do_start() { # [keep-conf]
 	die "ganesha did not answer within 20 s; see $state/ganesha.log"
 }
 
+# The leader can be a zombie while its other threads still exit and hold
+# the listening sockets: wait (bounded, 5 s) for the ports.
+wait_ports_free() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		listening "$port" || { [ -n "${mnt_port:-}" ] && listening "$mnt_port"; } || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 do_stop() {
 	local pid
 	pid=$(ganesha_pid) || { rm -f "$pidfile"; return 0; }
@@ -387,20 +402,16 @@ do_stop() {
 		wait_gone "$pid" 50 || die "ganesha $pid does not die"
 	fi
 	rm -f "$pidfile"
+	wait_ports_free || say "ganesha $pid is gone but its port $port still answers"
 }
 
 do_kill9() {
-	local pid i
+	local pid
 	pid=$(ganesha_pid) || die "ganesha not running on $port"
 	kill -KILL "$pid"
 	wait_gone "$pid" 50 || die "ganesha $pid does not die"
 	rm -f "$pidfile"
-	# The leader can be a zombie while its other threads still exit and
-	# hold the listening sockets: wait (bounded, 5 s) for the ports.
-	for ((i = 0; i < 50; i++)); do
-		listening "$port" || { [ -n "${mnt_port:-}" ] && listening "$mnt_port"; } || break
-		sleep 0.1
-	done
+	wait_ports_free || true
 }
 
 # target NAME: absolute path of NAME inside the export dir (no "..").

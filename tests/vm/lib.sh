@@ -109,12 +109,29 @@ vm_nfs_file() {
 	fi
 }
 
+# vm_demo_prepare: before a demo, the namespace as a new user's machine
+# has it, without the ganesha an earlier NFS driver of this worker left for
+# the next one (on $NETSWAP_NFS_PORT, started again on demand) and without
+# the rpcbind ganesha.sh started for it, so that vm_demo_clean can check
+# the demo stops the rpcbind it starts. Outside the suite nothing is
+# stopped. Sets VM_DEMO_RPCBIND to the PID of ganesha.sh's rpcbind that
+# runs before the demo, or "".
+vm_demo_prepare() {
+	if [ -n "${NETSWAP_VM_SUITE:-}" ]; then
+		"$VM_HERE/ganesha.sh" stop >/dev/null 2>&1 || true
+		"$VM_HERE/ganesha.sh" stop-rpcbind >/dev/null || true
+	fi
+	VM_DEMO_RPCBIND=$("$VM_HERE/ganesha.sh" rpcbind-status 2>/dev/null) || VM_DEMO_RPCBIND=""
+	echo "before the demo: ganesha.sh's rpcbind ${VM_DEMO_RPCBIND:-not running}"
+}
+
 # vm_demo_clean OUTPUT: after make demo (or demo-shell) printed OUTPUT,
 # its temporary directory is gone, it said so, no process it started runs
-# (none has the directory in its command line) and nothing listens on its
-# ports (demo.sh's defaults).
+# (none has the directory in its command line), nothing listens on its
+# ports (demo.sh's defaults) and, if vm_demo_prepare found no rpcbind of
+# ganesha.sh's, none runs now (the demo started one and must stop it).
 vm_demo_clean() {
-	local out=$1 tmp left port
+	local out=$1 tmp left port pid
 	tmp=$(tr -d '\r' <"$out" | sed -n 's/^demo: temporary directory //p' | head -n 1)
 	[ -n "$tmp" ] || vm_fail "the demo did not name its temporary directory"
 	[ ! -e "$tmp" ] || vm_fail "the demo left $tmp behind"
@@ -125,6 +142,12 @@ vm_demo_clean() {
 	for port in 3300 2100 2101; do
 		[ -z "$(ss -Hltn "sport = :$port")" ] || vm_fail "something still listens on port $port"
 	done
+	if [ -n "${VM_DEMO_RPCBIND+set}" ] && [ -z "$VM_DEMO_RPCBIND" ]; then
+		if pid=$("$VM_HERE/ganesha.sh" rpcbind-status 2>/dev/null); then
+			vm_fail "the demo left the rpcbind it started running (pid $pid: $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null))"
+		fi
+		echo "after the demo: no rpcbind of its own left"
+	fi
 }
 
 # ---- QEMU monitor (boot.sh --monitor) ----

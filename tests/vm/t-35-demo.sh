@@ -3,14 +3,16 @@
 # shorter workload and no terminal: its summary names both targets with
 # pages swapped, 0 corrupt pages, and the iSCSI target restart seen as
 # up -> recovering -> up; the events came live from swapctl monitor and
-# the traffic from swapctl watch. Afterwards nothing the demo started runs
-# and its temporary directory is gone.
+# the traffic from swapctl watch. Afterwards nothing the demo started
+# runs, the rpcbind it started included, and its temporary directory is
+# gone.
 # vm-kernels: newest
 # vm-time: 135
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 out=$VM_DIR/t-35-demo.out
+vm_demo_prepare
 mkdir -p "$VM_DIR"
 rc=0
 NETSWAP_DEMO_MB=400 NETSWAP_DEMO_PASSES=1 timeout -k 30 1500 \

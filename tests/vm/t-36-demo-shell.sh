@@ -10,6 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$VM_DIR"
+vm_demo_prepare
 shell_log=$VM_DIR/t-36-demo-shell.out
 "$VM_HERE/demo_pty.py" shell "$shell_log" || vm_fail "make demo-shell did not run to its end"
 tr -d '\r' <"$shell_log" | tail -n 40

@@ -22,7 +22,10 @@ KVERS ?= $(shell $(TOP)/tests/vm/kernels.sh 2>/dev/null)
 NEWEST_HDRS := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
 KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build/Makefile),/lib/modules/$(shell uname -r)/build,$(NEWEST_HDRS))
 
-KSRC := Kbuild $(shell find kernel configfs -name '*.[ch]')
+# What a module build copies: Kbuild, the sources and VERSION (the one
+# version of the module and swapctl: MODULE_VERSION, swapctl --version).
+KTREE := Kbuild VERSION kernel configfs
+KSRC := Kbuild VERSION $(shell find kernel configfs -name '*.[ch]')
 
 .PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary install uninstall demo demo-shell demo-build
 
@@ -31,7 +34,7 @@ all: module
 # One copied source tree per kernel, so both builds can coexist and
 # `make clean` of one never deletes the other's module.
 define build_tree
-	rm -rf $(1)/src && mkdir -p $(1)/src && cp -r Kbuild kernel configfs $(1)/src/
+	rm -rf $(1)/src && mkdir -p $(1)/src && cp -r $(KTREE) $(1)/src/
 endef
 
 module:
@@ -44,7 +47,7 @@ modules:
 	@mkdir -p $(RESULTS)
 	@rc=0; for v in $(KVERS); do \
 		d=$(BUILD)/$$v; rm -rf $$d/src; mkdir -p $$d/src; \
-		cp -r Kbuild kernel configfs $$d/src/; \
+		cp -r $(KTREE) $$d/src/; \
 		if $(MAKE) -C /usr/src/linux-headers-$$v M=$$d/src W=1 modules > $$d/build.log 2>&1 \
 		   && ! grep -q 'warning:' $$d/build.log; then \
 			cp $$d/src/netswap.ko $$d/netswap.ko; \
@@ -60,7 +63,7 @@ sparse:
 	@mkdir -p $(RESULTS)
 	@rc=0; for v in $(KVERS); do \
 		d=$(BUILD)/sparse-$$v; rm -rf $$d; mkdir -p $$d; \
-		cp -r Kbuild kernel configfs $$d/; \
+		cp -r $(KTREE) $$d/; \
 		$(MAKE) -C /usr/src/linux-headers-$$v M=$$d C=2 modules > $$d/sparse.log 2>&1; \
 		if ! grep -q '^  CHECK ' $$d/sparse.log || \
 		   grep -E '^[^ ]*\.[ch]:[0-9]+:[0-9]+: (warning|error):' $$d/sparse.log | grep -v '/usr/src/' ; then \

@@ -5,7 +5,14 @@
 #
 #   DESTDIR   staging root (default: none). With a DESTDIR, depmod and
 #             udevadm are not run.
-#   PREFIX    /usr
+#   PREFIX    /usr: where swapctl (PREFIX/sbin), netswap-boot
+#             (PREFIX/lib/netswap) and the man pages go. The files that
+#             name them (udev rule, systemd unit, dracut module,
+#             initramfs-tools hook, netswap-boot) are installed with the
+#             paths rewritten to match; they themselves go where udev,
+#             systemd, dracut and initramfs-tools look (pkg-config's
+#             udevdir, systemdsystemunitdir, dracutmodulesdir, else under
+#             PREFIX; initramfs-tools reads only /usr/share and /etc).
 #   KVER      kernel to install the module for (default: uname -r); the
 #             module is build/KVER/netswap.ko (make modules) or
 #             build/default/netswap.ko (make) if that one was built for KVER
@@ -36,7 +43,7 @@ mandir=$PREFIX/share/man
 libdir=$PREFIX/lib/netswap
 dracutdir=$(pc_var dracut dracutmodulesdir)
 dracutdir=${dracutdir:-$PREFIX/lib/dracut/modules.d}
-itdir=$PREFIX/share/initramfs-tools
+itdir=/usr/share/initramfs-tools
 moddir=/lib/modules/$KVER/updates
 
 module_src() {
@@ -48,21 +55,31 @@ module_src() {
 	return 1
 }
 
-# SRC DEST MODE, one file a line (SRC relative to the repository).
+# SRC DEST MODE HOW, one file a line (SRC relative to the repository).
+# HOW: copy, or paths (copied with render_paths).
 manifest() {
 	cat <<-LIST
-	build/swapctl $PREFIX/sbin/swapctl 0755
-	docs/man/swapctl.8 $mandir/man8/swapctl.8 0644
-	docs/man/netswaptab.5 $mandir/man5/netswaptab.5 0644
-	udev/60-netswap.rules $udevdir/rules.d/60-netswap.rules 0644
-	systemd/netswap.service $unitdir/netswap.service 0644
-	boot/netswap-boot $libdir/netswap-boot 0755
-	dracut/90netswap/module-setup.sh $dracutdir/90netswap/module-setup.sh 0755
-	dracut/90netswap/parse-netswap.sh $dracutdir/90netswap/parse-netswap.sh 0755
-	initramfs-tools/hooks/netswap $itdir/hooks/netswap 0755
-	initramfs-tools/scripts/init-premount/netswap $itdir/scripts/init-premount/netswap 0755
-	initramfs-tools/conf-hooks.d/netswap $itdir/conf-hooks.d/netswap 0644
+	build/swapctl $PREFIX/sbin/swapctl 0755 copy
+	docs/man/swapctl.8 $mandir/man8/swapctl.8 0644 copy
+	docs/man/netswaptab.5 $mandir/man5/netswaptab.5 0644 copy
+	udev/60-netswap.rules $udevdir/rules.d/60-netswap.rules 0644 paths
+	systemd/netswap.service $unitdir/netswap.service 0644 paths
+	boot/netswap-boot $libdir/netswap-boot 0755 paths
+	dracut/90netswap/module-setup.sh $dracutdir/90netswap/module-setup.sh 0755 paths
+	dracut/90netswap/parse-netswap.sh $dracutdir/90netswap/parse-netswap.sh 0755 copy
+	initramfs-tools/hooks/netswap $itdir/hooks/netswap 0755 paths
+	initramfs-tools/scripts/init-premount/netswap $itdir/scripts/init-premount/netswap 0755 copy
+	initramfs-tools/conf-hooks.d/netswap $itdir/conf-hooks.d/netswap 0644 copy
 	LIST
+}
+
+# render_paths SRC: SRC with the installed paths of swapctl, netswap-boot
+# and the udev rule in place of the defaults it is written with (the
+# same text when PREFIX is /usr and udev's directory is /lib/udev).
+render_paths() {
+	sed -e "s|/usr/sbin/swapctl|$PREFIX/sbin/swapctl|g" \
+	    -e "s|/usr/lib/netswap/|$libdir/|g" \
+	    -e "s|/lib/udev/rules.d/60-netswap.rules|$udevdir/rules.d/60-netswap.rules|g" "$1"
 }
 
 case $action in
@@ -71,9 +88,13 @@ install)
 	[ -x "$build/swapctl" ] || die "build/swapctl is not built (make swapctl)"
 	install -D -m 0644 "$ko" "$DESTDIR$moddir/netswap.ko"
 	echo "installed $DESTDIR$moddir/netswap.ko"
-	while read -r src dst mode; do
+	while read -r src dst mode how; do
 		[ -e "$repo/$src" ] || die "$src is missing"
-		install -D -m "$mode" "$repo/$src" "$DESTDIR$dst"
+		if [ "$how" = paths ]; then
+			install -D -m "$mode" <(render_paths "$repo/$src") "$DESTDIR$dst"
+		else
+			install -D -m "$mode" "$repo/$src" "$DESTDIR$dst"
+		fi
 		echo "installed $DESTDIR$dst"
 	done < <(manifest)
 	install -d -m 0755 "$DESTDIR/etc/netswap"
@@ -85,7 +106,7 @@ install)
 uninstall)
 	rm -f -- "$DESTDIR$moddir/netswap.ko"
 	echo "removed $DESTDIR$moddir/netswap.ko"
-	while read -r _ dst _; do
+	while read -r _ dst _ _; do
 		rm -f -- "$DESTDIR$dst"
 		echo "removed $DESTDIR$dst"
 		# Directories install made (90netswap, /usr/lib/netswap), if empty.

@@ -30,8 +30,9 @@
 #include "swapctl.h"
 #include "swapdev.h"
 
+/* From the top-level VERSION file, as the module's MODULE_VERSION. */
 #ifndef SWAPCTL_VERSION
-#define SWAPCTL_VERSION "0.4"
+#error "SWAPCTL_VERSION is not set: build with userspace/Makefile"
 #endif
 
 #define NS_TAB_DEFAULT		"/etc/netswap/netswaptab"
@@ -1613,6 +1614,38 @@ static const struct {
 	{ "hotplug",	cmd_hotplug },
 };
 
+#define NS_MODULE_VERSION	"/sys/module/netswap/version"
+
+/*
+ * swapctl --version: its own version and, when netswap.ko is loaded, the
+ * module's (MODULE_VERSION, from the same VERSION file). A module of
+ * another version still works if the generic netlink family and configfs
+ * agree; the line says so that an operator sees it after an upgrade that
+ * did not reload the module.
+ */
+static int ns_version(void)
+{
+	char kv[64] = "";
+	FILE *f;
+
+	printf("swapctl %s\n", SWAPCTL_VERSION);
+	f = fopen(NS_MODULE_VERSION, "re");
+	if (!f) {
+		printf("netswap.ko not loaded\n");
+		return EX_OK;
+	}
+	if (!fgets(kv, sizeof(kv), f))
+		kv[0] = '\0';
+	fclose(f);
+	kv[strcspn(kv, "\r\n")] = '\0';
+	if (!strcmp(kv, SWAPCTL_VERSION))
+		printf("netswap.ko %s loaded\n", kv);
+	else
+		printf("netswap.ko %s loaded (not swapctl's %s: reload it after the upgrade)\n",
+		       kv[0] ? kv : "?", SWAPCTL_VERSION);
+	return EX_OK;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -1626,10 +1659,8 @@ int main(int argc, char **argv)
 		ns_usage(stdout);
 		return EX_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("swapctl %s\n", SWAPCTL_VERSION);
-		return EX_OK;
-	}
+	if (!strcmp(argv[1], "--version"))
+		return ns_version();
 	for (i = 0; i < sizeof(ns_cmds) / sizeof(ns_cmds[0]); i++) {
 		if (strcmp(argv[1], ns_cmds[i].name) != 0)
 			continue;

@@ -22,7 +22,7 @@ netswap_secret_files() {
 
 # called by dracut
 check() {
-	require_binaries swapctl mkswap || return 1
+	require_binaries /usr/sbin/swapctl mkswap || return 1
 	# In every image of a host that has targets; elsewhere on request
 	# (--add netswap), e.g. for rd.netswap= on the kernel command line.
 	[[ -f /etc/netswap/netswaptab ]] && return 0
@@ -45,7 +45,8 @@ installkernel() {
 install() {
 	local f
 
-	inst_multiple swapctl mkswap modprobe
+	# swapctl at the path it has here: netswap-boot and the udev rule name it.
+	inst_multiple /usr/sbin/swapctl mkswap modprobe
 	inst_script /usr/lib/netswap/netswap-boot /sbin/netswap-boot
 	inst_rules 60-netswap.rules
 	if [[ -f /etc/netswap/netswaptab ]]; then

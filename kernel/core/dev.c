@@ -623,3 +623,7 @@ module_exit(netswap_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Deadlock-free swap over iSCSI and NFS");
 MODULE_AUTHOR("netswap developers");
+#ifndef NETSWAP_VERSION
+#error "NETSWAP_VERSION is not set: build with the Kbuild file (it reads VERSION)"
+#endif
+MODULE_VERSION(NETSWAP_VERSION);

@@ -58,6 +58,14 @@ done
 modprobe netswap || ns_die "modprobe netswap after make install (depmod)"
 [ -d "$NS_CFG" ] || ns_die "$NS_CFG missing after modprobe"
 ns_ok "installed; modprobe netswap works"
+# One version, from VERSION: the module's and swapctl's.
+want=$(cat "$NETSWAP_REPO/VERSION")
+[ "$(cat /sys/module/netswap/version 2>/dev/null)" = "$want" ] ||
+	ns_fail "the loaded module's version is '$(cat /sys/module/netswap/version 2>/dev/null)', not VERSION's $want"
+[ "$(modinfo -F version netswap)" = "$want" ] || ns_fail "modinfo -F version netswap: '$(modinfo -F version netswap)', not $want"
+ver=$("$NS_SWAPCTL" --version)
+[ "$ver" = "swapctl $want"$'\n'"netswap.ko $want loaded" ] || ns_fail "swapctl --version said '$ver'"
+ns_ok "module and swapctl are both version $want"
 man -w swapctl >/dev/null 2>&1 || ns_fail "man swapctl does not find the installed page"
 
 
@@ -148,4 +156,31 @@ done
 [ ! -e /usr/lib/netswap ] || ns_fail "make uninstall left /usr/lib/netswap"
 [ ! -e /usr/lib/dracut/modules.d/90netswap ] || ns_fail "make uninstall left the dracut module's directory"
 modprobe -n netswap 2>/dev/null && ns_fail "modprobe still finds netswap after uninstall"
+
+# PREFIX moves swapctl, netswap-boot and the man pages, and every file
+# that names them says where they went.
+stage=/tmp/stage
+ns_log "make install PREFIX=/usr/local DESTDIR=$stage"
+make -s -C "$NETSWAP_REPO" install PREFIX=/usr/local DESTDIR=$stage >/tmp/install-prefix.log 2>&1 || {
+	cat /tmp/install-prefix.log
+	ns_die "make install PREFIX=/usr/local DESTDIR=$stage failed"
+}
+for f in /usr/local/sbin/swapctl /usr/local/lib/netswap/netswap-boot \
+	/usr/local/share/man/man8/swapctl.8 /usr/local/share/man/man5/netswaptab.5; do
+	[ -f "$stage$f" ] || ns_fail "PREFIX=/usr/local: no $f"
+done
+left=$(grep -rlI -e /usr/sbin/swapctl -e /usr/lib/netswap "$stage" || true)
+[ -z "$left" ] || ns_fail "PREFIX=/usr/local: still naming /usr/sbin/swapctl or /usr/lib/netswap: $left"
+for f in 60-netswap.rules netswap.service netswap-boot module-setup.sh hooks/netswap; do
+	p=$(find "$stage" -path "*/$f" -type f)
+	[ -n "$p" ] || ns_fail "PREFIX=/usr/local: no $f installed"
+	grep -q /usr/local/sbin/swapctl $p || ns_fail "PREFIX=/usr/local: $p does not name /usr/local/sbin/swapctl"
+done
+grep -q "/usr/local/lib/netswap/netswap-boot" "$stage/usr/share/initramfs-tools/hooks/netswap" ||
+	ns_fail "PREFIX=/usr/local: the initramfs-tools hook does not copy /usr/local/lib/netswap/netswap-boot"
+make -s -C "$NETSWAP_REPO" uninstall PREFIX=/usr/local DESTDIR=$stage >/tmp/uninstall-prefix.log 2>&1 ||
+	ns_fail "make uninstall PREFIX=/usr/local DESTDIR=$stage failed"
+left=$(find "$stage" -type f)
+[ -z "$left" ] || ns_fail "make uninstall PREFIX=/usr/local left: $left"
+ns_ok "PREFIX=/usr/local: swapctl, netswap-boot and the man pages under it, every reference rewritten, uninstall removes them"
 ns_finish

@@ -9,6 +9,11 @@
 #   make install    module (depmod), swapctl, man pages, udev rules, systemd
 #                   unit, boot integration; DESTDIR, PREFIX, KVER (uname -r)
 #   make uninstall  remove exactly what install put there
+#   make dkms-install   the module under DKMS (built for every kernel with
+#                   headers, and for kernels installed later) and the tools
+#   make dkms-uninstall remove both again
+#   make deb        Debian packages netswap-dkms and netswap-tools in
+#                   build/deb/, checked with lintian
 #   make demo       netswap carrying a small guest through memory pressure
 #   make demo-shell the same guest with the targets up, and a shell in it
 
@@ -27,7 +32,7 @@ KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build/Makefile),/lib/modu
 KTREE := Kbuild VERSION kernel configfs
 KSRC := Kbuild VERSION $(shell find kernel configfs -name '*.[ch]')
 
-.PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary install uninstall demo demo-shell demo-build
+.PHONY: all module modules sparse tools swapctl userspace deps test unit fuzz vm-test bench stress clean summary install uninstall dkms-install dkms-uninstall deb demo demo-shell demo-build
 
 all: module
 
@@ -164,6 +169,20 @@ demo-shell: deps
 # Installs what `make` (or `make modules`) and `make swapctl` built.
 install uninstall:
 	scripts/install.sh $@
+
+# DKMS builds the module for each kernel; the rest as `make install`.
+dkms-install: tools
+	scripts/dkms.sh install
+	scripts/install.sh install --no-module
+
+dkms-uninstall:
+	scripts/dkms.sh uninstall
+	scripts/install.sh uninstall --no-module
+
+# The packages are built from a copy of the tree (no build/, no .git),
+# so dpkg-buildpackage's clean never touches this checkout.
+deb:
+	scripts/deb.sh
 
 clean:
 	rm -rf $(BUILD)

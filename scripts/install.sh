@@ -1,7 +1,9 @@
 #!/bin/bash
-# install.sh install|uninstall: put netswap's files in their standard
-# places, or take them away again. Run by `make install` / `make
-# uninstall`; nothing is built here.
+# install.sh install|uninstall [--no-module]: put netswap's files in
+# their standard places, or take them away again. Run by `make install` /
+# `make uninstall`; nothing is built here. --no-module leaves the module
+# alone: DKMS builds it (make dkms-install, the netswap-dkms package, whose
+# companion netswap-tools is staged with this and DESTDIR).
 #
 #   DESTDIR   staging root (default: none). With a DESTDIR, depmod and
 #             udevadm are not run.
@@ -26,6 +28,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 build=$repo/build
 action=${1:-}
+with_module=yes
+[ "${2:-}" = --no-module ] && with_module=no
 DESTDIR=${DESTDIR:-}
 PREFIX=${PREFIX:-/usr}
 KVER=${KVER:-$(uname -r)}
@@ -84,10 +88,14 @@ render_paths() {
 
 case $action in
 install)
-	ko=$(module_src) || die "no netswap.ko built for $KVER (make modules, or make on that kernel)"
+	if [ $with_module = yes ]; then
+		ko=$(module_src) || die "no netswap.ko built for $KVER (make modules, or make on that kernel)"
+	fi
 	[ -x "$build/swapctl" ] || die "build/swapctl is not built (make swapctl)"
-	install -D -m 0644 "$ko" "$DESTDIR$moddir/netswap.ko"
-	echo "installed $DESTDIR$moddir/netswap.ko"
+	if [ $with_module = yes ]; then
+		install -D -m 0644 "$ko" "$DESTDIR$moddir/netswap.ko"
+		echo "installed $DESTDIR$moddir/netswap.ko"
+	fi
 	while read -r src dst mode how; do
 		[ -e "$repo/$src" ] || die "$src is missing"
 		if [ "$how" = paths ]; then
@@ -99,13 +107,15 @@ install)
 	done < <(manifest)
 	install -d -m 0755 "$DESTDIR/etc/netswap"
 	if [ -z "$DESTDIR" ]; then
-		depmod -a "$KVER"
+		[ $with_module = yes ] && depmod -a "$KVER"
 		udevadm control --reload 2>/dev/null || true
 	fi
 	;;
 uninstall)
-	rm -f -- "$DESTDIR$moddir/netswap.ko"
-	echo "removed $DESTDIR$moddir/netswap.ko"
+	if [ $with_module = yes ]; then
+		rm -f -- "$DESTDIR$moddir/netswap.ko"
+		echo "removed $DESTDIR$moddir/netswap.ko"
+	fi
 	while read -r _ dst _ _; do
 		rm -f -- "$DESTDIR$dst"
 		echo "removed $DESTDIR$dst"
@@ -115,12 +125,12 @@ uninstall)
 	# Only if empty: a netswaptab or secret in it stays.
 	rmdir "$DESTDIR/etc/netswap" 2>/dev/null || true
 	if [ -z "$DESTDIR" ]; then
-		[ -d "/lib/modules/$KVER" ] && depmod -a "$KVER"
+		[ $with_module = yes ] && [ -d "/lib/modules/$KVER" ] && depmod -a "$KVER"
 		udevadm control --reload 2>/dev/null || true
 	fi
 	;;
 *)
-	echo "usage: install.sh install|uninstall" >&2
+	echo "usage: install.sh install|uninstall [--no-module]" >&2
 	exit 2
 	;;
 esac

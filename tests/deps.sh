@@ -13,6 +13,7 @@ pkgs=(
 	initramfs-tools dracut-core dracut-network udev
 	tgt open-iscsi targetcli-fb dbus
 	nfs-ganesha nfs-ganesha-vfs rpcbind nfs-kernel-server nfs-common systemd python3 python3-yaml man-db groff-base
+	dkms dh-dkms debhelper dpkg-dev lintian
 )
 
 # `deps.sh bench` (make bench): also the peers' servers and clients and

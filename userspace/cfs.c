@@ -6,25 +6,104 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "cfs.h"
 
-int ns_cfs_check(char *err, size_t errlen)
+/*
+ * modprobe netswap, its messages in @out. Under Secure Boot a module the
+ * firmware's keys do not vouch for is refused: "Key was rejected by
+ * service". NETSWAP_MODPROBE names another modprobe (tests; netswap-boot
+ * reads the same variable).
+ */
+static int ns_modprobe(char *out, size_t outlen)
+{
+	const char *prog = getenv("NETSWAP_MODPROBE");
+	size_t used = 0;
+	int pfd[2], status;
+	char sink[256];
+	ssize_t n;
+	pid_t pid;
+
+	out[0] = '\0';
+	if (!prog || !*prog)
+		prog = "modprobe";
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		if (dup2(pfd[1], STDOUT_FILENO) < 0 ||
+		    dup2(pfd[1], STDERR_FILENO) < 0)
+			_exit(126);
+		execlp(prog, prog, "netswap", (char *)NULL);
+		dprintf(STDERR_FILENO, "%s: %s", prog, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	for (;;) {
+		if (used + 1 < outlen)
+			n = read(pfd[0], out + used, outlen - 1 - used);
+		else
+			n = read(pfd[0], sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (used + 1 < outlen)
+			used += n;
+	}
+	out[used] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	/* One line for the message: the first. */
+	out[strcspn(out, "\n")] = '\0';
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ENOENT;
+}
+
+static bool ns_root_present(void)
 {
 	struct stat st;
 
-	if (stat(NS_CFS_ROOT, &st) == 0 && S_ISDIR(st.st_mode))
+	return stat(NS_CFS_ROOT, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int ns_cfs_check(bool load, char *err, size_t errlen)
+{
+	char msg[NS_MODPROBE_MSG];
+	struct stat st;
+
+	if (ns_root_present())
 		return 0;
 	if (stat("/sys/kernel/config", &st) != 0 ||
-	    stat("/sys/kernel/config/.", &st) != 0)
+	    stat("/sys/kernel/config/.", &st) != 0) {
 		snprintf(err, errlen,
 			 "configfs is not available (mount -t configfs none /sys/kernel/config)");
-	else
+		return -ENOENT;
+	}
+	if (!load) {
 		snprintf(err, errlen,
 			 "netswap module not loaded (modprobe netswap): %s missing",
 			 NS_CFS_ROOT);
+		return -ENOENT;
+	}
+	if (ns_modprobe(msg, sizeof(msg)) == 0 && ns_root_present())
+		return 0;
+	if (strstr(msg, "Key was rejected"))
+		snprintf(err, errlen,
+			 "cannot load netswap.ko: Secure Boot refuses its signature; enrol DKMS's key once (mokutil --import /var/lib/dkms/mok.pub, reboot, Enroll MOK) and try again");
+	else
+		snprintf(err, errlen, "cannot load the netswap module: %s",
+			 msg[0] ? msg : "modprobe netswap failed");
 	return -ENOENT;
 }
 

@@ -8,8 +8,15 @@
 
 #define NS_CFS_ROOT	"/sys/kernel/config/netswap"
 
-/* 0, or -errno with @err filled ("netswap module not loaded", ...). */
-int ns_cfs_check(char *err, size_t errlen);
+/* modprobe's first line of output, kept for the message. */
+#define NS_MODPROBE_MSG	200
+
+/*
+ * 0 when the tree is there, or -errno with @err filled ("netswap module
+ * not loaded", ...). @load: modprobe netswap first if it is missing; a
+ * Secure Boot refusal becomes the advice to enrol DKMS's key.
+ */
+int ns_cfs_check(bool load, char *err, size_t errlen);
 bool ns_cfs_exists(const char *name);
 int ns_cfs_mkdir(const char *name, char *err, size_t errlen);
 int ns_cfs_rmdir(const char *name, char *err, size_t errlen);

@@ -95,11 +95,12 @@ static int ns_extra_args(int argc, char **argv)
 	return -1;
 }
 
-static int ns_need_cfs(void)
+/* @load: the command creates targets, so the module is loaded for it. */
+static int ns_need_cfs(bool load)
 {
 	char err[NS_ERR_MAX];
 
-	if (ns_cfs_check(err, sizeof(err))) {
+	if (ns_cfs_check(load, err, sizeof(err))) {
 		ns_errmsg("%s", err);
 		return EX_SYS;
 	}
@@ -643,7 +644,7 @@ static int cmd_add(int argc, char **argv)
 		ns_errmsg("priority, auto and format are netswaptab options (or: swapctl up --priority P --format)");
 		return EX_USAGE;
 	}
-	ret = ns_need_cfs();
+	ret = ns_need_cfs(true);
 	if (ret)
 		return ret;
 	if (ns_cfs_exists(t.name)) {
@@ -674,7 +675,7 @@ static int ns_for_targets(int argc, char **argv, int all,
 		ns_errmsg("expected NAME or --all");
 		return EX_USAGE;
 	}
-	r = ns_need_cfs();
+	r = ns_need_cfs(false);
 	if (r)
 		return r;
 	nl = ns_need_nl();
@@ -808,7 +809,7 @@ static int cmd_rm(int argc, char **argv)
 		ns_errmsg("expected NAME");
 		return EX_USAGE;
 	}
-	ret = ns_need_cfs();
+	ret = ns_need_cfs(false);
 	if (ret)
 		return ret;
 	if (!ns_cfs_exists(argv[1])) {
@@ -1333,7 +1334,7 @@ static int cmd_apply(int argc, char **argv)
 	r = ns_tab_load(path, &tab);
 	if (r)
 		return r;
-	r = ns_need_cfs();
+	r = ns_need_cfs(true);
 	if (r)
 		goto out_tab;
 	nl = ns_need_nl();

@@ -196,24 +196,29 @@ nsvm_nfs_mount() {
 # nsvm_small_modtree [MODULE...]: put a modules tree of this kernel's own
 # metadata files and only the modules loaded now, the MODULEs and their
 # dependencies over /lib/modules/$(uname -r) (a bind mount of a copy in
-# /tmp), for a test that runs depmod. depmod reads every module of the
+# /tmp), for a test that runs depmod. The headers' links (build, source)
+# and updates/ come along, for DKMS. depmod reads every module of the
 # tree, and Debian's 6.12 has 4230 of them xz-compressed: under TCG one
 # full run took about two minutes. What depmod does with the tree it finds
-# is the same.
+# is the same. NSVM_MODTREE_KVER: another installed kernel's tree.
 nsvm_small_modtree() {
 	local kver src dst m verb path rel
-	kver=$(uname -r)
+	kver=${NSVM_MODTREE_KVER:-$(uname -r)}
 	src=/lib/modules/$kver
-	dst=/tmp/nsvm-modtree
+	dst=/tmp/nsvm-modtree-$kver
 	rm -rf "$dst" && mkdir -p "$dst" || return 1
 	cp -a "$src"/modules.builtin* "$src"/modules.order "$dst"/ || return 1
+	for m in build source updates; do
+		[ -e "$src/$m" ] || [ -L "$src/$m" ] || continue
+		cp -a "$src/$m" "$dst/" || return 1
+	done
 	for m in $(cut -d' ' -f1 /proc/modules) "$@"; do
 		while read -r verb path _; do
 			[ "$verb" = insmod ] || continue
 			rel=${path#"$src"/}
 			[ -e "$dst/$rel" ] && continue
 			mkdir -p "$dst/${rel%/*}" && cp "$path" "$dst/$rel" || return 1
-		done < <(modprobe --show-depends "$m" 2>/dev/null)
+		done < <(modprobe -S "$kver" --show-depends "$m" 2>/dev/null)
 	done
 	mount --bind "$dst" "$src" && depmod -a "$kver"
 }

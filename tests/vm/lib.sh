@@ -230,3 +230,43 @@ vm_host_restarts() {
 		sleep 8
 	done
 }
+
+# vm_debs KVER: the packages guest/ns-deb.sh installs, under
+# $VM_DIR/deb: make deb's (scripts/deb.sh, lintian included) in v1/, the
+# same tree built as VERSION.1 in v2/ (the upgrade), and in kernel/ the
+# image and headers packages of the other test kernel, those apt installed
+# on the host (its archive cache, else `apt-get download`), with the
+# kernel's own packages they depend on (common headers, kbuild; not the
+# compiler). Exports NETSWAP_DEB_DIR, NETSWAP_DEB_OTHER, NETSWAP_DEB_KPKGS.
+vm_debs() {
+	local kver=$1 out=$VM_DIR/deb v other img hdr p pv pa f
+	local -a pkgs
+	v=$(cat "$VM_REPO/VERSION")
+	rm -rf "$out"
+	mkdir -p "$out/kernel"
+	"$VM_REPO/scripts/deb.sh" --out "$out/v1" >"$out/deb-v1.log" 2>&1 ||
+		vm_fail "make deb: $(tail -n 3 "$out/deb-v1.log" | tr '\n' ' ')"
+	"$VM_REPO/scripts/deb.sh" --version "$v.1" --out "$out/v2" >"$out/deb-v2.log" 2>&1 ||
+		vm_fail "deb.sh --version $v.1: $(tail -n 3 "$out/deb-v2.log" | tr '\n' ' ')"
+	other=$("$VM_HERE/kernels.sh" | grep -vxF "$kver" | head -n 1)
+	[ -n "$other" ] || vm_fail "no second test kernel installed besides $kver"
+	img=$(dpkg-query -S "/boot/vmlinuz-$other" | cut -d: -f1)
+	hdr=$(dpkg-query -S "/lib/modules/$other/build" 2>/dev/null | cut -d: -f1)
+	[ -n "$img" ] && [ -n "$hdr" ] || vm_fail "no image or headers package owns kernel $other"
+	pkgs=("$img" "$hdr")
+	for p in $(dpkg-query -W -f '${Depends}' "$hdr" | tr ',' '\n' | sed -n 's/^ *\(linux-[^ ]*\) (.*/\1/p'); do
+		pkgs+=("$p")
+	done
+	for p in "${pkgs[@]}"; do
+		pv=$(dpkg-query -W -f '${Version}' "$p") || vm_fail "$p is not installed on the host"
+		pa=$(dpkg-query -W -f '${Architecture}' "$p")
+		f=/var/cache/apt/archives/${p}_${pv//:/%3a}_$pa.deb
+		if [ -f "$f" ]; then
+			cp "$f" "$out/kernel/"
+		else
+			(cd "$out/kernel" && apt-get download -q "$p=$pv" >/dev/null 2>&1) ||
+				vm_fail "$p $pv: not in /var/cache/apt/archives and apt-get download failed"
+		fi
+	done
+	export NETSWAP_DEB_DIR=$out NETSWAP_DEB_OTHER=$other NETSWAP_DEB_KPKGS="${pkgs[*]}"
+}

@@ -8,6 +8,23 @@
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 user=${1:?} secret=${2:?} tuser=${3:?} tsecret=${4:?}
+
+# Before the module is loaded: add and apply load it (modprobe), and say
+# why they could not; the other commands say it is not loaded. The guest
+# has no installed netswap.ko, and a modprobe that fails the way Secure
+# Boot makes it fail stands in for an unenrolled signature.
+modprobe configfs
+mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
+printf '#!/bin/sh\necho "modprobe: ERROR: could not insert '"'"'$1'"'"': Key was rejected by service" >&2\nexit 1\n' >/tmp/modprobe-sb
+chmod 755 /tmp/modprobe-sb
+early=iscsi://$NETSWAP_HOST_IP/iqn.2026-11.org.netswap.test:x/1
+ns_sc_fails 5 "netswap module not loaded (modprobe netswap)" up x
+ns_sc_fails 5 "cannot load the netswap module: modprobe: FATAL: Module netswap not found" add k0 "$early"
+NETSWAP_MODPROBE=/tmp/modprobe-sb ns_sc_fails 5 \
+	"cannot load netswap.ko: Secure Boot refuses its signature; enrol DKMS's key once (mokutil --import /var/lib/dkms/mok.pub, reboot, Enroll MOK)" \
+	add k0 "$early"
+NETSWAP_MODPROBE=/nonexistent/modprobe ns_sc_fails 5 "cannot load the netswap module: /nonexistent/modprobe: No such file or directory" add k0 "$early"
+[ ! -d /sys/module/netswap ] || ns_fail "netswap got loaded by the failing cases"
 ns_load
 umask 022
 

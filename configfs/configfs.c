@@ -636,13 +636,15 @@ static ssize_t netswap_storage_id_show(struct config_item *item, char *page)
 
 static ssize_t netswap_stats_show(struct config_item *item, char *page)
 {
-	struct netswap_stats *s = &to_netswap_dev(item)->stats;
+	struct netswap_dev *nd = to_netswap_dev(item);
+	struct netswap_stats *s = &nd->stats;
 
 	return sysfs_emit(page,
 			  "reads %lld\nwrites %lld\nflushes %lld\n"
 			  "read_bytes %lld\nwrite_bytes %lld\nerrors %lld\n"
 			  "retries %lld\ntimeouts %lld\nrecoveries %lld\n"
-			  "reconnects %lld\n",
+			  "reconnects %lld\nreconnect_attempts %lld\n"
+			  "recovery_ms %llu\n",
 			  atomic64_read(&s->reads), atomic64_read(&s->writes),
 			  atomic64_read(&s->flushes),
 			  atomic64_read(&s->read_bytes),
@@ -651,7 +653,10 @@ static ssize_t netswap_stats_show(struct config_item *item, char *page)
 			  atomic64_read(&s->retries),
 			  atomic64_read(&s->timeouts),
 			  atomic64_read(&s->recoveries),
-			  atomic64_read(&s->reconnects));
+			  atomic64_read(&s->reconnects),
+			  atomic64_read(&s->reconnect_attempts),
+			  atomic64_read(&s->recovery_ms) +
+			  netswap_recovery_ms(nd));
 }
 
 CONFIGFS_ATTR(netswap_, transport);

@@ -60,6 +60,8 @@ static struct nla_policy ns_attr_policy[NETSWAP_A_MAX + 1] = {
 	[NETSWAP_A_OLD_STATE]	= { .type = NLA_U8 },
 	[NETSWAP_A_ERRNO]	= { .type = NLA_U32 },
 	[NETSWAP_A_REASON]	= { .type = NLA_STRING },
+	[NETSWAP_A_RECOVERY_MS]	= { .type = NLA_U64 },
+	[NETSWAP_A_RECOVERY_ATTEMPTS] = { .type = NLA_U32 },
 };
 
 static void ns_copy_str(char *dst, size_t size, const struct nlattr *a)
@@ -103,6 +105,8 @@ static void ns_parse_stats(struct nlattr *nest, struct ns_status *st)
 	st->read_lat_max_us = ns_u64(tb, NETSWAP_A_STATS_READ_LAT_MAX_US);
 	st->write_lat_sum_us = ns_u64(tb, NETSWAP_A_STATS_WRITE_LAT_SUM_US);
 	st->write_lat_max_us = ns_u64(tb, NETSWAP_A_STATS_WRITE_LAT_MAX_US);
+	st->reconnect_attempts = ns_u64(tb, NETSWAP_A_STATS_RECONNECT_ATTEMPTS);
+	st->recovery_total_ms = ns_u64(tb, NETSWAP_A_STATS_RECOVERY_MS);
 }
 
 static int ns_parse_status(struct nl_msg *msg, struct ns_status *st)
@@ -138,6 +142,9 @@ static int ns_parse_status(struct nl_msg *msg, struct ns_status *st)
 		st->queue_depth = nla_get_u32(tb[NETSWAP_A_QUEUE_DEPTH]);
 	ns_copy_str(st->last_error, sizeof(st->last_error),
 		    tb[NETSWAP_A_LAST_ERROR]);
+	st->recovery_ms = ns_u64(tb, NETSWAP_A_RECOVERY_MS);
+	if (tb[NETSWAP_A_RECOVERY_ATTEMPTS])
+		st->recovery_attempts = nla_get_u32(tb[NETSWAP_A_RECOVERY_ATTEMPTS]);
 	ns_parse_stats(tb[NETSWAP_A_STATS], st);
 	return 0;
 }

@@ -28,6 +28,10 @@ struct ns_status {
 	uint64_t	errors, retries, timeouts, recoveries, reconnects;
 	uint64_t	read_lat_sum_us, read_lat_max_us;
 	uint64_t	write_lat_sum_us, write_lat_max_us;
+	uint64_t	reconnect_attempts;	/* failed, all recoveries */
+	uint64_t	recovery_total_ms;	/* in recovery, the current one too */
+	uint64_t	recovery_ms;		/* the current recovery, 0 if none */
+	unsigned int	recovery_attempts;	/* its failed attempts */
 };
 
 /* A state change from the events group. */

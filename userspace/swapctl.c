@@ -908,6 +908,8 @@ static void ns_status_json(const struct ns_status *st)
 	ns_json_num("reserve_kb", st->reserve_kb, 1);
 	ns_json_num("queue_depth", st->queue_depth, 1);
 	ns_json_str("last_error", st->last_error, 1);
+	ns_json_num("recovery_ms", st->recovery_ms, 1);
+	ns_json_num("recovery_attempts", st->recovery_attempts, 1);
 	printf("\"stats\":{");
 	ns_json_num("reads", st->reads, 1);
 	ns_json_num("writes", st->writes, 1);
@@ -920,6 +922,8 @@ static void ns_status_json(const struct ns_status *st)
 	ns_json_num("timeouts", st->timeouts, 1);
 	ns_json_num("recoveries", st->recoveries, 1);
 	ns_json_num("reconnects", st->reconnects, 1);
+	ns_json_num("reconnect_attempts", st->reconnect_attempts, 1);
+	ns_json_num("recovery_ms", st->recovery_total_ms, 1);
 	ns_json_num("read_lat_avg_us",
 		    ns_avg(st->read_lat_sum_us, st->reads), 1);
 	ns_json_num("read_lat_max_us", st->read_lat_max_us, 1);
@@ -950,6 +954,10 @@ static void ns_status_row(const struct ns_status *st)
 	       st->disk[0] ? st->disk : "-", st->capacity ? size : "-", swap,
 	       (unsigned long long)st->reads, (unsigned long long)st->writes,
 	       st->inflight, (unsigned long long)st->reconnects, where);
+	if (st->recovery_ms)
+		printf("%-16s recovering for %.1f s, %u failed reconnect attempt%s\n",
+		       "", st->recovery_ms / 1000.0, st->recovery_attempts,
+		       st->recovery_attempts == 1 ? "" : "s");
 	if (st->last_error[0])
 		printf("%-16s last error: %s\n", "", st->last_error);
 }
@@ -979,6 +987,9 @@ static void ns_status_detail(const struct ns_status *st)
 	       (unsigned long long)st->timeouts,
 	       (unsigned long long)st->recoveries,
 	       (unsigned long long)st->reconnects);
+	printf("  in recovery %.1f s in all, %llu failed reconnect attempts\n",
+	       st->recovery_total_ms / 1000.0,
+	       (unsigned long long)st->reconnect_attempts);
 }
 
 static void ns_status_header(void)

@@ -222,6 +222,30 @@ void netswap_fatal(struct netswap_dev *nd, int err, const char *reason)
 	/* Already recovering: the reconnect worker sees the flag. */
 }
 
+/**
+ * netswap_recovery_ms() - how long the recovery in progress has run
+ * @nd:		target
+ *
+ * Return: milliseconds since the connection was lost, 0 when no recovery
+ * runs (up, disabled, or failed for good).
+ */
+u64 netswap_recovery_ms(const struct netswap_dev *nd)
+{
+	unsigned long since = READ_ONCE(nd->recovery_since);
+
+	return since ? jiffies_to_msecs(jiffies - since) : 0;
+}
+
+/* A recovery ended (reconnected, gave up, disabled): count its time. */
+static void netswap_recovery_end(struct netswap_dev *nd)
+{
+	unsigned long since = xchg(&nd->recovery_since, 0);
+
+	if (since)
+		atomic64_add(jiffies_to_msecs(jiffies - since),
+			     &nd->stats.recovery_ms);
+}
+
 /*
  * Recovery worker: a fatal error was raised. Fail everything started or
  * waiting, let queue_rq fail the rest, and schedule nothing.
@@ -237,6 +261,7 @@ static void netswap_give_up(struct netswap_dev *nd)
 	if (!netswap_change_state_err(nd, NETSWAP_FAILED,
 				      READ_ONCE(nd->fatal_err), reason))
 		return;
+	netswap_recovery_end(nd);
 	nd_err(nd, "giving up: %s\n", reason);
 	netswap_blk_fail_all(nd);
 	netswap_unquiesce(nd);
@@ -250,6 +275,8 @@ static void netswap_err_work(struct work_struct *work)
 
 	atomic64_inc(&nd->stats.recoveries);
 	nd->recovery_start = jiffies;
+	WRITE_ONCE(nd->rec_attempts, 0);
+	WRITE_ONCE(nd->recovery_since, nd->recovery_start ?: 1);
 	netswap_quiesce(nd);
 	nd->ops->disconnect(nd);
 	if (test_bit(NETSWAP_ERR_FATAL, &nd->flags)) {
@@ -291,6 +318,23 @@ static int netswap_connect_bounded(struct netswap_dev *nd)
 	return ret;
 }
 
+/* One line in the log per failed attempt (rate-limited), and the counts. */
+static void netswap_reconnect_failed(struct netswap_dev *nd, int ret)
+{
+	char reason[NETSWAP_ERR_MAX];
+	unsigned int attempt = READ_ONCE(nd->rec_attempts) + 1;
+	unsigned long flags;
+
+	WRITE_ONCE(nd->rec_attempts, attempt);
+	atomic64_inc(&nd->stats.reconnect_attempts);
+	spin_lock_irqsave(&nd->state_lock, flags);
+	memcpy(reason, nd->last_error, sizeof(reason));
+	spin_unlock_irqrestore(&nd->state_lock, flags);
+	nd_warn_rl(nd, "reconnect attempt %u failed (%d): %s; next in %u ms\n",
+		   attempt, ret, reason[0] ? reason : "no reason given",
+		   nd->reconnect_delay);
+}
+
 static void netswap_reconnect_work(struct work_struct *work)
 {
 	struct netswap_dev *nd = container_of(to_delayed_work(work),
@@ -319,9 +363,12 @@ static void netswap_reconnect_work(struct work_struct *work)
 			goto out;
 		}
 		atomic64_inc(&nd->stats.reconnects);
+		netswap_recovery_end(nd);
 		netswap_unquiesce(nd);
-		nd_info(nd, "connection re-established after %u ms\n",
-			jiffies_to_msecs(jiffies - nd->recovery_start));
+		nd_info(nd, "connection re-established after %u ms, %u failed attempt%s\n",
+			jiffies_to_msecs(jiffies - nd->recovery_start),
+			READ_ONCE(nd->rec_attempts),
+			READ_ONCE(nd->rec_attempts) == 1 ? "" : "s");
 		netswap_replay_error(nd);
 		goto out;
 	}
@@ -343,6 +390,7 @@ static void netswap_reconnect_work(struct work_struct *work)
 				    max_t(unsigned int,
 					  READ_ONCE(nd->cfg.reconnect_delay_ms),
 					  NETSWAP_RECONNECT_MAX_DELAY));
+	netswap_reconnect_failed(nd, ret);
 	queue_delayed_work(nd->rec_wq, &nd->reconnect_work,
 			   msecs_to_jiffies(nd->reconnect_delay));
 	goto out;
@@ -567,6 +615,7 @@ int netswap_disable(struct netswap_dev *nd)
 	netswap_change_state(nd, NETSWAP_DISABLED, "disabled");
 	cancel_work_sync(&nd->err_work);
 	cancel_delayed_work_sync(&nd->reconnect_work);
+	netswap_recovery_end(nd);
 	/* Wait out queue_rq calls in progress before failing requests. */
 	netswap_quiesce(nd);
 	if (prev == NETSWAP_UP)

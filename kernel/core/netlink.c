@@ -95,8 +95,9 @@ static int netswap_nl_put_u64(struct sk_buff *skb, int type,
 }
 
 static int netswap_nl_put_stats(struct sk_buff *skb,
-				const struct netswap_stats *s)
+				const struct netswap_dev *nd)
 {
+	const struct netswap_stats *s = &nd->stats;
 	struct nlattr *nest;
 	int inflight = atomic_read(&s->inflight);
 
@@ -129,7 +130,12 @@ static int netswap_nl_put_stats(struct sk_buff *skb,
 			      NETSWAP_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, NETSWAP_A_STATS_WRITE_LAT_MAX_US,
 			      atomic64_read(&s->write_lat_max_ns) /
-			      NSEC_PER_USEC, NETSWAP_A_STATS_PAD)) {
+			      NSEC_PER_USEC, NETSWAP_A_STATS_PAD) ||
+	    netswap_nl_put_u64(skb, NETSWAP_A_STATS_RECONNECT_ATTEMPTS,
+			       &s->reconnect_attempts) ||
+	    nla_put_u64_64bit(skb, NETSWAP_A_STATS_RECOVERY_MS,
+			      atomic64_read(&s->recovery_ms) +
+			      netswap_recovery_ms(nd), NETSWAP_A_STATS_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -195,7 +201,11 @@ static int netswap_nl_fill(struct sk_buff *skb, struct netswap_dev *nd,
 	    nla_put_u32(skb, NETSWAP_A_QUEUE_DEPTH,
 			READ_ONCE(cfg->queue_depth)) ||
 	    nla_put_string(skb, NETSWAP_A_LAST_ERROR, err) ||
-	    netswap_nl_put_stats(skb, &nd->stats)) {
+	    nla_put_u64_64bit(skb, NETSWAP_A_RECOVERY_MS,
+			      netswap_recovery_ms(nd), NETSWAP_A_PAD) ||
+	    nla_put_u32(skb, NETSWAP_A_RECOVERY_ATTEMPTS,
+			READ_ONCE(nd->rec_attempts)) ||
+	    netswap_nl_put_stats(skb, nd)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

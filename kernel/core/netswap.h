@@ -90,6 +90,8 @@ struct netswap_stats {
 	atomic64_t	timeouts;
 	atomic64_t	recoveries;	/* connection losses */
 	atomic64_t	reconnects;	/* successful re-logins */
+	atomic64_t	reconnect_attempts; /* failed reconnect attempts */
+	atomic64_t	recovery_ms;	/* time in recoveries that ended */
 	atomic_t	inflight;	/* started, not completed or requeued */
 	atomic64_t	read_lat_ns;	/* sum over reads, submit to complete */
 	atomic64_t	read_lat_max_ns;
@@ -254,6 +256,9 @@ struct netswap_dev {
 	struct work_struct	err_work;
 	struct delayed_work	reconnect_work;
 	unsigned long		recovery_start;	/* jiffies */
+	/* jiffies (never 0) while a recovery runs, else 0: READ_ONCE */
+	unsigned long		recovery_since;
+	unsigned int		rec_attempts;	/* failed, this recovery */
 	unsigned int		reconnect_delay; /* current backoff, ms */
 	bool			quiesced;
 
@@ -285,6 +290,7 @@ bool netswap_change_state_err(struct netswap_dev *nd, enum netswap_state new,
 			      int err, const char *reason);
 void netswap_error(struct netswap_dev *nd, int err, const char *reason);
 void netswap_fatal(struct netswap_dev *nd, int err, const char *reason);
+u64 netswap_recovery_ms(const struct netswap_dev *nd);
 __printf(2, 3) void netswap_set_error(struct netswap_dev *nd,
 				      const char *fmt, ...);
 void netswap_clear_error(struct netswap_dev *nd);

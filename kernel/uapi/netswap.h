@@ -62,6 +62,9 @@ enum netswap_attr {
 	NETSWAP_A_ERRNO,		/* s32: events, 0 or a positive errno */
 	NETSWAP_A_REASON,		/* string: events */
 	NETSWAP_A_PAD,
+	/* The recovery in progress; 0 when none runs. */
+	NETSWAP_A_RECOVERY_MS,		/* u64: time since the connection was lost */
+	NETSWAP_A_RECOVERY_ATTEMPTS,	/* u32: reconnect attempts that failed */
 
 	__NETSWAP_A_MAX,
 	NETSWAP_A_MAX = __NETSWAP_A_MAX - 1
@@ -86,6 +89,8 @@ enum netswap_stats_attr {
 	NETSWAP_A_STATS_WRITE_LAT_SUM_US,	/* u64: over STATS_WRITES */
 	NETSWAP_A_STATS_WRITE_LAT_MAX_US,	/* u64 */
 	NETSWAP_A_STATS_PAD,
+	NETSWAP_A_STATS_RECONNECT_ATTEMPTS,	/* u64: failed, all recoveries */
+	NETSWAP_A_STATS_RECOVERY_MS,	/* u64: time in recovery, the current one too */
 
 	__NETSWAP_A_STATS_MAX,
 	NETSWAP_A_STATS_MAX = __NETSWAP_A_STATS_MAX - 1

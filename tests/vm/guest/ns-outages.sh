@@ -99,6 +99,14 @@ nsvm_sleep 3
 for p in "${pids[@]}"; do
 	kill -0 "$p" 2>/dev/null || ns_fail "swapoff finished while the servers were down"
 done
+# Recovery is visible while it runs: time and failed attempts in stats
+# and in swapctl status (each attempt meets a closed port).
+for n in "${targets[@]}"; do
+	[ "$(ns_stat "$n" recovery_ms)" -ge 3000 ] || ns_fail "$n: recovery_ms $(ns_stat "$n" recovery_ms) after 3 s down"
+	[ "$(ns_stat "$n" reconnect_attempts)" -ge 1 ] || ns_fail "$n: no failed reconnect attempt counted while down"
+done
+ns_sc status
+[[ $ns_out == *"recovering for "*" failed reconnect attempt"* ]] || ns_fail "swapctl status does not show the recovery: $ns_out"
 ns_log "swapoff waits while the servers are down; reviving them"
 : >/share/revive
 for p in "${pids[@]}"; do
@@ -118,6 +126,18 @@ for n in "${targets[@]}"; do
 	[ "$(ns_stat "$n" reconnects)" -gt "${rec0[$n]}" ] || ns_fail "$n: no reconnect after the kill"
 done
 ns_ok "four targets recovered together: $(states)"
+# One kernel line per failed attempt (rate-limited: the first of each
+# target at least), and the attempts in the line that ends the recovery.
+for n in "${targets[@]}"; do
+	dmesg | grep -q "$n: reconnect attempt 1 failed (-[0-9]*): .*; next in [0-9]* ms" ||
+		ns_fail "$n: no kernel line for its first failed reconnect attempt"
+	dmesg | grep -q "$n: connection re-established after [0-9]* ms, [1-9][0-9]* failed attempts\{0,1\}" ||
+		ns_fail "$n: no re-established line counting its failed attempts"
+	a=$(ns_stat "$n" recovery_ms)
+	nsvm_sleep 1
+	[ "$(ns_stat "$n" recovery_ms)" = "$a" ] || ns_fail "$n: recovery_ms still grows while up"
+done
+ns_ok "recovery in the log and the counters: attempts, time"
 
 # Every page is in RAM now: one more full pass verifies them all.
 before=$(ns_hog_passes)

@@ -111,7 +111,7 @@ $(BUILD)/tcg-cx16: tests/tools/tcg-cx16.c
 	@mkdir -p $(BUILD)
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-unit:
+unit: swapctl
 	$(MAKE) -C tests/unit check RESULTS=$(RESULTS)
 
 fuzz:

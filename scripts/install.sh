@@ -12,9 +12,10 @@
 #             name them (udev rule, systemd unit, dracut module,
 #             initramfs-tools hook, netswap-boot) are installed with the
 #             paths rewritten to match; they themselves go where udev,
-#             systemd, dracut and initramfs-tools look (pkg-config's
-#             udevdir, systemdsystemunitdir, dracutmodulesdir, else under
-#             PREFIX; initramfs-tools reads only /usr/share and /etc).
+#             systemd, dracut, initramfs-tools and bash-completion look
+#             (pkg-config's udevdir, systemdsystemunitdir, dracutmodulesdir,
+#             completionsdir, else under PREFIX; initramfs-tools reads only
+#             /usr/share and /etc).
 #   KVER      kernel to install the module for (default: uname -r); the
 #             module is build/KVER/netswap.ko (make modules) or
 #             build/default/netswap.ko (make) if that one was built for KVER
@@ -48,6 +49,8 @@ libdir=$PREFIX/lib/netswap
 dracutdir=$(pc_var dracut dracutmodulesdir)
 dracutdir=${dracutdir:-$PREFIX/lib/dracut/modules.d}
 itdir=/usr/share/initramfs-tools
+compdir=$(pc_var bash-completion completionsdir)
+compdir=${compdir:-$PREFIX/share/bash-completion/completions}
 moddir=/lib/modules/$KVER/updates
 
 module_src() {
@@ -66,6 +69,8 @@ manifest() {
 	build/swapctl $PREFIX/sbin/swapctl 0755 copy
 	docs/man/swapctl.8 $mandir/man8/swapctl.8 0644 copy
 	docs/man/netswaptab.5 $mandir/man5/netswaptab.5 0644 copy
+	docs/man/netswap-boot.7 $mandir/man7/netswap-boot.7 0644 paths
+	completion/swapctl $compdir/swapctl 0644 copy
 	udev/60-netswap.rules $udevdir/rules.d/60-netswap.rules 0644 paths
 	systemd/netswap.service $unitdir/netswap.service 0644 paths
 	boot/netswap-boot $libdir/netswap-boot 0755 paths

@@ -7,8 +7,8 @@
 #   man docs/man/PAGE               each man page
 #   PROGRAM.CASE                    each cmocka case of each program in
 #                                   tests/unit/Makefile's TESTS
-#   netlink_spec.*, netswap_boot.*  at least one result of each (their checks
-#                                   are data-driven); NAME.* also matches NAME
+#   netlink_spec.*, netswap_boot.*, at least one result of each (their checks
+#   swapctl_cli.*                   are data-driven); NAME.* also matches NAME
 #   fuzz_NAME                       tests/fuzz/Makefile's FUZZERS
 #   t-NN-name/KVER                  each tests/vm/t-*.sh on each kernel (the
 #                                   newest only for "# vm-kernels: newest",
@@ -64,6 +64,7 @@ for p in $progs; do
 done
 echo "netlink_spec.*"
 echo "netswap_boot.*"
+echo "swapctl_cli.*"
 
 make -s --no-print-directory -C tests/fuzz list || {
 	echo "expected.sh: make -C tests/fuzz list failed" >&2

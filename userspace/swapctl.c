@@ -14,10 +14,12 @@
 #include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -269,6 +271,11 @@ static void ns_default_initiator(char *buf, size_t len)
 
 #define NS_MAX_SETTINGS	24
 
+/* The kernel's defaults (configfs/ABI.md) for settings a file leaves out. */
+#define NS_DEF_QUEUE_DEPTH		64
+#define NS_DEF_IO_TIMEOUT_MS		30000
+#define NS_DEF_RECONNECT_DELAY_MS	1000
+
 struct ns_setting {
 	const char	*attr;
 	char		value[NS_PATH_MAX];
@@ -357,9 +364,10 @@ static void ns_settings_build(const struct ns_target *t, const char *addr,
 		ns_add_num(ss, "auth_gid", t->auth_gid, 0);
 	}
 	ns_add_num(ss, "connections", t->connections, 0);
-	ns_add_num(ss, "queue_depth", t->queue_depth, 64);
-	ns_add_num(ss, "io_timeout_ms", t->io_timeout_ms, 30000);
-	ns_add_num(ss, "reconnect_delay_ms", t->reconnect_delay_ms, 1000);
+	ns_add_num(ss, "queue_depth", t->queue_depth, NS_DEF_QUEUE_DEPTH);
+	ns_add_num(ss, "io_timeout_ms", t->io_timeout_ms, NS_DEF_IO_TIMEOUT_MS);
+	ns_add_num(ss, "reconnect_delay_ms", t->reconnect_delay_ms,
+		   NS_DEF_RECONNECT_DELAY_MS);
 	ns_add_num(ss, "recovery_timeout_s", t->recovery_timeout_s, 0);
 }
 
@@ -562,27 +570,7 @@ static int ns_all_names(struct ns_nl *nl, struct ns_status **v, int *n)
 
 /* -------- commands -------- */
 
-static void ns_usage(FILE *f)
-{
-	fprintf(f,
-"Usage: swapctl COMMAND [ARGS]\n"
-"  add NAME URL [-o OPT=VAL,...] [--secret-file FILE|-]\n"
-"        [--target-secret-file FILE|-]   (mutual CHAP, with -o target_user=)\n"
-"        iscsi://[user@]host[:port]/IQN/LUN\n"
-"        nfs://host[:port]/export/path/to/file\n"
-"  up NAME|--all [--priority P] [--format]\n"
-"  enable NAME|--all\n"
-"  down NAME|--all\n"
-"  rm NAME\n"
-"  status [NAME] [--json]\n"
-"  monitor [--json] [--count N]\n"
-"  watch [NAME] [-i SECONDS] [-n COUNT]\n"
-"  apply [-c FILE] [--prune]\n"
-"  reserve [--apply]\n"
-"  hotplug [--kmsg] [-c FILE] netswapN   (run by the udev rules)\n"
-"  help | --version\n"
-"See swapctl(8) and netswaptab(5).\n");
-}
+static void ns_usage(FILE *f);
 
 static int cmd_add(int argc, char **argv)
 {
@@ -1020,21 +1008,138 @@ static int ns_status_one(struct ns_nl *nl, const char *name, int json)
 	return EX_OK;
 }
 
+/*
+ * status --prometheus: the Prometheus text format (0.0.4), for node
+ * exporter's textfile collector: every target's state, counters, in-flight
+ * requests, latency and the recovery in progress, labelled by target.
+ * Target names are [A-Za-z0-9_.-], so labels need no escaping.
+ */
+struct ns_prom {
+	const char	*metric;	/* netswap_ + this */
+	const char	*type;		/* counter, gauge */
+	const char	*help;
+	size_t		off;		/* in struct ns_status */
+	bool		u32;		/* unsigned int, else uint64_t */
+	double		scale;		/* 0: print the integer as is */
+};
+
+#define NS_PROM(m, t, h, field, sc)					\
+	{ m, t, h, offsetof(struct ns_status, field),			\
+	  sizeof(((struct ns_status *)0)->field) == sizeof(unsigned int), sc }
+
+static const struct ns_prom ns_proms[] = {
+	NS_PROM("capacity_bytes", "gauge", "Disk size in bytes.", capacity, 0),
+	NS_PROM("reserve_kb", "gauge",
+		"Emergency memory the target can need, KiB.", reserve_kb, 0),
+	NS_PROM("inflight", "gauge", "Requests started and not completed.",
+		inflight, 0),
+	NS_PROM("reads_total", "counter", "Read requests completed.", reads, 0),
+	NS_PROM("writes_total", "counter", "Write requests completed.",
+		writes, 0),
+	NS_PROM("read_bytes_total", "counter", "Bytes read.", read_bytes, 0),
+	NS_PROM("write_bytes_total", "counter", "Bytes written.",
+		write_bytes, 0),
+	NS_PROM("errors_total", "counter",
+		"Requests completed with an error.", errors, 0),
+	NS_PROM("retries_total", "counter", "Requests issued again.",
+		retries, 0),
+	NS_PROM("timeouts_total", "counter", "Request and ping timeouts.",
+		timeouts, 0),
+	NS_PROM("recoveries_total", "counter", "Connections lost.",
+		recoveries, 0),
+	NS_PROM("reconnects_total", "counter", "Connections re-established.",
+		reconnects, 0),
+	NS_PROM("reconnect_attempts_failed_total", "counter",
+		"Reconnect attempts that failed.", reconnect_attempts, 0),
+	NS_PROM("recovery_seconds_total", "counter",
+		"Time spent recovering, the recovery in progress too.",
+		recovery_total_ms, 1e-3),
+	NS_PROM("recovery_seconds", "gauge",
+		"How long the recovery in progress has run; 0 if none.",
+		recovery_ms, 1e-3),
+	NS_PROM("read_latency_seconds_sum", "counter",
+		"Sum of the latencies of completed reads.", read_lat_sum_us,
+		1e-6),
+	NS_PROM("write_latency_seconds_sum", "counter",
+		"Sum of the latencies of completed writes.", write_lat_sum_us,
+		1e-6),
+	NS_PROM("read_latency_seconds_max", "gauge", "Worst read latency.",
+		read_lat_max_us, 1e-6),
+	NS_PROM("write_latency_seconds_max", "gauge", "Worst write latency.",
+		write_lat_max_us, 1e-6),
+};
+
+static void ns_status_prometheus(const struct ns_status *v, int n)
+{
+	static const int states[] = {
+		NETSWAP_STATE_DISABLED, NETSWAP_STATE_CONNECTING,
+		NETSWAP_STATE_UP, NETSWAP_STATE_RECOVERING,
+		NETSWAP_STATE_FAILED,
+	};
+	size_t s, m;
+	int i;
+
+	printf("# HELP netswap_state 1 for the state the target is in, 0 for the others.\n"
+	       "# TYPE netswap_state gauge\n");
+	for (i = 0; i < n; i++)
+		for (s = 0; s < sizeof(states) / sizeof(states[0]); s++)
+			printf("netswap_state{target=\"%s\",state=\"%s\"} %d\n",
+			       v[i].name, ns_state_name(states[s]),
+			       v[i].state == states[s]);
+	for (m = 0; m < sizeof(ns_proms) / sizeof(ns_proms[0]); m++) {
+		const struct ns_prom *p = &ns_proms[m];
+
+		printf("# HELP netswap_%s %s\n# TYPE netswap_%s %s\n",
+		       p->metric, p->help, p->metric, p->type);
+		for (i = 0; i < n; i++) {
+			const char *f = (const char *)&v[i] + p->off;
+			uint64_t x;
+
+			if (p->u32) {
+				unsigned int u;
+
+				memcpy(&u, f, sizeof(u));
+				x = u;
+			} else {
+				memcpy(&x, f, sizeof(x));
+			}
+			printf("netswap_%s{target=\"%s\"} ", p->metric,
+			       v[i].name);
+			if (p->scale)
+				printf("%.6f\n", x * p->scale);
+			else
+				printf("%llu\n", (unsigned long long)x);
+		}
+	}
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ns_status *v = NULL;
 	struct ns_nl *nl;
-	int c, i, n = 0, json = 0, ret;
+	int c, i, n = 0, json = 0, prom = 0, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j", lo, NULL)) != -1) {
-		if (c != 'j')
+		if (c == 'j')
+			json = 1;
+		else if (c == 'P')
+			prom = 1;
+		else
 			return EX_USAGE;
-		json = 1;
+	}
+	if (json && prom) {
+		ns_errmsg("--json and --prometheus exclude each other");
+		return EX_USAGE;
+	}
+	if (prom && argc - optind) {
+		ns_errmsg("--prometheus covers every target: no NAME");
+		return EX_USAGE;
 	}
 	if (argc - optind > 1) {
 		ns_errmsg("expected at most one NAME");
@@ -1052,7 +1157,9 @@ static int cmd_status(int argc, char **argv)
 	ns_nl_close(nl);
 	if (ret)
 		return ret;
-	if (json) {
+	if (prom) {
+		ns_status_prometheus(v, n);
+	} else if (json) {
 		printf("[");
 		for (i = 0; i < n; i++) {
 			ns_status_json(&v[i]);
@@ -1313,15 +1420,120 @@ out:
 	return ret;
 }
 
+/*
+ * apply --check: say what apply would do to one target, changing nothing.
+ * The names are resolved and the secret files read, as apply would, so
+ * what would make apply fail fails here too. @nl is NULL when the module
+ * is not loaded: every target would be added.
+ */
+static int ns_check_one(struct ns_nl *nl, const struct ns_target *t,
+			struct ns_apply_count *cnt)
+{
+	char err[NS_ERR_MAX], cur[NS_PATH_MAX], dev[64];
+	struct ns_settings ss;
+	struct ns_status st;
+	int ret, i, n = 0;
+
+	ret = ns_prepare(t, &ss);
+	if (ret)
+		return ret;
+	if (!nl || !ns_cfs_exists(t->name)) {
+		printf("%s: would be added and brought up\n", t->name);
+		cnt->added++;
+		cnt->up++;
+		goto out;
+	}
+	for (i = 0; i < ss.n; i++) {
+		const struct ns_setting *s = &ss.s[i];
+
+		if (!ns_setting_differs(t->name, s))
+			continue;
+		if (ns_cfs_read(t->name, s->attr, cur, sizeof(cur)))
+			cur[0] = '\0';
+		printf("%s: %s would change from '%s' to '%s'\n", t->name,
+		       s->attr, cur, s->value);
+		n++;
+	}
+	if (ns_nl_get(nl, t->name, &st, err, sizeof(err)) == 0 && st.enabled) {
+		if (n) {
+			ns_errmsg("%s: is up with other settings than the file lists; apply would leave it (swapctl down %s first)",
+				  t->name, t->name);
+			ret = EX_BUSY;
+			goto out;
+		}
+		snprintf(dev, sizeof(dev), "/dev/%s", st.disk);
+		if (st.disk[0] && ns_swap_active(dev, NULL, NULL)) {
+			cnt->unchanged++;
+			goto out;
+		}
+		printf("%s: swap would be turned on\n", t->name);
+		cnt->up++;
+		goto out;
+	}
+	if (n) {
+		printf("%s: would be updated (%d setting%s)\n", t->name, n,
+		       n == 1 ? "" : "s");
+		cnt->updated++;
+	}
+	printf("%s: would be brought up\n", t->name);
+	cnt->up++;
+out:
+	memset(&ss, 0, sizeof(ss));
+	return ret;
+}
+
+static int ns_apply_check(const struct ns_tab *tab, int prune)
+{
+	struct ns_apply_count cnt = { 0 };
+	struct ns_status *v = NULL;
+	struct ns_nl *nl = NULL;
+	char err[NS_ERR_MAX];
+	int i, j, n = 0, r, ret = EX_OK;
+
+	if (!ns_cfs_check(false, err, sizeof(err))) {
+		nl = ns_need_nl();
+		if (!nl)
+			return EX_SYS;
+	}
+	for (i = 0; i < tab->n; i++) {
+		r = ns_check_one(nl, &tab->t[i], &cnt);
+		if (r) {
+			cnt.failed++;
+			if (!ret)
+				ret = r;
+		}
+	}
+	if (nl && prune && !ns_all_names(nl, &v, &n)) {
+		for (j = 0; j < n; j++) {
+			for (i = 0; i < tab->n; i++)
+				if (!strcmp(tab->t[i].name, v[j].name))
+					break;
+			if (i < tab->n)
+				continue;
+			printf("%s: would be taken down and removed\n", v[j].name);
+			cnt.removed++;
+		}
+		free(v);
+	}
+	if (nl)
+		ns_nl_close(nl);
+	printf("apply --check: %d to add, %d to update, %d to bring up, %d to remove, %d already up, %d would fail\n",
+	       cnt.added, cnt.updated, cnt.up, cnt.removed, cnt.unchanged,
+	       cnt.failed);
+	return ret;
+}
+
 static int cmd_apply(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "prune", no_argument, NULL, 'P' },
+		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ns_apply_count cnt = { 0 };
 	const char *path = NS_TAB_DEFAULT;
+	int check = 0;
 	struct ns_status *v = NULL;
 	struct ns_tab tab;
 	struct ns_nl *nl;
@@ -1336,6 +1548,9 @@ static int cmd_apply(int argc, char **argv)
 		case 'P':
 			prune = 1;
 			break;
+		case 'C':
+			check = 1;
+			break;
 		default:
 			return EX_USAGE;
 		}
@@ -1345,6 +1560,10 @@ static int cmd_apply(int argc, char **argv)
 	r = ns_tab_load(path, &tab);
 	if (r)
 		return r;
+	if (check) {
+		r = ns_apply_check(&tab, prune);
+		goto out_tab;
+	}
 	r = ns_need_cfs(true);
 	if (r)
 		goto out_tab;
@@ -1551,6 +1770,45 @@ static long long ns_kernel_min_free(void)
 	return (long long)r;
 }
 
+/*
+ * What reserve --apply set stays set: `sysctl --system` (systemd-sysctl at
+ * boot, procps' postinst, an admin) reads /run/sysctl.d too, and a file
+ * named after every usual one (99-sysctl.conf is /etc/sysctl.conf) is
+ * applied last. In /run: gone at reboot, where netswap.service writes it
+ * again. NETSWAP_SYSCTL_DIR names another directory (tests).
+ */
+static int ns_reserve_persist(long long kb)
+{
+	const char *dir = getenv("NETSWAP_SYSCTL_DIR");
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+
+	if (!dir || !*dir)
+		dir = "/run/sysctl.d";
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/zz-netswap.conf", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		goto fail;
+	if (fprintf(f, "# swapctl reserve --apply: the network swap targets' emergency reserve\n"
+		    "vm.min_free_kbytes = %lld\n", kb) < 0 || fclose(f) != 0) {
+		unlink(tmp);
+		goto fail;
+	}
+	if (rename(tmp, path))
+		goto fail;
+	printf("kept in %s\n", path);
+	return EX_OK;
+fail:
+	ns_errmsg("%s: %s", dir, strerror(errno));
+	return EX_SYS;
+}
+
+/* reserve --apply refuses a reserve above RAM / this. */
+#define NS_RESERVE_MAX_FRACTION	4
+
 static int cmd_reserve(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -1558,7 +1816,7 @@ static int cmd_reserve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *knob = "/proc/sys/vm/min_free_kbytes";
-	long long base, cur, need, sum = 0;
+	long long base, cur, need, ram, sum = 0;
 	struct ns_status *v = NULL;
 	struct ns_nl *nl;
 	int c, i, n = 0, apply = 0, ret;
@@ -1592,11 +1850,23 @@ static int cmd_reserve(int argc, char **argv)
 	printf("%-16s %8lld KiB\n", "kernel default", base);
 	printf("%-16s %8lld KiB\n", "needed", need);
 	printf("%-16s %8lld KiB\n", "current", cur);
+	/*
+	 * More than a quarter of RAM held back is a configuration mistake
+	 * (queue depths far above what the machine can carry), not a reserve:
+	 * ordinary allocations would start failing. Say so; do not apply it.
+	 */
+	ram = ns_read_ll("/proc/meminfo", "MemTotal:");
+	if (ram > 0 && need > ram / NS_RESERVE_MAX_FRACTION) {
+		ns_errmsg("the targets need %lld KiB, more than 1/%d of RAM (%lld KiB): lower their queue_depth%s",
+			  need, NS_RESERVE_MAX_FRACTION, ram,
+			  apply ? "; vm.min_free_kbytes not changed" : "");
+		return apply ? EX_USAGE : EX_OK;
+	}
 	if (!apply)
 		return EX_OK;
 	if (cur >= need) {
 		printf("vm.min_free_kbytes stays %lld (not lowered)\n", cur);
-		return EX_OK;
+		return ns_reserve_persist(cur);
 	}
 	f = fopen(knob, "we");
 	if (!f || fprintf(f, "%lld\n", need) < 0 || fclose(f) != 0) {
@@ -1604,27 +1874,288 @@ static int cmd_reserve(int argc, char **argv)
 		return EX_SYS;
 	}
 	printf("vm.min_free_kbytes raised from %lld to %lld\n", cur, need);
+	return ns_reserve_persist(need);
+}
+
+/* -------- save -------- */
+
+/* One netswaptab line in the making: "opt=value" elements, comma-separated. */
+struct ns_line {
+	char	opts[4096];
+	size_t	len;
+	bool	bad;		/* a value that netswaptab cannot carry */
+};
+
+static void ns_line_opt(struct ns_line *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ns_line_opt(struct ns_line *l, const char *fmt, ...)
+{
+	size_t room = sizeof(l->opts) - l->len;
+	va_list ap;
+	int n;
+
+	if (l->len && room > 1) {
+		l->opts[l->len++] = ',';
+		room--;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(l->opts + l->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room) {
+		l->bad = true;
+		return;
+	}
+	/* Fields are split at blanks and options at commas. */
+	if (strpbrk(l->opts + l->len, " \t\n,"))
+		l->bad = true;
+	l->len += n;
+}
+
+/* NAME/ATTR as a number; @def when unreadable. */
+static long long ns_cfs_num(const char *name, const char *attr, long long def)
+{
+	char v[64], *end;
+	long long n;
+
+	if (ns_cfs_read(name, attr, v, sizeof(v)))
+		return def;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return errno || end == v || *end ? def : n;
+}
+
+/* The option ATTR=value (named as its configfs attribute) unless default. */
+static void ns_line_num(struct ns_line *l, const char *name, const char *attr,
+			long long def)
+{
+	long long v = ns_cfs_num(name, attr, def);
+
+	if (v != def)
+		ns_line_opt(l, "%s=%lld", attr, v);
+}
+
+/*
+ * One target as a netswaptab line that `apply` turns back into the same
+ * configuration: the options that differ from the defaults, the swap
+ * priority if swap is on with one given, and a secret_file= reference
+ * (never the secret) for each CHAP secret.
+ */
+static int ns_save_one(const char *name)
+{
+	char tr[16], addr[NI_MAXHOST], host[NI_MAXHOST + 2], user[NS_STR_MAX];
+	char a[NS_PATH_MAX], b[NS_PATH_MAX], disk[64], dev[80];
+	char url[3 * NS_PATH_MAX];
+	struct ns_line l = { .len = 0 };
+	long long port;
+	int prio, n;
+
+	if (ns_cfs_read(name, "transport", tr, sizeof(tr)) ||
+	    ns_cfs_read(name, "address", addr, sizeof(addr))) {
+		ns_errmsg("%s: cannot read its settings", name);
+		return EX_SYS;
+	}
+	snprintf(host, sizeof(host), strchr(addr, ':') ? "[%s]" : "%s", addr);
+	port = ns_cfs_num(name, "port", 0);
+	if (!strcmp(tr, "iscsi")) {
+		char def[NS_STR_MAX];
+
+		if (ns_cfs_read(name, "auth_user", user, sizeof(user)))
+			user[0] = '\0';
+		if (ns_cfs_read(name, "target_name", a, sizeof(a)))
+			a[0] = '\0';
+		n = snprintf(url, sizeof(url), "iscsi://%s%s%s", user,
+			     user[0] ? "@" : "", host);
+		if (port > 0)
+			n += snprintf(url + n, sizeof(url) - n, ":%lld", port);
+		snprintf(url + n, sizeof(url) - n, "/%s/%lld", a,
+			 ns_cfs_num(name, "lun", 0));
+		ns_default_initiator(def, sizeof(def));
+		if (!ns_cfs_read(name, "initiator_name", a, sizeof(a)) &&
+		    a[0] && strcmp(a, def))
+			ns_line_opt(&l, "initiator=%s", a);
+		/* A CHAP user has a secret: the kernel never gives it back. */
+		if (user[0])
+			ns_line_opt(&l, "secret_file=/etc/netswap/%s.secret",
+				    name);
+		if (!ns_cfs_read(name, "auth_target_user", a, sizeof(a)) &&
+		    a[0]) {
+			ns_line_opt(&l, "target_user=%s", a);
+			ns_line_opt(&l, "target_secret_file=/etc/netswap/%s.target.secret",
+				    name);
+		}
+		if (!ns_cfs_read(name, "header_digest", a, sizeof(a)) &&
+		    strcmp(a, "none"))
+			ns_line_opt(&l, "header_digest=%s", a);
+		if (!ns_cfs_read(name, "data_digest", a, sizeof(a)) &&
+		    strcmp(a, "none"))
+			ns_line_opt(&l, "data_digest=%s", a);
+	} else if (!strcmp(tr, "nfs")) {
+		if (ns_cfs_read(name, "export", a, sizeof(a)) ||
+		    ns_cfs_read(name, "file", b, sizeof(b))) {
+			ns_errmsg("%s: cannot read its export and file", name);
+			return EX_SYS;
+		}
+		n = snprintf(url, sizeof(url), "nfs://%s", host);
+		if (port > 0)
+			n += snprintf(url + n, sizeof(url) - n, ":%lld", port);
+		snprintf(url + n, sizeof(url) - n, "%s%s%s", a,
+			 a[strlen(a) ? strlen(a) - 1 : 0] == '/' ? "" : "/", b);
+		/* The URL's export ends at its last '/' unless export= says. */
+		if (strchr(b, '/'))
+			ns_line_opt(&l, "export=%s", a);
+		ns_line_num(&l, name, "mount_port", 0);
+		if (!ns_cfs_read(name, "auth_flavor", a, sizeof(a)) &&
+		    !strcmp(a, "none"))
+			ns_line_opt(&l, "auth_flavor=none");
+		ns_line_num(&l, name, "auth_uid", 0);
+		ns_line_num(&l, name, "auth_gid", 0);
+	} else {
+		printf("# %s: no transport set, not saved\n", name);
+		return EX_OK;
+	}
+	ns_line_num(&l, name, "connections", 0);
+	ns_line_num(&l, name, "queue_depth", NS_DEF_QUEUE_DEPTH);
+	ns_line_num(&l, name, "io_timeout_ms", NS_DEF_IO_TIMEOUT_MS);
+	ns_line_num(&l, name, "reconnect_delay_ms", NS_DEF_RECONNECT_DELAY_MS);
+	ns_line_num(&l, name, "recovery_timeout_s", 0);
+	if (!ns_cfs_read(name, "disk", disk, sizeof(disk)) && disk[0]) {
+		snprintf(dev, sizeof(dev), "/dev/%s", disk);
+		/* A negative priority is one swapon chose: leave it to it. */
+		if (ns_swap_active(dev, &prio, NULL) && prio >= 0)
+			ns_line_opt(&l, "priority=%d", prio);
+	}
+	if (l.bad || strpbrk(url, " \t\n")) {
+		ns_errmsg("%s: a setting has a blank or a comma, which netswaptab cannot hold",
+			  name);
+		return EX_USAGE;
+	}
+	if (strstr(l.opts, "secret_file=/etc/netswap/"))
+		printf("# %s: its CHAP secret goes in /etc/netswap/%s.secret (mode 0600)\n",
+		       name, name);
+	if (strstr(l.opts, "target_secret_file="))
+		printf("# %s: the target's CHAP secret goes in /etc/netswap/%s.target.secret (mode 0600)\n",
+		       name, name);
+	printf("%s %s%s%s\n", name, url, l.len ? " " : "", l.opts);
 	return EX_OK;
+}
+
+static int ns_save_filter(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+static int cmd_save(int argc, char **argv)
+{
+	struct dirent **names;
+	int i, n, r, ret = EX_OK;
+
+	if (ns_extra_args(argc, argv))
+		return EX_USAGE;
+	r = ns_need_cfs(false);
+	if (r)
+		return r;
+	n = scandir(NS_CFS_ROOT, &names, ns_save_filter, alphasort);
+	if (n < 0) {
+		ns_errmsg("%s: %s", NS_CFS_ROOT, strerror(errno));
+		return EX_SYS;
+	}
+	printf("# netswaptab from swapctl save: the targets configured now.\n"
+	       "# Secrets are never saved: each secret_file= names where to put one.\n");
+	for (i = 0; i < n; i++) {
+		r = ns_save_one(names[i]->d_name);
+		if (r && !ret)
+			ret = r;
+		free(names[i]);
+	}
+	free(names);
+	return ret;
 }
 
 /* -------- main -------- */
 
+/* Each command, its synopsis (swapctl help) and what it does (CMD --help). */
 static const struct {
 	const char	*name;
 	int		(*fn)(int argc, char **argv);
+	const char	*synopsis;
+	const char	*about;
 } ns_cmds[] = {
-	{ "add",	cmd_add },
-	{ "up",		cmd_up },
-	{ "enable",	cmd_enable },
-	{ "down",	cmd_down },
-	{ "rm",		cmd_rm },
-	{ "status",	cmd_status },
-	{ "monitor",	cmd_monitor },
-	{ "watch",	cmd_watch },
-	{ "apply",	cmd_apply },
-	{ "reserve",	cmd_reserve },
-	{ "hotplug",	cmd_hotplug },
+	{ "add", cmd_add,
+	  "add NAME URL [-o OPT=VAL,...] [--secret-file FILE|-]\n"
+	  "        [--target-secret-file FILE|-]   (mutual CHAP, with -o target_user=)\n"
+	  "        iscsi://[user@]host[:port]/IQN/LUN\n"
+	  "        nfs://host[:port]/export/path/to/file",
+	  "Create a target from a URL and options (netswaptab(5) lists them),\n"
+	  "loading the module if needed. Nothing connects until up or enable." },
+	{ "up", cmd_up,
+	  "up NAME|--all [--priority P] [--format]",
+	  "Enable the target and turn swap on its disk; --format runs mkswap on a\n"
+	  "blank disk only." },
+	{ "enable", cmd_enable,
+	  "enable NAME|--all",
+	  "Connect and create the disk (/dev/netswap/NAME), without swap." },
+	{ "down", cmd_down,
+	  "down NAME|--all",
+	  "Turn swap off (reading every page back) and disconnect." },
+	{ "rm", cmd_rm,
+	  "rm NAME",
+	  "Remove a target that is down." },
+	{ "status", cmd_status,
+	  "status [NAME] [--json] | status --prometheus",
+	  "One line a target (details with NAME): state, disk, swap, I/O counts,\n"
+	  "reconnects, the recovery in progress and the last error." },
+	{ "monitor", cmd_monitor,
+	  "monitor [--json] [--count N]",
+	  "Print state changes as they happen." },
+	{ "watch", cmd_watch,
+	  "watch [NAME] [-i SECONDS] [-n COUNT]",
+	  "Status every few seconds, with rates." },
+	{ "apply", cmd_apply,
+	  "apply [-c FILE] [--prune] [--check]",
+	  "Make the targets match /etc/netswap/netswaptab (or FILE) and bring\n"
+	  "them up with swap on; --prune removes targets it does not list;\n"
+	  "--check validates the file and prints what would change, changing\n"
+	  "nothing." },
+	{ "save", cmd_save,
+	  "save",
+	  "Print the targets configured now as netswaptab lines (secrets as\n"
+	  "secret_file= references, never their values)." },
+	{ "reserve", cmd_reserve,
+	  "reserve [--apply]",
+	  "The emergency memory the targets need; --apply raises\n"
+	  "vm.min_free_kbytes to it." },
+	{ "hotplug", cmd_hotplug,
+	  "hotplug [--kmsg] [-c FILE] netswapN   (run by the udev rules)",
+	  "Turn swap on for a disk whose netswaptab line says auto." },
 };
+
+static void ns_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: swapctl COMMAND [ARGS]\n");
+	for (i = 0; i < sizeof(ns_cmds) / sizeof(ns_cmds[0]); i++)
+		fprintf(f, "  %s\n", ns_cmds[i].synopsis);
+	fprintf(f, "  help [COMMAND] | COMMAND --help | --version\n"
+		"See swapctl(8) and netswaptab(5).\n");
+}
+
+/* swapctl help COMMAND, swapctl COMMAND --help. */
+static int ns_cmd_help(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ns_cmds) / sizeof(ns_cmds[0]); i++) {
+		if (strcmp(name, ns_cmds[i].name) != 0)
+			continue;
+		printf("Usage: swapctl %s\n\n%s\n\nSee swapctl(8).\n",
+		       ns_cmds[i].synopsis, ns_cmds[i].about);
+		return EX_OK;
+	}
+	fprintf(stderr, "swapctl: unknown command '%s' (swapctl help)\n", name);
+	return EX_USAGE;
+}
 
 #define NS_MODULE_VERSION	"/sys/module/netswap/version"
 
@@ -1668,6 +2199,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
+		if (argc > 2 && !strcmp(argv[1], "help"))
+			return ns_cmd_help(argv[2]);
 		ns_usage(stdout);
 		return EX_OK;
 	}
@@ -1676,6 +2209,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(ns_cmds) / sizeof(ns_cmds[0]); i++) {
 		if (strcmp(argv[1], ns_cmds[i].name) != 0)
 			continue;
+		if (argc > 2 && (!strcmp(argv[2], "--help") ||
+				 !strcmp(argv[2], "-h")))
+			return ns_cmd_help(argv[1]);
 		cmd_name = ns_cmds[i].name;
 		return ns_cmds[i].fn(argc - 1, argv + 1);
 	}

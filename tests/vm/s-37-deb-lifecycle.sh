@@ -5,9 +5,9 @@
 # and a target swaps on it), an upgrade to the same tree built as
 # VERSION.1 with swap on, the other kernel's image and headers installed
 # later (DKMS builds for it before its initramfs is made), apt purge.
-# Three DKMS builds under TCG: about 15 minutes.
+# Three DKMS builds under TCG: about 22 minutes in all.
 # vm-kernels: newest
-# vm-time: 1000
+# vm-time: 1350
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

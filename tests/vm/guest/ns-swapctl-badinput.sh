@@ -46,6 +46,8 @@ ns_sc_fails 1 "unknown command" frobnicate
 ns_sc_fails 1 "expected NAME URL" add only-a-name
 ns_sc_fails 1 "expected NAME or --all" up
 ns_sc_fails 1 "priority" up x --priority 40000
+ns_sc_fails 1 "--json and --prometheus exclude each other" status --json --prometheus
+ns_sc_fails 1 "--prometheus covers every target: no NAME" status --prometheus x
 
 # Names and URLs (nothing is created).
 ns_sc_fails 1 "name" add "bad/name" "$url"
@@ -128,8 +130,33 @@ printf 'm1 %s secret_file=/tmp/good.secret,target_user=%s,target_secret_file=/tm
 ns_sc_ok apply -c /tmp/mtab
 [ "$(ns_get m1 state)" = up ] && grep -q "^/dev/$(ns_get m1 disk) " /proc/swaps && ns_ok "mutual CHAP from netswaptab: m1 up" ||
 	ns_fail "m1 after apply: state $(ns_get m1 state)"
+# save names where the secrets go and never prints them; with the
+# secrets put there, apply of what it printed changes nothing.
+ns_sc_ok save
+[[ $ns_out == *"m1 iscsi://$user@"*"secret_file=/etc/netswap/m1.secret,target_user=$tuser,target_secret_file=/etc/netswap/m1.target.secret"* ]] ||
+	ns_fail "save: the m1 line lacks its user and secret files: $ns_out"
+[[ $ns_out == *"$secret"* || $ns_out == *"$tsecret"* ]] && ns_fail "save printed a CHAP secret"
+printf '%s\n' "$ns_out" >/tmp/saved.tab
+mkdir -p /etc/netswap
+install -m 600 /tmp/good.secret /etc/netswap/m1.secret
+install -m 600 /tmp/target.secret /etc/netswap/m1.target.secret
+ns_sc_ok apply -c /tmp/saved.tab
+[[ $ns_out == *"0 added, 0 updated, 0 brought up, 0 removed, 1 already up, 0 failed"* ]] ||
+	ns_fail "apply of the saved mutual-CHAP line changed something: $ns_out"
 ns_sc_ok down m1
 ns_sc_ok rm m1
+
+# A reserve above a quarter of RAM is refused, and nothing changes:
+# queue_depth 1024 needs about 135 MiB, this guest has 256 MiB.
+ns_sc_ok add r0 "$url" --secret-file /tmp/good.secret -o queue_depth=1024
+ns_sc_ok enable r0
+mf=$(cat /proc/sys/vm/min_free_kbytes)
+ns_sc_fails 1 "more than 1/4 of RAM" reserve --apply
+[[ $ns_errout == *"lower their queue_depth; vm.min_free_kbytes not changed"* ]] || ns_fail "reserve refusal: $ns_errout"
+[ "$(cat /proc/sys/vm/min_free_kbytes)" = "$mf" ] || ns_fail "the refused reserve changed vm.min_free_kbytes"
+[ ! -e /run/sysctl.d/zz-netswap.conf ] || ns_fail "the refused reserve was kept in /run/sysctl.d"
+ns_sc_ok down r0
+ns_sc_ok rm r0
 
 # A wrong CHAP secret: up fails, the target stays as it was (disabled).
 ns_sc_ok add c0 "$url" --secret-file /tmp/wrong.secret

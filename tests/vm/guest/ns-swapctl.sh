@@ -4,8 +4,9 @@
 # show both up with their disks, a workload swaps through both, the host
 # restarts tgtd and `swapctl monitor` receives the events, reserve
 # --apply raises vm.min_free_kbytes by the targets' reserve, down, rm;
-# then apply from a netswaptab twice (the second run changes nothing) and
-# apply --prune.
+# then apply from a netswaptab twice (the second run changes nothing),
+# save and apply of what it printed (the same configuration again, also
+# from nothing), and apply --prune.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 ns_load
@@ -39,6 +40,32 @@ for n in i0 n0; do
 	printf '%s\n' "$ns_out" | grep -Eq "^$n +up +netswap[0-9]+ .*on,prio=5" ||
 		ns_fail "status: $n not up with a disk and swap on"
 done
+# The Prometheus text format: HELP and TYPE before each metric's samples,
+# every sample labelled by target, both targets up.
+ns_sc_ok status --prometheus
+printf '%s\n' "$ns_out" >/tmp/prom.txt
+python3 - /tmp/prom.txt <<'PY' || ns_fail "status --prometheus: not the text format, or values wrong"
+import re, sys
+seen, typed, samples = set(), {}, {}
+for l in open(sys.argv[1]).read().splitlines():
+    m = re.fullmatch(r"# (HELP|TYPE) (netswap_[a-z_]+) (.+)", l)
+    if m:
+        if m.group(1) == "TYPE":
+            assert m.group(3) in ("counter", "gauge"), l
+            typed[m.group(2)] = m.group(3)
+        continue
+    m = re.fullmatch(r'(netswap_[a-z_]+)\{target="([A-Za-z0-9_.-]+)"(?:,state="([a-z]+)")?\} ([0-9]+(?:\.[0-9]+)?)', l)
+    assert m, "bad line: " + l
+    assert m.group(1) in typed, "sample before TYPE: " + l
+    samples[(m.group(1), m.group(2), m.group(3))] = float(m.group(4))
+for t in ("i0", "n0"):
+    assert samples[("netswap_state", t, "up")] == 1, t
+    assert samples[("netswap_state", t, "failed")] == 0, t
+    assert samples[("netswap_capacity_bytes", t, None)] > 0, t
+    assert ("netswap_reconnect_attempts_failed_total", t, None) in samples, t
+    assert samples[("netswap_reads_total", t, None)] > 0, t
+print("prometheus: %d samples of %d metrics" % (len(samples), len(typed)))
+PY
 ns_sc_ok status --json
 [ "$(ns_json 'len(j)')" = 2 ] || ns_fail "status --json: not 2 targets"
 for i in 0 1; do
@@ -60,6 +87,16 @@ need=$(printf '%s\n' "$ns_out" | awk '/^needed/ { print $2 }')
 [ "$(cat /proc/sys/vm/min_free_kbytes)" = 1024 ] || ns_fail "reserve without --apply changed the setting"
 ns_sc_ok reserve --apply
 [ "$(cat /proc/sys/vm/min_free_kbytes)" = "$need" ] || ns_fail "reserve --apply: min_free_kbytes $(cat /proc/sys/vm/min_free_kbytes) != $need"
+# It stays: sysctl --system (boot, packages, an admin) reads the file
+# reserve --apply left in /run/sysctl.d after every other one.
+grep -qx "vm.min_free_kbytes = $need" /run/sysctl.d/zz-netswap.conf ||
+	ns_fail "reserve --apply left no /run/sysctl.d/zz-netswap.conf with $need: $(cat /run/sysctl.d/zz-netswap.conf 2>&1)"
+mkdir -p /etc/sysctl.d
+echo 'vm.min_free_kbytes = 1024' >/etc/sysctl.d/99-low.conf
+sysctl --system >/tmp/sysctl.out 2>&1
+rm -f /etc/sysctl.d/99-low.conf
+[ "$(cat /proc/sys/vm/min_free_kbytes)" = "$need" ] ||
+	ns_fail "sysctl --system lowered the reserve to $(cat /proc/sys/vm/min_free_kbytes)"
 echo $((need + 1000)) >/proc/sys/vm/min_free_kbytes
 ns_sc_ok reserve --apply
 [ "$(cat /proc/sys/vm/min_free_kbytes)" = $((need + 1000)) ] || ns_fail "reserve --apply lowered an admin's higher setting"
@@ -131,12 +168,33 @@ for l in open("/tmp/events.json"):
 # apply: a netswaptab, applied twice; the second run changes nothing.
 cat >/tmp/netswaptab <<TAB
 # netswap targets for this test
-i1	$iurl	io_timeout_ms=10000,priority=3,format
-n1 $nurl	format,priority=3 # same priority: pages go to both
+i1	$iurl	io_timeout_ms=10000,reconnect_delay_ms=700,recovery_timeout_s=600,queue_depth=16,priority=3,format
+n1 $nurl	format,priority=3,queue_depth=32,io_timeout_ms=20000 # same priority: pages go to both
 TAB
+# --check first: what apply would do, and nothing done.
+snap0=$(ns_cfs_snapshot)
+ns_sc_ok apply -c /tmp/netswaptab --check
+[[ $ns_out == *"i1: would be added and brought up"*"n1: would be added and brought up"*"apply --check: 2 to add, 0 to update, 2 to bring up, 0 to remove, 0 already up, 0 would fail"* ]] ||
+	ns_fail "apply --check before the first apply: $ns_out"
+[ "$snap0" = "$(ns_cfs_snapshot)" ] || ns_fail "apply --check changed the configuration"
 ns_sc_ok apply -c /tmp/netswaptab
 [[ $ns_out == *"2 added, 0 updated, 2 brought up"* ]] || ns_fail "first apply: $ns_out"
 snap1=$(ns_cfs_snapshot)
+ns_sc_ok apply -c /tmp/netswaptab --check
+[[ $ns_out == *"apply --check: 0 to add, 0 to update, 0 to bring up, 0 to remove, 2 already up, 0 would fail"* ]] ||
+	ns_fail "apply --check after apply: $ns_out"
+# A setting changed in the file of a target that is up: apply would
+# refuse, and --check says which setting and why, changing nothing.
+sed 's/io_timeout_ms=10000,/io_timeout_ms=12000,/' /tmp/netswaptab >/tmp/netswaptab.changed
+sed '/^i1/d' /tmp/netswaptab >/tmp/netswaptab.short
+ns_sc_fails 3 "i1: is up with other settings than the file lists; apply would leave it (swapctl down i1 first)" \
+	apply -c /tmp/netswaptab.changed --check
+[[ $ns_out == *"i1: io_timeout_ms would change from '10000' to '12000'"*"1 would fail"* ]] ||
+	ns_fail "apply --check of a changed setting: $ns_out"
+ns_sc_ok apply -c /tmp/netswaptab.short --check --prune
+[[ $ns_out == *"i1: would be taken down and removed"*"0 to bring up, 1 to remove, 1 already up"* ]] ||
+	ns_fail "apply --check --prune: $ns_out"
+[ "$snap1" = "$(ns_cfs_snapshot)" ] || ns_fail "apply --check changed the configuration" 
 ns_sc_ok apply -c /tmp/netswaptab
 [[ $ns_out == *"0 added, 0 updated, 0 brought up, 0 removed, 2 already up, 0 failed"* ]] ||
 	ns_fail "second apply changed something: $ns_out"
@@ -144,6 +202,26 @@ ns_sc_ok apply -c /tmp/netswaptab
 grep -c '^/dev/netswap' /proc/swaps | grep -qx 2 || ns_fail "apply: not 2 swap areas"
 awk '$1 ~ /^\/dev\/netswap/ && $5 != 3 { bad = 1 } END { exit bad }' /proc/swaps ||
 	ns_fail "apply: priority not 3"
+# save: the running targets as netswaptab lines that apply turns back
+# into the same configuration, from nothing.
+ns_sc_ok save
+saved=$ns_out
+printf '%s\n' "$saved" >/tmp/saved.tab
+grep -q "^i1 iscsi://.* queue_depth=16,io_timeout_ms=10000,reconnect_delay_ms=700,recovery_timeout_s=600,priority=3$" /tmp/saved.tab ||
+	ns_fail "save: the i1 line is not as configured"
+grep -q "^n1 nfs://.* queue_depth=32,io_timeout_ms=20000,priority=3$" /tmp/saved.tab ||
+	ns_fail "save: the n1 line is not as configured"
+ns_sc_ok apply -c /tmp/saved.tab
+[[ $ns_out == *"0 added, 0 updated, 0 brought up, 0 removed, 2 already up, 0 failed"* ]] ||
+	ns_fail "apply of the saved netswaptab changed something: $ns_out"
+ns_sc_ok down --all
+ns_sc_ok rm i1
+ns_sc_ok rm n1
+ns_sc_ok apply -c /tmp/saved.tab
+[[ $ns_out == *"2 added, 0 updated, 2 brought up"* ]] || ns_fail "apply of the saved netswaptab from nothing: $ns_out"
+ns_sc_ok save
+[ "$ns_out" = "$saved" ] || ns_fail "save after the round trip differs: $ns_out"
+ns_ok "save -> apply: the same targets, settings and swap priorities"
 # A target taken down is brought up again; one left out is pruned.
 ns_sc_ok down n1
 sed -i '/^i1/d' /tmp/netswaptab

@@ -21,6 +21,8 @@ files=(
 	/usr/sbin/swapctl
 	/usr/share/man/man8/swapctl.8
 	/usr/share/man/man5/netswaptab.5
+	/usr/share/man/man7/netswap-boot.7
+	/usr/share/bash-completion/completions/swapctl
 	/lib/udev/rules.d/60-netswap.rules
 	/lib/systemd/system/netswap.service
 	/usr/lib/netswap/netswap-boot
@@ -166,7 +168,8 @@ make -s -C "$NETSWAP_REPO" install PREFIX=/usr/local DESTDIR=$stage >/tmp/instal
 	ns_die "make install PREFIX=/usr/local DESTDIR=$stage failed"
 }
 for f in /usr/local/sbin/swapctl /usr/local/lib/netswap/netswap-boot \
-	/usr/local/share/man/man8/swapctl.8 /usr/local/share/man/man5/netswaptab.5; do
+	/usr/local/share/man/man8/swapctl.8 /usr/local/share/man/man5/netswaptab.5 \
+	/usr/local/share/man/man7/netswap-boot.7; do
 	[ -f "$stage$f" ] || ns_fail "PREFIX=/usr/local: no $f"
 done
 left=$(grep -rlI -e /usr/sbin/swapctl -e /usr/lib/netswap "$stage" || true)

@@ -7,10 +7,11 @@
 #   2. make deb (lintian clean, and the same tree as VERSION.1), then the
 #      packages' life (guest/ns-deb.sh sandbox): install, upgrade, the
 #      other kernel installed later, purge;
-#   3. a guest of KVER loads the module DKMS built in 2 for KVER and swaps
-#      on it with the package's swapctl (guest/ns-deb-load.sh).
+#   3. a guest of KVER loads the module DKMS built in 2 for KVER, moves a
+#      pattern through it and swaps on it with the package's swapctl
+#      (guest/ns-deb-load.sh).
 # vm-kernels: newest
-# vm-time: 360
+# vm-time: 250
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +37,6 @@ ko=$(ls "$sb"/ko/netswap.ko*)
 mkdir -p "$sb/tools"
 dpkg-deb -x "$NETSWAP_DEB_DIR"/v1/netswap-tools_*.deb "$sb/tools"
 export NETSWAP_DEB_KO=$ko NETSWAP_SWAPCTL=$sb/tools/usr/sbin/swapctl
-vm_tgt_lun t-37-deb 1024
-"$VM_HERE/boot.sh" --name "t-37-deb-$kver" --mem 384 --timeout 600 \
+vm_tgt_lun t-37-deb 64
+"$VM_HERE/boot.sh" --name "t-37-deb-$kver" --mem 256 --timeout 600 \
 	"$kver" "$VM_HERE/guest/ns-deb-load.sh"

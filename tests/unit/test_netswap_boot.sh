@@ -31,6 +31,11 @@ FAKE
 cat >"$tmp/modprobe" <<'FAKE'
 #!/bin/sh
 echo "modprobe $*" >>"$NETSWAP_BOOT_ROOT/calls"
+# $R/modprobe-fail: fail with its text, as modprobe prints it.
+if [ -f "$NETSWAP_BOOT_ROOT/modprobe-fail" ]; then
+	cat "$NETSWAP_BOOT_ROOT/modprobe-fail" >&2
+	exit 1
+fi
 FAKE
 chmod +x "$tmp/swapctl" "$tmp/modprobe"
 
@@ -137,6 +142,22 @@ swapctl reserve --apply" ]'
 	check "$tag.no_network" eval 'no_calls && has_log "<4>netswap-boot: the network did not come online: booting without network swap" && done_set'
 
 	# No entries: the image's netswaptab, as a whole; no swap came up.
+	# Secure Boot refuses the module: modprobe's line, the advice, and
+	# the boot goes on without network swap; swapctl is never run.
+	setup "ip=dhcp rd.netswap=a,iscsi://10.0.2.2/iqn.2026-11.org.x:a/1"
+	echo "modprobe: ERROR: could not insert 'netswap': Key was rejected by service" >"$R/modprobe-fail"
+	boot "$sh"
+	check "$tag.secure_boot" eval '[ "$(cat "$R/calls")" = "modprobe netswap" ] &&
+		has_log "<4>netswap-boot: modprobe: ERROR: could not insert '"'"'netswap'"'"': Key was rejected by service" &&
+		has_log "<4>netswap-boot: Secure Boot refuses netswap.ko: enrol DKMS'"'"'s key once (mokutil --import /var/lib/dkms/mok.pub, reboot, Enroll MOK)" &&
+		has_log "<4>netswap-boot: cannot load the netswap module: booting without network swap" && done_set'
+	# Any other modprobe failure: its line and the same end, no advice.
+	setup "ip=dhcp rd.netswap=a,iscsi://10.0.2.2/iqn.2026-11.org.x:a/1"
+	echo "modprobe: FATAL: Module netswap not found in directory /lib/modules/6.12.0" >"$R/modprobe-fail"
+	boot "$sh"
+	check "$tag.no_module" eval 'has_log "Module netswap not found" && ! has_log "Secure Boot" &&
+		has_log "<4>netswap-boot: cannot load the netswap module: booting without network swap"'
+
 	setup "ip=dhcp"
 	echo "t iscsi://10.0.2.2/iqn.2026-11.org.x:t/1 auto" >"$R/etc/netswap/netswaptab"
 	boot "$sh"

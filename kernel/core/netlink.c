@@ -171,6 +171,7 @@ static int netswap_nl_fill(struct sk_buff *skb, struct netswap_dev *nd,
 {
 	char err[NETSWAP_ERR_MAX], disk[DISK_NAME_LEN];
 	const struct netswap_cfg *cfg = &nd->cfg;
+	u64 rec_ms = netswap_recovery_ms(nd);
 	enum netswap_state state;
 	unsigned long irqflags;
 	void *hdr;
@@ -201,10 +202,10 @@ static int netswap_nl_fill(struct sk_buff *skb, struct netswap_dev *nd,
 	    nla_put_u32(skb, NETSWAP_A_QUEUE_DEPTH,
 			READ_ONCE(cfg->queue_depth)) ||
 	    nla_put_string(skb, NETSWAP_A_LAST_ERROR, err) ||
-	    nla_put_u64_64bit(skb, NETSWAP_A_RECOVERY_MS,
-			      netswap_recovery_ms(nd), NETSWAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NETSWAP_A_RECOVERY_MS, rec_ms,
+			      NETSWAP_A_PAD) ||
 	    nla_put_u32(skb, NETSWAP_A_RECOVERY_ATTEMPTS,
-			READ_ONCE(nd->rec_attempts)) ||
+			rec_ms ? READ_ONCE(nd->rec_attempts) : 0) ||
 	    netswap_nl_put_stats(skb, nd)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

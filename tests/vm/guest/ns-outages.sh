@@ -137,6 +137,10 @@ for n in "${targets[@]}"; do
 	nsvm_sleep 1
 	[ "$(ns_stat "$n" recovery_ms)" = "$a" ] || ns_fail "$n: recovery_ms still grows while up"
 done
+# Up again: the recovery in progress (netlink) is none, its attempts 0.
+ns_sc status --json
+[ "$(ns_json "sorted(set((t['recovery_ms'], t['recovery_attempts']) for t in j))")" = "[(0, 0)]" ] ||
+	ns_fail "status --json still shows a recovery once up: $(ns_json "[(t['name'], t['recovery_ms'], t['recovery_attempts']) for t in j]")"
 ns_ok "recovery in the log and the counters: attempts, time"
 
 # Every page is in RAM now: one more full pass verifies them all.

@@ -9,12 +9,13 @@
 #             udevadm are not run.
 #   PREFIX    /usr: where swapctl (PREFIX/sbin), netswap-boot
 #             (PREFIX/lib/netswap) and the man pages go. The files that
-#             name them (udev rule, systemd unit, dracut module,
+#             name them (udev rule, systemd units and generator, dracut module,
 #             initramfs-tools hook, netswap-boot) are installed with the
 #             paths rewritten to match; they themselves go where udev,
 #             systemd, dracut, initramfs-tools and bash-completion look
-#             (pkg-config's udevdir, systemdsystemunitdir, dracutmodulesdir,
-#             completionsdir, else under PREFIX; initramfs-tools reads only
+#             (pkg-config's udevdir, systemdsystemunitdir,
+#             systemdsystemgeneratordir, dracutmodulesdir, completionsdir,
+#             else under PREFIX; initramfs-tools reads only
 #             /usr/share and /etc).
 #   KVER      kernel to install the module for (default: uname -r); the
 #             module is build/KVER/netswap.ko (make modules) or
@@ -44,6 +45,8 @@ udevdir=$(pc_var udev udevdir)
 udevdir=${udevdir:-$PREFIX/lib/udev}
 unitdir=$(pc_var systemd systemdsystemunitdir)
 unitdir=${unitdir:-$PREFIX/lib/systemd/system}
+gendir=$(pc_var systemd systemdsystemgeneratordir)
+gendir=${gendir:-$PREFIX/lib/systemd/system-generators}
 mandir=$PREFIX/share/man
 libdir=$PREFIX/lib/netswap
 dracutdir=$(pc_var dracut dracutmodulesdir)
@@ -73,6 +76,9 @@ manifest() {
 	completion/swapctl $compdir/swapctl 0644 copy
 	udev/60-netswap.rules $udevdir/rules.d/60-netswap.rules 0644 paths
 	systemd/netswap.service $unitdir/netswap.service 0644 paths
+	systemd/netswap@.service $unitdir/netswap@.service 0644 paths
+	systemd/netswap-generator $gendir/netswap-generator 0755 paths
+	docs/man/netswap-generator.8 $mandir/man8/netswap-generator.8 0644 copy
 	boot/netswap-boot $libdir/netswap-boot 0755 paths
 	dracut/90netswap/module-setup.sh $dracutdir/90netswap/module-setup.sh 0755 paths
 	dracut/90netswap/parse-netswap.sh $dracutdir/90netswap/parse-netswap.sh 0755 copy

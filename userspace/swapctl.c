@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "cfs.h"
@@ -482,7 +483,7 @@ static int ns_disable(const char *name)
 struct ns_up_arg {
 	int		prio;		/* < 0: the kernel's default */
 	int		format;		/* mkswap a disk without a signature */
-	int		noswap;		/* enable only */
+	int		noswap;		/* enable only; 2: and a swap signature */
 	const char	*hint;		/* how to ask for format */
 };
 
@@ -516,6 +517,10 @@ static int ns_up_one(struct ns_nl *nl, const char *name,
 		goto undo;
 	}
 	if (a->noswap) {
+		ret = a->noswap == 2 ?
+		      ns_swap_prepare(name, dev, a->format, a->hint) : EX_OK;
+		if (ret)
+			goto undo;
 		ns_info("%s: enabled, disk %s", name, dev);
 		return EX_OK;
 	}
@@ -1273,13 +1278,8 @@ static int cmd_monitor(int argc, char **argv)
 
 /* -------- apply -------- */
 
-struct ns_tab {
-	struct ns_target	*t;
-	int			n;
-};
-
 /* Wipe (secret file paths, user names) and free what ns_tab_load read. */
-static void ns_tab_free(struct ns_tab *tab)
+void ns_tab_free(struct ns_tab *tab)
 {
 	int i;
 
@@ -1291,7 +1291,7 @@ static void ns_tab_free(struct ns_tab *tab)
 }
 
 /* Read and check the whole file first: a bad line changes nothing. */
-static int ns_tab_load(const char *path, struct ns_tab *tab)
+int ns_tab_load(const char *path, struct ns_tab *tab)
 {
 	char *line = NULL, err[NS_ERR_MAX];
 	struct ns_target t, *v;
@@ -1354,23 +1354,57 @@ out:
 	return ret;
 }
 
+/*
+ * Keep only the entries named in @names (all when @n is 0), in the file's
+ * order; a name the file does not list is an error.
+ */
+static int ns_tab_select(struct ns_tab *tab, const char *path, int n,
+			 char **names)
+{
+	int i, j, k = 0;
+
+	for (j = 0; j < n; j++) {
+		for (i = 0; i < tab->n; i++)
+			if (!strcmp(tab->t[i].name, names[j]))
+				break;
+		if (i == tab->n) {
+			ns_errmsg("%s: not in %s", names[j], path);
+			return EX_NOENT;
+		}
+	}
+	if (!n)
+		return EX_OK;
+	for (i = 0; i < tab->n; i++) {
+		for (j = 0; j < n; j++)
+			if (!strcmp(tab->t[i].name, names[j]))
+				break;
+		if (j < n)
+			tab->t[k++] = tab->t[i];
+	}
+	for (i = k; i < tab->n; i++)
+		memset(&tab->t[i], 0, sizeof(tab->t[i]));
+	tab->n = k;
+	return EX_OK;
+}
+
 struct ns_apply_count {
 	int	added, updated, up, removed, unchanged, failed;
 };
 
 /* Make one target match its line; bring it up. */
 static int ns_apply_one(struct ns_nl *nl, const struct ns_target *t,
-			struct ns_apply_count *cnt)
+			int noswap, struct ns_apply_count *cnt)
 {
 	const struct ns_up_arg a = {
 		.prio = t->priority == INT32_MIN ? -1 : t->priority,
 		.format = t->format,
+		.noswap = noswap ? 2 : 0,
 		.hint = "add format to its options in netswaptab",
 	};
 	struct ns_settings ss;
 	struct ns_status st;
 	char err[NS_ERR_MAX];
-	int ret, n, was_on = 0;
+	int ret, n, was_on = 0, was_up = 0;
 
 	ret = ns_prepare(t, &ss);
 	if (ret)
@@ -1407,9 +1441,13 @@ static int ns_apply_one(struct ns_nl *nl, const struct ns_target *t,
 
 		snprintf(dev, sizeof(dev), "/dev/%s", st.disk);
 		was_on = ns_swap_active(dev, NULL, NULL);
+		was_up = st.enabled;
 	}
-	if (was_on) {
+	if (was_on || (noswap && was_up)) {
+		/* Up already: without swap, only its signature to check. */
 		cnt->unchanged++;
+		if (!was_on)
+			ret = ns_up_one(nl, t->name, &a);
 		goto out;
 	}
 	ret = ns_up_one(nl, t->name, &a);
@@ -1529,11 +1567,12 @@ static int cmd_apply(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "prune", no_argument, NULL, 'P' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "no-swap", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ns_apply_count cnt = { 0 };
 	const char *path = NS_TAB_DEFAULT;
-	int check = 0;
+	int check = 0, noswap = 0;
 	struct ns_status *v = NULL;
 	struct ns_tab tab;
 	struct ns_nl *nl;
@@ -1551,15 +1590,24 @@ static int cmd_apply(int argc, char **argv)
 		case 'C':
 			check = 1;
 			break;
+		case 'S':
+			noswap = 1;
+			break;
 		default:
 			return EX_USAGE;
 		}
 	}
-	if (ns_extra_args(argc, argv))
+	if (optind < argc && prune) {
+		ns_errmsg("--prune applies the whole file: no NAME with it");
 		return EX_USAGE;
+	}
 	r = ns_tab_load(path, &tab);
 	if (r)
 		return r;
+	/* NAME...: only those entries, each of which the file must list. */
+	r = ns_tab_select(&tab, path, argc - optind, argv + optind);
+	if (r)
+		goto out_tab;
 	if (check) {
 		r = ns_apply_check(&tab, prune);
 		goto out_tab;
@@ -1573,7 +1621,7 @@ static int cmd_apply(int argc, char **argv)
 		goto out_tab;
 	}
 	for (i = 0; i < tab.n; i++) {
-		r = ns_apply_one(nl, &tab.t[i], &cnt);
+		r = ns_apply_one(nl, &tab.t[i], noswap, &cnt);
 		if (r) {
 			cnt.failed++;
 			if (!ret)
@@ -1628,6 +1676,56 @@ static int ns_kernel_name_ok(const char *k)
 		if (k[i] < '0' || k[i] > '9')
 			return 0;
 	return 1;
+}
+
+/* 1 if the generator wrote a swap unit for @name (systemd runs it). */
+static int ns_swap_unit_generated(const char *name)
+{
+	const char *dir = getenv("NETSWAP_GENERATOR_DIR");
+	char esc[4 * NS_NAME_MAX], path[NS_PATH_MAX];
+
+	ns_unit_escape(name, esc, sizeof(esc));
+	snprintf(path, sizeof(path), "%s/dev-netswap-%s.swap",
+		 dir && *dir ? dir : "/run/systemd/generator", esc);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Under systemd with the generator's units, swap is the .swap unit's to
+ * turn on: queue its start (it runs after netswap@NAME.service, which
+ * formats the disk) rather than race it with a swapon of our own.
+ */
+static int ns_systemd_start_swap(const char *name)
+{
+	const char *systemctl = getenv("NETSWAP_SYSTEMCTL");
+	char esc[4 * NS_NAME_MAX], unit[8 * NS_NAME_MAX];
+	int status;
+	pid_t pid;
+
+	ns_unit_escape(name, esc, sizeof(esc));
+	snprintf(unit, sizeof(unit), "dev-netswap-%s.swap", esc);
+	if (!systemctl || !*systemctl)
+		systemctl = "systemctl";
+	pid = fork();
+	if (pid < 0) {
+		ns_errmsg("%s: fork: %s", name, strerror(errno));
+		return EX_SYS;
+	}
+	if (pid == 0) {
+		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
+		execlp(systemctl, systemctl, "--no-block", "start", unit,
+		       (char *)NULL);
+		fprintf(stderr, "swapctl: %s: %s\n", systemctl, strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		ns_errmsg("%s: systemctl --no-block start %s failed", name,
+			  unit);
+		return EX_SYS;
+	}
+	ns_info("%s: swap left to systemd: started %s", name, unit);
+	return EX_OK;
 }
 
 /*
@@ -1700,7 +1798,9 @@ static int cmd_hotplug(int argc, char **argv)
 	for (i = 0; i < tab.n; i++)
 		if (!strcmp(tab.t[i].name, name))
 			t = &tab.t[i];
-	if (t && t->auto_up) {
+	if (t && t->auto_up && ns_swap_unit_generated(name)) {
+		ret = ns_systemd_start_swap(name);
+	} else if (t && t->auto_up) {
 		if (ns_wait_dev(kname, dev, sizeof(dev))) {
 			ns_errmsg("%s: no device node /dev/%s", name, kname);
 			ret = EX_SYS;
@@ -2112,11 +2212,13 @@ static const struct {
 	  "watch [NAME] [-i SECONDS] [-n COUNT]",
 	  "Status every few seconds, with rates." },
 	{ "apply", cmd_apply,
-	  "apply [-c FILE] [--prune] [--check]",
+	  "apply [-c FILE] [--prune] [--check] [--no-swap] [NAME...]",
 	  "Make the targets match /etc/netswap/netswaptab (or FILE) and bring\n"
-	  "them up with swap on; --prune removes targets it does not list;\n"
-	  "--check validates the file and prints what would change, changing\n"
-	  "nothing." },
+	  "them up with swap on; NAME... only those entries; --prune removes\n"
+	  "targets it does not list; --check validates the file and prints what\n"
+	  "would change, changing nothing; --no-swap brings them up with a swap\n"
+	  "signature (mkswap with format) but leaves swapon to systemd's .swap\n"
+	  "unit (netswap@.service)." },
 	{ "save", cmd_save,
 	  "save",
 	  "Print the targets configured now as netswaptab lines (secrets as\n"
@@ -2125,6 +2227,10 @@ static const struct {
 	  "reserve [--apply]",
 	  "The emergency memory the targets need; --apply raises\n"
 	  "vm.min_free_kbytes to it." },
+	{ "generate", cmd_generate,
+	  "generate [-c FILE] NORMAL-DIR [EARLY-DIR LATE-DIR]   (netswap-generator)",
+	  "Write systemd units for the netswaptab entries: netswap@NAME.service\n"
+	  "and dev-netswap-NAME.swap (netswap-generator(8))." },
 	{ "hotplug", cmd_hotplug,
 	  "hotplug [--kmsg] [-c FILE] netswapN   (run by the udev rules)",
 	  "Turn swap on for a disk whose netswaptab line says auto." },

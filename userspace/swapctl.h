@@ -31,6 +31,22 @@ void ns_human(uint64_t bytes, char *buf, size_t len);
 /* Keep this process's pages out of swap (monitor, watch); best effort. */
 void ns_lock_memory(void);
 
+struct ns_target;
+
+/* A netswaptab, read whole and checked (swapctl.c). */
+struct ns_tab {
+	struct ns_target	*t;
+	int			n;
+};
+int ns_tab_load(const char *path, struct ns_tab *tab);
+void ns_tab_free(struct ns_tab *tab);
+
+/* swapctl generate: the systemd generator (generator.c). */
+int cmd_generate(int argc, char **argv);
+
+/* NAME as systemd escapes it in a unit name ('-' is \x2d). */
+void ns_unit_escape(const char *name, char *out, size_t len);
+
 /* swapctl watch (watch.c). */
 int cmd_watch(int argc, char **argv);
 

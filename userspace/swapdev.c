@@ -141,13 +141,12 @@ static int ns_swap_already_on(const char *name, const char *dev)
 	return 1;
 }
 
-int ns_swap_start(const char *name, const char *dev, int prio, int format,
-		  const char *no_sig_hint)
+int ns_swap_prepare(const char *name, const char *dev, int format,
+		    const char *no_sig_hint)
 {
-	char sig[64], size[32];
-	int flags = 0, p;
+	char sig[64];
 
-	if (ns_swap_already_on(name, dev))
+	if (ns_swap_active(dev, NULL, NULL))
 		return EX_OK;
 	if (ns_probe_sig(dev, sig, sizeof(sig))) {
 		ns_errmsg("%s: cannot read %s: %s", name, dev, strerror(errno));
@@ -171,6 +170,20 @@ int ns_swap_start(const char *name, const char *dev, int prio, int format,
 			  no_sig_hint);
 		return EX_BUSY;
 	}
+	return EX_OK;
+}
+
+int ns_swap_start(const char *name, const char *dev, int prio, int format,
+		  const char *no_sig_hint)
+{
+	char size[32];
+	int flags = 0, p, ret;
+
+	if (ns_swap_already_on(name, dev))
+		return EX_OK;
+	ret = ns_swap_prepare(name, dev, format, no_sig_hint);
+	if (ret)
+		return ret;
 	if (prio >= 0)
 		flags = SWAP_FLAG_PREFER |
 			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);

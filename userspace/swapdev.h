@@ -19,6 +19,14 @@ int ns_wait_dev(const char *disk, char *dev, size_t len);
  * udev rule may have been quicker) is success. Returns an EX_* code, and
  * prints one line saying what happened.
  */
+/*
+ * The part of ns_swap_start before swapon: @dev carries a swap signature
+ * afterwards (mkswap'ed if blank and @format), or the one-line reason why
+ * not is printed. Swap already on counts as prepared.
+ */
+int ns_swap_prepare(const char *name, const char *dev, int format,
+		    const char *no_sig_hint);
+
 int ns_swap_start(const char *name, const char *dev, int prio, int format,
 		  const char *no_sig_hint);
 

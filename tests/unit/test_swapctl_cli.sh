@@ -1,8 +1,11 @@
 #!/bin/bash
 # Unit tests of swapctl's command line without the module: `swapctl
 # COMMAND --help` and `swapctl help COMMAND` for every command of `swapctl
-# help`, and the bash completion (completion/swapctl) for commands,
-# options, target names (a fake configfs tree), URL schemes and files.
+# help`, the bash completion (completion/swapctl) for commands, options,
+# target names (a fake configfs tree), URL schemes and files; `swapctl
+# generate` (the systemd generator) on netswaptabs with late, early-boot
+# and fstab-managed entries, checked with systemd-analyze when it can load
+# them; `apply NAME...` selection and its errors.
 # Needs build/swapctl (make swapctl). Prints PASS/FAIL lines; exit 1 if
 # any failed.
 set -u
@@ -73,7 +76,7 @@ mkdir -p "$tmp/cfs/a0" "$tmp/cfs/n0" "$tmp/files"
 : >"$tmp/files/tab2"
 export NETSWAP_CFS_ROOT=$tmp/cfs
 check command "save status" swapctl s
-check all_commands "--help --version add apply down enable help hotplug monitor reserve rm save status up watch" swapctl ''
+check all_commands "--help --version add apply down enable generate help hotplug monitor reserve rm save status up watch" swapctl ''
 check up_option "--priority" swapctl up --p
 check targets "--all --help a0 n0" swapctl down ''
 check rm_one "--help a0 n0" swapctl rm ''
@@ -86,4 +89,148 @@ check help_command "save" swapctl help sa
 check no_value "" swapctl up a0 --priority ''
 check status_json "--json" swapctl status --j
 check apply_check "--check --config" swapctl apply --c
+
+# ---- swapctl generate (netswap-generator) ----
+# gen CASE: run the generator on $tmp/gen/tab into $tmp/gen/CASE.
+gen() {
+	rm -rf "$tmp/gen/$1"
+	mkdir -p "$tmp/gen/$1"
+	shift_case=$1
+	shift
+	NETSWAP_FSTAB=$tmp/gen/fstab NETSWAP_RUN_DIR=$tmp/gen/run \
+		"$swapctl" generate -c "$tmp/gen/tab" "$@" "$tmp/gen/$shift_case" \
+		"$tmp/gen/$shift_case" "$tmp/gen/$shift_case" 2>"$tmp/gen/$shift_case.err"
+}
+# has CASE FILE LINE: FILE of the case's output has exactly LINE.
+has() { grep -qxF -- "$3" "$tmp/gen/$1/$2"; }
+mkdir -p "$tmp/gen/run"
+cat >"$tmp/gen/tab" <<'TAB'
+s0 iscsi://192.0.2.10/iqn.2003-01.org.example:swap/1 format,priority=3
+blade-7 nfs://192.0.2.11/srv/swap/b7.swap auto
+fs1 iscsi://192.0.2.10/iqn.2003-01.org.example:swap/2
+TAB
+chmod 600 "$tmp/gen/tab"
+printf '/dev/netswap/fs1 none swap nofail,x-systemd.requires=netswap@fs1.service 0 0\n' >"$tmp/gen/fstab"
+# No swap is on here: the first run records no early-boot target.
+if ! gen late; then
+	fail generate.late "exit $?: $(cat "$tmp/gen/late.err")"
+elif [ ! -f "$tmp/gen/run/generator-early" ] || [ -s "$tmp/gen/run/generator-early" ]; then
+	fail generate.late "the first run did not record an empty early-boot list"
+elif ! has late dev-netswap-s0.swap "What=/dev/netswap/s0" ||
+	! has late dev-netswap-s0.swap "Priority=3" ||
+	! has late dev-netswap-s0.swap "Requires=netswap@s0.service" ||
+	! has late dev-netswap-s0.swap "After=netswap@s0.service network-online.target" ||
+	! has late dev-netswap-s0.swap "DefaultDependencies=no" ||
+	! has late dev-netswap-s0.swap "Before=umount.target"; then
+	fail generate.late "dev-netswap-s0.swap: $(tr '\n' '|' <"$tmp/gen/late/dev-netswap-s0.swap")"
+elif ! has late 'dev-netswap-blade\x2d7.swap' 'Requires=netswap@blade\x2d7.service' ||
+	! has late 'dev-netswap-blade\x2d7.swap' "What=/dev/netswap/blade-7" ||
+	grep -q '^Priority=' "$tmp/gen/late/dev-netswap-blade\x2d7.swap"; then
+	fail generate.late "blade-7's unit name or content is not escaped as systemd wants"
+elif [ -e "$tmp/gen/late/dev-netswap-fs1.swap" ]; then
+	fail generate.late "fs1 has an fstab line: its swap unit is systemd-fstab-generator's"
+elif ! has late dev-netswap-fs1.swap.d/50-netswap-generator.conf "Requires=netswap@fs1.service" ||
+	! has late dev-netswap-fs1.swap.d/50-netswap-generator.conf "After=netswap@fs1.service" ||
+	! has late dev-netswap-fs1.swap.d/50-netswap-generator.conf "TimeoutSec=15min"; then
+	fail generate.late "no drop-in tying fs1's fstab swap unit to netswap@fs1.service"
+elif [ -e "$tmp/gen/late/swap.target.wants" ] || grep -rq 'swap.target' "$tmp/gen/late"; then
+	fail generate.late "a late target is ordered before swap.target"
+elif ! has late netswap.service.d/50-netswap-generator.conf 'Wants=dev-netswap-s0.swap dev-netswap-blade\x2d7.swap' ||
+	! has late netswap.service.d/50-netswap-generator.conf 'After=dev-netswap-s0.swap dev-netswap-blade\x2d7.swap dev-netswap-fs1.swap' ||
+	! has late netswap.service.d/50-netswap-generator.conf "ExecStart=$(readlink -f "$swapctl") reserve --apply" ||
+	! has late netswap.service.d/50-netswap-generator.conf "ExecStop="; then
+	fail generate.late "netswap.service drop-in: $(tr '\n' '|' <"$tmp/gen/late/netswap.service.d/50-netswap-generator.conf")"
+else
+	pass generate.late
+fi
+# Early-boot targets (as if s0's swap had been on at the first run).
+echo s0 >"$tmp/gen/run/generator-early"
+if ! gen early; then
+	fail generate.early "exit $?: $(cat "$tmp/gen/early.err")"
+elif ! has early dev-netswap-s0.swap "Before=umount.target swap.target" ||
+	! has early dev-netswap-s0.swap "After=netswap@s0.service" ||
+	[ "$(readlink "$tmp/gen/early/swap.target.wants/dev-netswap-s0.swap")" != ../dev-netswap-s0.swap ]; then
+	fail generate.early "s0 is not before and wanted by swap.target"
+elif ! has early netswap@s0.service "DefaultDependencies=no" ||
+	! has early netswap@s0.service "Before=swap.target shutdown.target" ||
+	grep -q network "$tmp/gen/early/netswap@s0.service" ||
+	! has early netswap@s0.service "ExecStart=$(readlink -f "$swapctl") apply --no-swap -c $tmp/gen/tab s0"; then
+	fail generate.early "netswap@s0.service: $(tr '\n' '|' <"$tmp/gen/early/netswap@s0.service")"
+elif [ -e "$tmp/gen/early/netswap@blade\x2d7.service" ] ||
+	grep -q swap.target "$tmp/gen/early/dev-netswap-blade\x2d7.swap"; then
+	fail generate.early "blade-7 became early-boot"
+elif grep -q 'Wants=.*dev-netswap-s0' "$tmp/gen/early/netswap.service.d/50-netswap-generator.conf"; then
+	fail generate.early "netswap.service also wants the early-boot swap"
+else
+	pass generate.early
+fi
+# systemd itself loads what was generated, with the units as installed
+# (their swapctl path made this one's): no unknown setting, no cycle.
+mkdir -p "$tmp/gen/units"
+for u in netswap.service netswap@.service; do
+	sed "s|/usr/sbin/swapctl|$(readlink -f "$swapctl")|g" "$here/../../systemd/$u" >"$tmp/gen/units/$u"
+done
+cp -r "$tmp/gen/early/." "$tmp/gen/units/"
+if ! command -v systemd-analyze >/dev/null; then
+	fail generate.verify "systemd-analyze is not installed (systemd)"
+elif (cd "$tmp/gen/units" && SYSTEMD_UNIT_PATH=$tmp/gen/units: systemd-analyze verify --man=no \
+	netswap.service 'netswap@blade\x2d7.service' 'dev-netswap-blade\x2d7.swap' \
+	netswap@s0.service dev-netswap-s0.swap >"$tmp/gen/verify" 2>&1) &&
+	! grep -qiE 'unknown|ignoring|invalid|cycle|not executable' "$tmp/gen/verify"; then
+	pass generate.verify
+else
+	fail generate.verify "$(head -n 5 "$tmp/gen/verify" | tr '\n' '|')"
+fi
+# In the initramfs netswap-boot brings the targets up: nothing generated.
+rm -rf "$tmp/gen/initrd"
+mkdir -p "$tmp/gen/initrd"
+if SYSTEMD_IN_INITRD=1 "$swapctl" generate -c "$tmp/gen/tab" "$tmp/gen/initrd" &&
+	[ -z "$(ls -A "$tmp/gen/initrd")" ]; then
+	pass generate.initrd
+else
+	fail generate.initrd "units generated in the initramfs: $(ls -A "$tmp/gen/initrd")"
+fi
+# No netswaptab: nothing, and no error. A bad one: an error, nothing.
+rm -rf "$tmp/gen/none"
+mkdir -p "$tmp/gen/none"
+if "$swapctl" generate -c "$tmp/gen/nosuch" "$tmp/gen/none" && [ -z "$(ls -A "$tmp/gen/none")" ]; then
+	pass generate.no_tab
+else
+	fail generate.no_tab "exit or output without a netswaptab"
+fi
+printf 'bad name!\n' >"$tmp/gen/badtab"
+chmod 600 "$tmp/gen/badtab"
+rm -rf "$tmp/gen/bad"
+mkdir -p "$tmp/gen/bad"
+"$swapctl" generate -c "$tmp/gen/badtab" "$tmp/gen/bad" 2>"$tmp/gen/bad.err"
+rc=$?
+if [ $rc -ne 0 ] && [ -z "$(ls -A "$tmp/gen/bad")" ] && grep -q "badtab:1:" "$tmp/gen/bad.err" &&
+	grep -q "no units generated" "$tmp/gen/bad.err"; then
+	pass generate.bad_tab
+else
+	fail generate.bad_tab "exit $rc, output '$(ls -A "$tmp/gen/bad")', said: $(cat "$tmp/gen/bad.err")"
+fi
+"$swapctl" generate >/dev/null 2>&1
+[ $? -eq 1 ] && pass generate.usage || fail generate.usage "no output directory was not a usage error"
+
+# ---- apply NAME... (what netswap@NAME.service runs), without the module ----
+# NETSWAP_MODPROBE=false: apply must not load a module on this machine.
+export NETSWAP_MODPROBE=false
+"$swapctl" apply -c "$tmp/gen/tab" --no-swap nosuch >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "nosuch: not in $tmp/gen/tab" "$tmp/out" && pass apply.name_unknown ||
+	fail apply.name_unknown "exit $rc: $(cat "$tmp/out")"
+"$swapctl" apply -c "$tmp/gen/tab" --prune s0 >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "no NAME with it" "$tmp/out" && pass apply.prune_name ||
+	fail apply.prune_name "exit $rc: $(cat "$tmp/out")"
+if [ -d /sys/kernel/config/netswap ]; then
+	pass apply.check_name_skipped_module_loaded
+else
+	"$swapctl" apply -c "$tmp/gen/tab" --check 'blade-7' >"$tmp/out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && grep -q "^blade-7: would be added" "$tmp/out" && ! grep -q "^s0:" "$tmp/out" &&
+		grep -q "1 to add" "$tmp/out" && pass apply.check_name ||
+		fail apply.check_name "exit $rc: $(cat "$tmp/out")"
+fi
 exit $failed

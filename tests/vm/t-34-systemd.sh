@@ -1,22 +1,24 @@
 #!/bin/bash
-# t-34-systemd.sh KVER: netswap.service under systemd as PID 1 in a guest
-# (guest/systemd-init.sh): after `make install` and `systemctl enable`,
-# `systemd-analyze verify` finds nothing to say about the installed unit;
-# the unit applies the netswaptab at boot once the network is online
-# (guest/ns-systemd.sh checks the swap, the link and the reserve), and at
-# shutdown it turns swap off and disables the target before a stand-in
-# network unit ordered before network.target goes down: on the console,
-# "netswap.service stopped; netswap swaps left: 0" comes before "network
-# going down".
+# t-34-systemd.sh KVER: netswap under systemd as PID 1 in a guest
+# (guest/systemd-init.sh): after `make install` and `systemctl enable
+# netswap.service`, `systemd-analyze verify` finds nothing to say about the
+# installed units; at boot netswap-generator turns the netswaptab entry s0
+# into dev-netswap-s0.swap requiring netswap@s0.service, and an fstab line
+# brings f1 up through netswap@f1.service (guest/ns-systemd.sh checks the
+# units, the swaps, the reserve, no ordering cycle, and a stop/start of
+# one target); at shutdown each netswap@NAME.service stops, its swap off
+# first, before a stand-in network unit ordered before network.target goes
+# down: on the console, both "netswap@NAME.service stopped" lines come
+# before "network going down", the last with no netswap swap left.
 # vm-kernels: newest
-# vm-time: 120
+# vm-time: 90
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kver=${1:?usage: $0 KVER}
 vm_need_module "$kver"
 [ -x "$VM_REPO/build/swapctl" ] || vm_fail "build/swapctl not built (make swapctl)"
-vm_tgt_lun t-34-systemd 128
+NETSWAP_TGT_LUNS=2 vm_tgt_lun t-34-systemd 128
 name=t-34-systemd-$kver
 "$VM_HERE/boot.sh" --name "$name" --mem 512 --timeout 600 \
 	--append "nsvm.init=$VM_HERE/guest/systemd-init.sh" \
@@ -24,14 +26,24 @@ name=t-34-systemd-$kver
 
 verify=$VM_DIR/$name/share/verify.log
 [ -f "$verify" ] || vm_fail "systemd-analyze verify did not run"
-[ ! -s "$verify" ] || vm_fail "systemd-analyze verify netswap.service: $(head -n 3 "$verify" | tr '\n' ' ')"
+[ ! -s "$verify" ] || vm_fail "systemd-analyze verify netswap.service netswap@s0.service: $(head -n 3 "$verify" | tr '\n' ' ')"
 console=$VM_DIR/$name/console.log
-stopped=$(grep -an 'nstest: netswap.service stopped; netswap swaps left:' "$console" | head -n 1)
 net=$(grep -an 'nstest: network going down' "$console" | head -n 1)
-[ -n "$stopped" ] || vm_fail "netswap.service never stopped at shutdown (no line on the console)"
 [ -n "$net" ] || vm_fail "the stand-in network never went down at shutdown"
-[[ $stopped == *"swaps left: 0"* ]] || vm_fail "swap still on when netswap.service stopped: ${stopped#*]}"
-[ "${stopped%%:*}" -lt "${net%%:*}" ] || vm_fail "the network went down before netswap.service stopped"
-grep -aq 'nstest: netswap.service stopped' "$VM_DIR/$name/share/dmesg.txt" &&
-	vm_fail "netswap.service stopped before the test had finished"
-echo "t-34-systemd: swap off and target down before the network at shutdown"
+# s0 stops twice: in the test (systemctl stop) and at shutdown; f1 once.
+[ "$(grep -ac 'nstest: netswap@s0.service stopped' "$console")" = 2 ] ||
+	vm_fail "netswap@s0.service did not stop once in the test and once at shutdown"
+grep -aq 'nstest: netswap@f1.service stopped' "$VM_DIR/$name/share/dmesg.txt" &&
+	vm_fail "netswap@f1.service stopped before the test had finished"
+last=0 last_line=""
+for t in s0 f1; do
+	stopped=$(grep -an "nstest: netswap@$t.service stopped; netswap swaps left:" "$console" | tail -n 1)
+	[ -n "$stopped" ] || vm_fail "netswap@$t.service never stopped at shutdown (no line on the console)"
+	[ "${stopped%%:*}" -lt "${net%%:*}" ] || vm_fail "the network went down before netswap@$t.service stopped"
+	if [ "${stopped%%:*}" -gt "$last" ]; then
+		last=${stopped%%:*}
+		last_line=$stopped
+	fi
+done
+[[ $last_line == *"swaps left: 0"* ]] || vm_fail "swap still on when the last netswap@ unit stopped: ${last_line#*]}"
+echo "t-34-systemd: generator and fstab swap units up after the network; swap off and targets down before it at shutdown"

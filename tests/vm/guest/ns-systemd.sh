@@ -1,36 +1,103 @@
 # shellcheck shell=bash
 # Guest, run by nstest.service under systemd (see systemd-init.sh), after
-# netswap.service started: the unit is enabled and active, ordered after
-# network-online.target; it applied the netswaptab (s0 up, swap on with
-# priority 3, /dev/netswap/s0 from the udev rules under systemd-udevd) and
-# raised vm.min_free_kbytes by the reserve. Writes /share/dmesg.txt and
-# /share/rc, then powers off: the host checks the shutdown order.
+# netswap.service started. The netswaptab has s0 and f1:
+#  - netswap-generator made dev-netswap-s0.swap, requiring the template's
+#    netswap@s0.service (after network-online.target, brings s0 up and
+#    formats it), not ordered before swap.target; netswap.service wants
+#    it and only raised vm.min_free_kbytes by the reserve. s0 is "auto":
+#    the udev rule left its swap to systemd (a kernel log line says so).
+#  - f1 has an fstab line (nofail,_netdev,x-systemd.requires=netswap@f1
+#    .service,pri=2): systemd-fstab-generator's unit (systemd 252 ignores
+#    x-systemd.requires= on swap lines; netswap-generator's drop-in ties
+#    it to netswap@f1.service), swap on with priority 2, and no ordering
+#    cycle anywhere in the boot.
+# Both show in `systemctl list-units --type=swap`. Then netswap@s0.service
+# is stopped (its swap unit goes first: swap off, s0 disabled) and
+# dev-netswap-s0.swap started again (it pulls netswap@s0.service back).
+# Writes /share/dmesg.txt and /share/rc, then powers off: the host checks
+# the shutdown order.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 NS_SWAPCTL=/usr/sbin/swapctl
+
+# prio_on NAME PRIO: swap on NAME's disk with priority PRIO.
+prio_on() {
+	local dev
+	dev=/dev/$(ns_get "$1" disk)
+	awk -v d="$dev" -v p="$2" '$1 == d && $5 == p { f = 1 } END { exit !f }' /proc/swaps
+}
+# prop UNIT PROPERTY
+prop() { systemctl show -p "$2" --value "$1"; }
 
 [ "$(systemctl is-enabled netswap.service)" = enabled ] || ns_fail "netswap.service is not enabled"
 [ "$(systemctl is-active netswap.service)" = active ] ||
 	ns_fail "netswap.service is $(systemctl is-active netswap.service): $(systemctl status --no-pager netswap.service | tail -n 5)"
-after=$(systemctl show -p After --value netswap.service)
-[[ " $after " == *" network-online.target "* ]] || ns_fail "netswap.service is not after network-online.target: $after"
-journalctl -b -u netswap.service --no-pager -o cat 2>/dev/null | sed 's/^/  journal| /'
+journalctl -b -u netswap.service -u 'netswap@*' -u 'dev-netswap-*' --no-pager -o cat 2>/dev/null |
+	sed 's/^/  journal| /'
+cycles=$(journalctl -b --no-pager -o cat 2>/dev/null | grep -i 'ordering cycle' || true)
+[ -z "$cycles" ] || ns_fail "ordering cycle at boot: $cycles"
 
-if [ -d "$NS_CFG/s0" ]; then
-	[ "$(ns_get s0 state)" = up ] || ns_fail "s0 is $(ns_get s0 state)"
-	dev=/dev/$(ns_get s0 disk)
-	awk -v d="$dev" '$1 == d && $5 == 3 { f = 1 } END { exit !f }' /proc/swaps ||
-		ns_fail "no swap with priority 3 on $dev: $(tail -n +2 /proc/swaps)"
-	for _ in $(seq 1 50); do
-		[ -L /dev/netswap/s0 ] && break
-		sleep 0.2
-	done
-	[ "$(readlink -f /dev/netswap/s0)" = "$dev" ] || ns_fail "/dev/netswap/s0 does not lead to $dev"
-	[ "$(cat /proc/sys/vm/min_free_kbytes)" -ge "$(ns_get s0 reserve_kb)" ] ||
-		ns_fail "vm.min_free_kbytes $(cat /proc/sys/vm/min_free_kbytes) is below s0's reserve"
-	[ "$ns_failed" = 0 ] && ns_ok "netswap.service: s0 up, swap on $dev (priority 3), /dev/netswap/s0, reserve applied"
-else
-	ns_fail "netswap.service did not add s0"
-fi
+# ---- s0: the generator's units ----
+for u in netswap@s0.service dev-netswap-s0.swap; do
+	[ "$(systemctl is-active "$u")" = active ] ||
+		ns_fail "$u is $(systemctl is-active "$u"): $(systemctl status --no-pager "$u" 2>&1 | tail -n 5)"
+done
+[ "$(prop dev-netswap-s0.swap FragmentPath)" = /run/systemd/generator/dev-netswap-s0.swap ] ||
+	ns_fail "dev-netswap-s0.swap is not the generator's: $(prop dev-netswap-s0.swap FragmentPath)"
+[ "$(prop dev-netswap-s0.swap SourcePath)" = /etc/netswap/netswaptab ] ||
+	ns_fail "dev-netswap-s0.swap: SourcePath $(prop dev-netswap-s0.swap SourcePath)"
+[[ " $(prop dev-netswap-s0.swap Requires) " == *" netswap@s0.service "* ]] ||
+	ns_fail "dev-netswap-s0.swap does not require netswap@s0.service"
+[[ " $(prop dev-netswap-s0.swap Before) " != *" swap.target "* ]] ||
+	ns_fail "dev-netswap-s0.swap is ordered before swap.target (it comes after the network)"
+[[ " $(prop netswap@s0.service After) " == *" network-online.target "* ]] ||
+	ns_fail "netswap@s0.service is not after network-online.target: $(prop netswap@s0.service After)"
+[[ " $(prop netswap.service Wants) " == *" dev-netswap-s0.swap "* ]] ||
+	ns_fail "netswap.service does not want dev-netswap-s0.swap: $(prop netswap.service Wants)"
+systemd-analyze verify /run/systemd/generator/dev-netswap-s0.swap >/tmp/verify-gen.log 2>&1 ||
+	echo "exit $?" >>/tmp/verify-gen.log
+[ ! -s /tmp/verify-gen.log ] || ns_fail "systemd-analyze verify (generated): $(head -n 3 /tmp/verify-gen.log | tr '\n' ' ')"
+[ "$(ns_get s0 state)" = up ] || ns_fail "s0 is $(ns_get s0 state)"
+prio_on s0 3 || ns_fail "no swap with priority 3 on s0's disk: $(tail -n +2 /proc/swaps)"
+for _ in $(seq 1 50); do
+	[ -L /dev/netswap/s0 ] && break
+	sleep 0.2
+done
+[ "$(readlink -f /dev/netswap/s0)" = "/dev/$(ns_get s0 disk)" ] || ns_fail "/dev/netswap/s0 does not lead to s0's disk"
+dmesg | grep -q "swapctl: hotplug: s0: swap left to systemd: started dev-netswap-s0.swap" ||
+	ns_fail "the udev rule did not hand s0's swap (auto) to systemd"
+
+# ---- f1: an fstab line ----
+[ "$(systemctl is-active dev-netswap-f1.swap)" = active ] ||
+	ns_fail "dev-netswap-f1.swap is $(systemctl is-active dev-netswap-f1.swap): $(systemctl status --no-pager dev-netswap-f1.swap 2>&1 | tail -n 5)"
+[ "$(prop dev-netswap-f1.swap SourcePath)" = /etc/fstab ] ||
+	ns_fail "dev-netswap-f1.swap is not fstab's: $(prop dev-netswap-f1.swap SourcePath)"
+[[ " $(prop dev-netswap-f1.swap Requires) " == *" netswap@f1.service "* ]] ||
+	ns_fail "dev-netswap-f1.swap does not require netswap@f1.service"
+[[ " $(prop dev-netswap-f1.swap DropInPaths) " == *"/run/systemd/generator/dev-netswap-f1.swap.d/50-netswap-generator.conf"* ]] ||
+	ns_fail "dev-netswap-f1.swap has not netswap-generator's drop-in: $(prop dev-netswap-f1.swap DropInPaths)"
+[ "$(ns_get f1 state)" = up ] || ns_fail "f1 is $(ns_get f1 state)"
+prio_on f1 2 || ns_fail "no swap with priority 2 on f1's disk: $(tail -n +2 /proc/swaps)"
+
+# Like any other swap.
+list=$(systemctl list-units --type=swap --no-legend --plain --all)
+echo "$list" | sed 's/^/  swap units| /'
+for u in dev-netswap-s0.swap dev-netswap-f1.swap; do
+	grep -q "^$u .* active " <<<"$list" || ns_fail "systemctl list-units --type=swap does not show $u active"
+done
+need=$(($(ns_get s0 reserve_kb) + $(ns_get f1 reserve_kb)))
+[ "$(cat /proc/sys/vm/min_free_kbytes)" -ge "$need" ] ||
+	ns_fail "vm.min_free_kbytes $(cat /proc/sys/vm/min_free_kbytes) is below the reserve ($need)"
+[ "$ns_failed" = 0 ] && ns_ok "s0 (generator) and f1 (fstab) up with swap on, reserve applied, no ordering cycle"
+
+# ---- stop and start one target the systemd way ----
+systemctl stop netswap@s0.service || ns_fail "systemctl stop netswap@s0.service failed"
+[ "$(systemctl is-active dev-netswap-s0.swap)" != active ] || ns_fail "dev-netswap-s0.swap still active"
+[ "$(ns_get s0 enable)" = 0 ] || ns_fail "s0 still enabled after netswap@s0.service stopped"
+grep -q '^/dev/netswap' /proc/swaps && ! prio_on f1 2 && ns_fail "f1's swap went too"
+systemctl start dev-netswap-s0.swap || ns_fail "systemctl start dev-netswap-s0.swap failed: $(systemctl status --no-pager dev-netswap-s0.swap 2>&1 | tail -n 5)"
+[ "$(systemctl is-active netswap@s0.service)" = active ] || ns_fail "dev-netswap-s0.swap did not pull netswap@s0.service in"
+prio_on s0 3 || ns_fail "s0's swap is not back with priority 3: $(tail -n +2 /proc/swaps)"
+[ "$ns_failed" = 0 ] && ns_ok "netswap@s0.service stopped (swap off first, target disabled) and dev-netswap-s0.swap brought both back"
 ns_sc_ok status
 
 rc=0

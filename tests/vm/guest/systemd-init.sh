@@ -1,6 +1,7 @@
 #!/bin/bash
-# PID 1 for t-34-systemd (nsvm.init=): `make install`, a netswaptab, the
-# test's units, then exec systemd with --unit=nstest.target. The units:
+# PID 1 for t-34-systemd (nsvm.init=): `make install`, a netswaptab and an
+# fstab line, the test's units, then exec systemd with --unit=nstest.target
+# (its generators run then, netswap-generator among them). The units:
 #   nstest.target        wants netswap.service, nstest-net.service and
 #                        nstest.service
 #   nstest-net.service   stands for the network: ordered before
@@ -11,8 +12,10 @@
 #                        /share/rc and powers off; if it fails instead (the
 #                        script missing, killed), its ExecStopPost writes
 #                        /share/rc and /share/reason and powers off at once
-#   netswap.service.d/   an ExecStopPost= that logs the swaps left once
-#                        netswap.service has stopped
+#   netswap@.service.d/  an ExecStopPost= that logs the swaps left once
+#                        each netswap@NAME.service has stopped
+# The netswaptab has s0 (netswap-generator's units) and f1 (an fstab swap
+# line that requires netswap@f1.service), on two LUNs.
 # The host driver reads the order of those lines on the console.
 # systemd-tmpfiles empties /tmp at boot (tmp.conf: "D /tmp") and a tmp.mount
 # would cover it: either hides a checkout under /tmp. Both are kept off.
@@ -43,15 +46,29 @@ done
 # install reads only what runs and what netswap.ko needs.
 nsvm_small_modtree libcrc32c configfs >/share/modtree.log 2>&1 || die "no modules tree for depmod"
 make -s -C "$repo" install >/share/install.log 2>&1 || die "make install failed"
+# s0 through netswap-generator's units (auto: the udev rule hands its
+# swap to systemd); f1 through an fstab line, as the README shows.
 cat >/etc/netswap/netswaptab <<TAB
 # t-34-systemd
-s0 iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/1 format,priority=3,io_timeout_ms=10000
+s0 iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/1 format,priority=3,io_timeout_ms=10000,auto
+f1 iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/2 format,io_timeout_ms=10000
 TAB
+echo '/dev/netswap/f1 none swap nofail,_netdev,x-systemd.requires=netswap@f1.service,pri=2 0 0' >>/etc/fstab
 systemctl enable netswap.service >/share/enable.log 2>&1 || die "systemctl enable netswap.service failed"
-# The unit as installed, against the installed swapctl and man pages; the
-# host driver wants this empty.
-systemd-analyze verify /lib/systemd/system/netswap.service >/share/verify.log 2>&1 ||
+# The units as installed, against the installed swapctl and man pages; the
+# host driver wants this empty. (The generated ones: guest/ns-systemd.sh.)
+systemd-analyze verify /lib/systemd/system/netswap.service netswap@s0.service >/share/verify.log 2>&1 ||
 	echo "systemd-analyze verify exited $?" >>/share/verify.log
+
+# The host root may be a Docker container's, whose /.dockerenv makes
+# systemd believe it runs in one, and then it has no swap units at all
+# ("Starting of ... unsupported", fstab swap lines ignored). The guest's
+# root is a tmpfs overlay over the read-only host root: the file goes from
+# the overlay only.
+if [ -e /.dockerenv ]; then
+	[ "$(stat -f -c %T /)" = overlayfs ] || die "/ is not the guest's overlay: not touching /.dockerenv"
+	rm -f /.dockerenv || die "cannot hide /.dockerenv from systemd"
+fi
 
 # Keep /tmp as the host has it (see above).
 mkdir -p /etc/tmpfiles.d
@@ -115,10 +132,10 @@ StandardError=append:/share/output.log
 ExecStart=/bin/bash $guest/ns-systemd.sh
 ExecStopPost=/usr/local/sbin/nstest-failed
 UNIT
-mkdir -p $u/netswap.service.d
-cat >$u/netswap.service.d/nstest.conf <<'UNIT'
+mkdir -p $u/netswap@.service.d
+cat >$u/netswap@.service.d/nstest.conf <<'UNIT'
 [Service]
-ExecStopPost=/bin/sh -c 'echo "nstest: netswap.service stopped; netswap swaps left: $$(grep -c ^/dev/netswap /proc/swaps)" >/dev/kmsg'
+ExecStopPost=/bin/sh -c 'echo "nstest: netswap@%i.service stopped; netswap swaps left: $$(grep -c ^/dev/netswap /proc/swaps)" >/dev/kmsg'
 UNIT
 # Nothing else of the host's may run: no time sync or other traffic to
 # outside addresses, no iSCSI or RPC daemons of the host's configuration,

@@ -8,7 +8,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	sparse cppcheck clang libclang-rt-14-dev libcmocka-dev
-	libnl-3-dev libnl-genl-3-dev libblkid-dev
+	libnl-3-dev libnl-genl-3-dev libblkid-dev libsmartcols-dev python3-jsonschema
 	qemu-system-x86 busybox-static iproute2 util-linux
 	initramfs-tools dracut-core dracut-network udev
 	tgt open-iscsi targetcli-fb dbus

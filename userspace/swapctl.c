@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <libsmartcols.h>
 #include "cfs.h"
 #include "netswap.h"
 #include "nl.h"
@@ -39,7 +40,19 @@
 #endif
 
 #define NS_TAB_DEFAULT		"/etc/netswap/netswaptab"
-#define NS_INITIATOR_FILE	"/etc/iscsi/initiatorname.iscsi"
+
+/* The version of swapctl's JSON (docs/json/): a field changes, it goes up. */
+#define NS_JSON_VERSION		1
+#define NS_MAX_COLS		32
+
+/* status: the table's shape (-o, -n, --raw). */
+struct ns_table_view {
+	const char	*output;
+	int		noheadings;
+	int		raw;
+	int		cols[NS_MAX_COLS];
+	int		ncols;
+};
 
 const char *cmd_name = "swapctl";
 static const char *info_prefix = "";
@@ -244,30 +257,6 @@ static int ns_read_secret(const char *name, const char *key, const char *path,
 	return EX_OK;
 }
 
-/* open-iscsi's InitiatorName=, if the host has one. */
-static void ns_default_initiator(char *buf, size_t len)
-{
-	char line[512];
-	FILE *f;
-
-	buf[0] = '\0';
-	f = fopen(NS_INITIATOR_FILE, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *v = line + strspn(line, " \t");
-
-		if (strncmp(v, "InitiatorName=", 14) != 0)
-			continue;
-		v += 14;
-		v[strcspn(v, " \t\r\n")] = '\0';
-		if (strlen(v) < len)
-			snprintf(buf, len, "%s", v);
-		break;
-	}
-	fclose(f);
-}
-
 /* -------- settings: a target description as configfs values -------- */
 
 #define NS_MAX_SETTINGS	24
@@ -323,10 +312,8 @@ static void ns_add_num(struct ns_settings *ss, const char *attr, long long v,
  */
 static void ns_settings_build(const struct ns_target *t, const char *addr,
 			      const char *secret, const char *target_secret,
-			      struct ns_settings *ss)
+			      const char *initiator, struct ns_settings *ss)
 {
-	char initiator[NS_STR_MAX];
-
 	ss->n = 0;
 	ns_add_setting(ss, "transport", 0, "%s",
 		       ns_transport_name(t->transport));
@@ -335,11 +322,6 @@ static void ns_settings_build(const struct ns_target *t, const char *addr,
 	if (t->transport == NS_T_ISCSI) {
 		ns_add_setting(ss, "target_name", 0, "%s", t->target);
 		ns_add_num(ss, "lun", t->lun, 0);
-		if (t->initiator[0])
-			snprintf(initiator, sizeof(initiator), "%s",
-				 t->initiator);
-		else
-			ns_default_initiator(initiator, sizeof(initiator));
 		ns_add_setting(ss, "initiator_name", NS_S_LOOSE, "%s",
 			       initiator);
 		ns_add_setting(ss, "auth_user", 0, "%s", t->user);
@@ -427,9 +409,17 @@ static int ns_settings_differ(const char *name, const struct ns_settings *ss)
 static int ns_prepare(const struct ns_target *t, struct ns_settings *ss)
 {
 	char addr[NI_MAXHOST], secret[257], target_secret[257];
+	char initiator[NS_STR_MAX] = "";
 	int ret;
 
 	ret = ns_resolve(t, addr, sizeof(addr));
+	if (ret)
+		return ret;
+	/* initiator=, else the host's own name (generated on first need). */
+	if (t->transport == NS_T_ISCSI && t->initiator[0])
+		snprintf(initiator, sizeof(initiator), "%s", t->initiator);
+	else if (t->transport == NS_T_ISCSI)
+		ret = ns_host_initiator(initiator, sizeof(initiator), 1, NULL);
 	if (ret)
 		return ret;
 	ret = ns_read_secret(t->name, "secret_file", t->secret_file, secret,
@@ -439,7 +429,8 @@ static int ns_prepare(const struct ns_target *t, struct ns_settings *ss)
 				     t->target_secret_file, target_secret,
 				     sizeof(target_secret));
 	if (!ret)
-		ns_settings_build(t, addr, secret, target_secret, ss);
+		ns_settings_build(t, addr, secret, target_secret, initiator,
+				  ss);
 	explicit_bzero(secret, sizeof(secret));
 	explicit_bzero(target_secret, sizeof(target_secret));
 	return ret;
@@ -926,33 +917,239 @@ static void ns_status_json(const struct ns_status *st)
 	printf("}}");
 }
 
-static void ns_status_row(const struct ns_status *st)
-{
-	char dev[64], size[32], swap[32], where[2400];
-	long long used;
-	int prio;
+/*
+ * The status table, through libsmartcols (as lsblk and swapon print
+ * theirs): -o COLUMNS (+COLUMNS adds to the default ones), -n, --raw.
+ */
+enum {
+	NS_COL_NAME, NS_COL_STATE, NS_COL_DISK, NS_COL_SIZE, NS_COL_SWAP,
+	NS_COL_READS, NS_COL_WRITES, NS_COL_INFL, NS_COL_RCON, NS_COL_TARGET,
+	NS_COL_TRANSPORT, NS_COL_PRIO, NS_COL_USED, NS_COL_RESERVE,
+	NS_COL_ERRORS, NS_COL_TIMEOUTS, NS_COL_RECOVERY, NS_COL_ATTEMPTS,
+	NS_COL_LASTERR, NS_NCOLS
+};
 
-	ns_human(st->capacity, size, sizeof(size));
-	snprintf(swap, sizeof(swap), "-");
-	if (st->disk[0]) {
-		snprintf(dev, sizeof(dev), "/dev/%s", st->disk);
-		if (ns_swap_active(dev, &prio, &used))
-			snprintf(swap, sizeof(swap), "on,prio=%d", prio);
-		else
-			snprintf(swap, sizeof(swap), "off");
+static const struct {
+	const char	*name;
+	double		whint;
+	int		flags;
+	const char	*help;
+} ns_cols[NS_NCOLS] = {
+	[NS_COL_NAME]	  = { "NAME", 0.1, 0, "target name" },
+	[NS_COL_STATE]	  = { "STATE", 0.08, 0, "disabled, connecting, up, recovering, failed" },
+	[NS_COL_DISK]	  = { "DISK", 0.08, 0, "its disk (netswapN)" },
+	[NS_COL_SIZE]	  = { "SIZE", 0.08, SCOLS_FL_RIGHT, "disk size" },
+	[NS_COL_SWAP]	  = { "SWAP", 0.1, 0, "swap on it: on,prio=P, off, -" },
+	[NS_COL_READS]	  = { "READS", 0.06, SCOLS_FL_RIGHT, "reads completed" },
+	[NS_COL_WRITES]	  = { "WRITES", 0.06, SCOLS_FL_RIGHT, "writes completed" },
+	[NS_COL_INFL]	  = { "INFL", 0.04, SCOLS_FL_RIGHT, "requests in flight" },
+	[NS_COL_RCON]	  = { "RCON", 0.04, SCOLS_FL_RIGHT, "reconnects" },
+	[NS_COL_TARGET]	  = { "TARGET", 0.3, SCOLS_FL_NOEXTREMES, "where: the target's URL" },
+	[NS_COL_TRANSPORT] = { "TRANSPORT", 0.05, 0, "iscsi or nfs" },
+	[NS_COL_PRIO]	  = { "PRIO", 0.04, SCOLS_FL_RIGHT, "swap priority (- when off)" },
+	[NS_COL_USED]	  = { "USED", 0.08, SCOLS_FL_RIGHT, "swap in use" },
+	[NS_COL_RESERVE]  = { "RESERVE", 0.08, SCOLS_FL_RIGHT, "emergency memory it can need" },
+	[NS_COL_ERRORS]	  = { "ERRORS", 0.05, SCOLS_FL_RIGHT, "requests failed" },
+	[NS_COL_TIMEOUTS] = { "TIMEOUTS", 0.05, SCOLS_FL_RIGHT, "request and ping timeouts" },
+	[NS_COL_RECOVERY] = { "RECOVERY", 0.06, SCOLS_FL_RIGHT, "seconds the recovery in progress has run" },
+	[NS_COL_ATTEMPTS] = { "ATTEMPTS", 0.05, SCOLS_FL_RIGHT, "its failed reconnect attempts" },
+	[NS_COL_LASTERR]  = { "LAST-ERROR", 0.2, SCOLS_FL_TRUNC, "the last error" },
+};
+
+static const int ns_default_cols[] = {
+	NS_COL_NAME, NS_COL_STATE, NS_COL_DISK, NS_COL_SIZE, NS_COL_SWAP,
+	NS_COL_READS, NS_COL_WRITES, NS_COL_INFL, NS_COL_RCON, NS_COL_TARGET,
+};
+
+static int ns_col_lookup(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < NS_NCOLS; i++)
+		if (strlen(ns_cols[i].name) == len &&
+		    !strncasecmp(ns_cols[i].name, name, len))
+			return i;
+	return -1;
+}
+
+/* tv->cols from tv->output (default columns without it). */
+static int ns_table_columns(struct ns_table_view *tv)
+{
+	const char *p = tv->output, *e;
+	int c;
+
+	tv->ncols = 0;
+	if (!p || *p == '+') {
+		for (c = 0; c < (int)(sizeof(ns_default_cols) / sizeof(int)); c++)
+			tv->cols[tv->ncols++] = ns_default_cols[c];
+		if (!p)
+			return 0;
+		p++;
 	}
-	ns_where(st, where, sizeof(where));
-	printf("%-16s %-10s %-10s %-10s %-12s %10llu %10llu %5u %4llu  %s\n",
-	       st->name, ns_state_name(st->state),
-	       st->disk[0] ? st->disk : "-", st->capacity ? size : "-", swap,
-	       (unsigned long long)st->reads, (unsigned long long)st->writes,
-	       st->inflight, (unsigned long long)st->reconnects, where);
-	if (st->recovery_ms)
-		printf("%-16s recovering for %.1f s, %u failed reconnect attempt%s\n",
-		       "", st->recovery_ms / 1000.0, st->recovery_attempts,
-		       st->recovery_attempts == 1 ? "" : "s");
-	if (st->last_error[0])
-		printf("%-16s last error: %s\n", "", st->last_error);
+	while (*p) {
+		e = strchrnul(p, ',');
+		c = ns_col_lookup(p, (size_t)(e - p));
+		if (c < 0) {
+			ns_errmsg("unknown column '%.*s' (swapctl status --help lists them)",
+				  (int)(e - p), p);
+			return -1;
+		}
+		if (tv->ncols == NS_MAX_COLS) {
+			ns_errmsg("too many columns");
+			return -1;
+		}
+		tv->cols[tv->ncols++] = c;
+		p = *e ? e + 1 : e;
+	}
+	if (!tv->ncols) {
+		ns_errmsg("no column in --output");
+		return -1;
+	}
+	return 0;
+}
+
+static void ns_cell(const struct ns_status *st, int col, char *buf, size_t len)
+{
+	char dev[64];
+	long long used = 0;
+	int prio = 0, on = 0;
+
+	if (st->disk[0] && (col == NS_COL_SWAP || col == NS_COL_PRIO ||
+			    col == NS_COL_USED)) {
+		snprintf(dev, sizeof(dev), "/dev/%s", st->disk);
+		on = ns_swap_active(dev, &prio, &used);
+	}
+	switch (col) {
+	case NS_COL_NAME:
+		snprintf(buf, len, "%s", st->name);
+		break;
+	case NS_COL_STATE:
+		snprintf(buf, len, "%s", ns_state_name(st->state));
+		break;
+	case NS_COL_DISK:
+		snprintf(buf, len, "%s", st->disk[0] ? st->disk : "-");
+		break;
+	case NS_COL_SIZE:
+		if (st->capacity)
+			ns_human(st->capacity, buf, len);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case NS_COL_SWAP:
+		if (!st->disk[0])
+			snprintf(buf, len, "-");
+		else if (on)
+			snprintf(buf, len, "on,prio=%d", prio);
+		else
+			snprintf(buf, len, "off");
+		break;
+	case NS_COL_READS:
+		snprintf(buf, len, "%llu", (unsigned long long)st->reads);
+		break;
+	case NS_COL_WRITES:
+		snprintf(buf, len, "%llu", (unsigned long long)st->writes);
+		break;
+	case NS_COL_INFL:
+		snprintf(buf, len, "%u", st->inflight);
+		break;
+	case NS_COL_RCON:
+		snprintf(buf, len, "%llu", (unsigned long long)st->reconnects);
+		break;
+	case NS_COL_TARGET:
+		ns_where(st, buf, len);
+		break;
+	case NS_COL_TRANSPORT:
+		snprintf(buf, len, "%s", ns_transport_str(st->transport));
+		break;
+	case NS_COL_PRIO:
+		if (on)
+			snprintf(buf, len, "%d", prio);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case NS_COL_USED:
+		if (on)
+			ns_human((uint64_t)used * 1024, buf, len);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case NS_COL_RESERVE:
+		ns_human((uint64_t)st->reserve_kb * 1024, buf, len);
+		break;
+	case NS_COL_ERRORS:
+		snprintf(buf, len, "%llu", (unsigned long long)st->errors);
+		break;
+	case NS_COL_TIMEOUTS:
+		snprintf(buf, len, "%llu", (unsigned long long)st->timeouts);
+		break;
+	case NS_COL_RECOVERY:
+		snprintf(buf, len, "%.1f", st->recovery_ms / 1000.0);
+		break;
+	case NS_COL_ATTEMPTS:
+		snprintf(buf, len, "%u", st->recovery_attempts);
+		break;
+	case NS_COL_LASTERR:
+		snprintf(buf, len, "%s", st->last_error[0] ? st->last_error : "-");
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+/*
+ * One line a target. In the default view (no -o, -n or --raw), a line for
+ * each recovery in progress and each last error follows the table.
+ */
+static int ns_status_table(const struct ns_status *v, int n,
+			   const struct ns_table_view *tv)
+{
+	int notes = !tv->output && !tv->noheadings && !tv->raw;
+	char cell[2400];
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	int i, c;
+
+	tb = scols_new_table();
+	if (!tb) {
+		ns_errmsg("out of memory");
+		return EX_SYS;
+	}
+	scols_table_enable_noheadings(tb, tv->noheadings);
+	scols_table_enable_raw(tb, tv->raw);
+	for (c = 0; c < tv->ncols; c++) {
+		const int k = tv->cols[c];
+
+		if (!scols_table_new_column(tb, ns_cols[k].name,
+					    ns_cols[k].whint, ns_cols[k].flags))
+			goto oom;
+	}
+	for (i = 0; i < n; i++) {
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto oom;
+		for (c = 0; c < tv->ncols; c++) {
+			ns_cell(&v[i], tv->cols[c], cell, sizeof(cell));
+			if (scols_line_set_data(ln, c, cell))
+				goto oom;
+		}
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	for (i = 0; notes && i < n; i++) {
+		if (v[i].recovery_ms)
+			printf("%s: recovering for %.1f s, %u failed reconnect attempt%s\n",
+			       v[i].name, v[i].recovery_ms / 1000.0,
+			       v[i].recovery_attempts,
+			       v[i].recovery_attempts == 1 ? "" : "s");
+		if (v[i].last_error[0])
+			printf("%s: last error: %s\n", v[i].name,
+			       v[i].last_error);
+	}
+	return EX_OK;
+oom:
+	scols_unref_table(tb);
+	ns_errmsg("out of memory");
+	return EX_SYS;
 }
 
 static void ns_status_detail(const struct ns_status *st)
@@ -963,7 +1160,6 @@ static void ns_status_detail(const struct ns_status *st)
 	ns_human(st->read_bytes, rb, sizeof(rb));
 	ns_human(st->write_bytes, wb, sizeof(wb));
 	ns_where(st, where, sizeof(where));
-	ns_status_row(st);
 	printf("  %s, queue depth %u, reserve %u KiB\n", where,
 	       st->queue_depth, st->reserve_kb);
 	printf("  reads %llu (%s, avg %llu us, max %llu us)\n",
@@ -985,14 +1181,8 @@ static void ns_status_detail(const struct ns_status *st)
 	       (unsigned long long)st->reconnect_attempts);
 }
 
-static void ns_status_header(void)
-{
-	printf("%-16s %-10s %-10s %-10s %-12s %10s %10s %5s %4s  %s\n",
-	       "NAME", "STATE", "DISK", "SIZE", "SWAP", "READS", "WRITES",
-	       "INFL", "RCON", "TARGET");
-}
-
-static int ns_status_one(struct ns_nl *nl, const char *name, int json)
+static int ns_status_one(struct ns_nl *nl, const char *name, int json,
+			 const struct ns_table_view *tv)
 {
 	char err[NS_ERR_MAX];
 	struct ns_status st;
@@ -1004,10 +1194,13 @@ static int ns_status_one(struct ns_nl *nl, const char *name, int json)
 		return ret == -ENOENT ? EX_NOENT : EX_SYS;
 	}
 	if (json) {
+		printf("{\"version\":%d,\"targets\":[", NS_JSON_VERSION);
 		ns_status_json(&st);
-		putchar('\n');
+		printf("]}\n");
+	} else if (tv->output || tv->noheadings || tv->raw) {
+		return ns_status_table(&st, 1, tv);
 	} else {
-		ns_status_header();
+		ns_status_table(&st, 1, tv);
 		ns_status_detail(&st);
 	}
 	return EX_OK;
@@ -1123,25 +1316,43 @@ static int cmd_status(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "prometheus", no_argument, NULL, 'P' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ns_table_view tv = { 0 };
 	struct ns_status *v = NULL;
 	struct ns_nl *nl;
 	int c, i, n = 0, json = 0, prom = 0, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j", lo, NULL)) != -1) {
-		if (c == 'j')
+	while ((c = getopt_long(argc, argv, "jo:nr", lo, NULL)) != -1) {
+		if (c == 'j') {
 			json = 1;
-		else if (c == 'P')
+		} else if (c == 'P') {
 			prom = 1;
-		else
+		} else if (c == 'o') {
+			tv.output = optarg;
+		} else if (c == 'n') {
+			tv.noheadings = 1;
+		} else if (c == 'r') {
+			tv.raw = 1;
+		} else {
 			return EX_USAGE;
+		}
 	}
 	if (json && prom) {
 		ns_errmsg("--json and --prometheus exclude each other");
 		return EX_USAGE;
 	}
+	if ((json || prom) && (tv.output || tv.noheadings || tv.raw)) {
+		ns_errmsg("--output, --noheadings and --raw shape the table: not with --%s",
+			  json ? "json" : "prometheus");
+		return EX_USAGE;
+	}
+	if (ns_table_columns(&tv))
+		return EX_USAGE;
 	if (prom && argc - optind) {
 		ns_errmsg("--prometheus covers every target: no NAME");
 		return EX_USAGE;
@@ -1154,7 +1365,7 @@ static int cmd_status(int argc, char **argv)
 	if (!nl)
 		return EX_SYS;
 	if (argc - optind == 1) {
-		ret = ns_status_one(nl, argv[optind], json);
+		ret = ns_status_one(nl, argv[optind], json, &tv);
 		ns_nl_close(nl);
 		return ret;
 	}
@@ -1165,19 +1376,17 @@ static int cmd_status(int argc, char **argv)
 	if (prom) {
 		ns_status_prometheus(v, n);
 	} else if (json) {
-		printf("[");
+		printf("{\"version\":%d,\"targets\":[", NS_JSON_VERSION);
 		for (i = 0; i < n; i++) {
 			ns_status_json(&v[i]);
 			printf("%s", i + 1 < n ? "," : "");
 		}
-		printf("]\n");
+		printf("]}\n");
 	} else {
-		ns_status_header();
-		for (i = 0; i < n; i++)
-			ns_status_row(&v[i]);
+		ret = ns_status_table(v, n, &tv);
 	}
 	free(v);
-	return EX_OK;
+	return ret;
 }
 
 /* -------- monitor -------- */
@@ -1206,7 +1415,7 @@ static int ns_print_event(const struct ns_event *ev, void *arg)
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (a->json) {
-		printf("{");
+		printf("{\"version\":%d,", NS_JSON_VERSION);
 		ns_json_str("time", when, 1);
 		ns_json_str("name", ev->name, 1);
 		ns_json_str("old_state", ns_state_name(ev->old_state), 1);
@@ -1534,6 +1743,17 @@ static int ns_apply_check(const struct ns_tab *tab, int prune)
 			return EX_SYS;
 	}
 	for (i = 0; i < tab->n; i++) {
+		char iqn[NS_STR_MAX];
+
+		if (tab->t[i].transport != NS_T_ISCSI || tab->t[i].initiator[0])
+			continue;
+		ns_host_initiator(iqn, sizeof(iqn), 0, NULL);
+		if (!iqn[0])
+			printf("this host has no iSCSI initiator name: apply would generate one in %s\n",
+			       ns_own_initiator_file());
+		break;
+	}
+	for (i = 0; i < tab->n; i++) {
 		r = ns_check_one(nl, &tab->t[i], &cnt);
 		if (r) {
 			cnt.failed++;
@@ -1609,6 +1829,8 @@ static int cmd_apply(int argc, char **argv)
 	if (r)
 		goto out_tab;
 	if (check) {
+		/* Changing nothing: not even a host identity. */
+		ns_initiator_no_create = 1;
 		r = ns_apply_check(&tab, prune);
 		goto out_tab;
 	}
@@ -2070,7 +2292,7 @@ static int ns_save_one(const char *name)
 			n += snprintf(url + n, sizeof(url) - n, ":%lld", port);
 		snprintf(url + n, sizeof(url) - n, "/%s/%lld", a,
 			 ns_cfs_num(name, "lun", 0));
-		ns_default_initiator(def, sizeof(def));
+		ns_host_initiator(def, sizeof(def), 0, NULL);
 		if (!ns_cfs_read(name, "initiator_name", a, sizeof(a)) &&
 		    a[0] && strcmp(a, def))
 			ns_line_opt(&l, "initiator=%s", a);
@@ -2202,9 +2424,11 @@ static const struct {
 	  "rm NAME",
 	  "Remove a target that is down." },
 	{ "status", cmd_status,
-	  "status [NAME] [--json] | status --prometheus",
+	  "status [NAME] [--json | -o COLUMNS [-n] [--raw]] | status --prometheus",
 	  "One line a target (details with NAME): state, disk, swap, I/O counts,\n"
-	  "reconnects, the recovery in progress and the last error." },
+	  "reconnects, the recovery in progress and the last error. -o picks\n"
+	  "the columns (+COLUMNS adds to the default ones), -n drops the\n"
+	  "heading, --raw prints unaligned; --json is versioned (swapctl(8))." },
 	{ "monitor", cmd_monitor,
 	  "monitor [--json] [--count N]",
 	  "Print state changes as they happen." },
@@ -2223,6 +2447,12 @@ static const struct {
 	  "save",
 	  "Print the targets configured now as netswaptab lines (secrets as\n"
 	  "secret_file= references, never their values)." },
+	{ "initiator-name", cmd_initiator_name,
+	  "initiator-name [--no-create]",
+	  "Print this host's iSCSI initiator name, the one targets' ACLs must\n"
+	  "allow: open-iscsi's /etc/iscsi/initiatorname.iscsi, else netswap's\n"
+	  "/etc/netswap/initiatorname, generated now if there is none (not with\n"
+	  "--no-create: exit status 2)." },
 	{ "reserve", cmd_reserve,
 	  "reserve [--apply]",
 	  "The emergency memory the targets need; --apply raises\n"
@@ -2255,8 +2485,17 @@ static int ns_cmd_help(const char *name)
 	for (i = 0; i < sizeof(ns_cmds) / sizeof(ns_cmds[0]); i++) {
 		if (strcmp(name, ns_cmds[i].name) != 0)
 			continue;
-		printf("Usage: swapctl %s\n\n%s\n\nSee swapctl(8).\n",
-		       ns_cmds[i].synopsis, ns_cmds[i].about);
+		printf("Usage: swapctl %s\n\n%s\n", ns_cmds[i].synopsis,
+		       ns_cmds[i].about);
+		if (!strcmp(name, "status")) {
+			int c;
+
+			printf("\nColumns (-o):\n");
+			for (c = 0; c < NS_NCOLS; c++)
+				printf("  %-11s %s\n", ns_cols[c].name,
+				       ns_cols[c].help);
+		}
+		printf("\nSee swapctl(8).\n");
 		return EX_OK;
 	}
 	fprintf(stderr, "swapctl: unknown command '%s' (swapctl help)\n", name);

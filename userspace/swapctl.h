@@ -47,6 +47,17 @@ int cmd_generate(int argc, char **argv);
 /* NAME as systemd escapes it in a unit name ('-' is \x2d). */
 void ns_unit_escape(const char *name, char *out, size_t len);
 
+/*
+ * The host's iSCSI initiator name (initiator.c) in @buf: open-iscsi's, else
+ * netswap's own, else, with @create (and unless ns_initiator_no_create or
+ * NETSWAP_INITIATOR_CREATE=0), a new one stored in netswap's file; "" when
+ * there is none. *@src (if given) names the file. EX_SYS if storing failed.
+ */
+int ns_host_initiator(char *buf, size_t len, int create, const char **src);
+const char *ns_own_initiator_file(void);
+extern int ns_initiator_no_create;
+int cmd_initiator_name(int argc, char **argv);
+
 /* swapctl watch (watch.c). */
 int cmd_watch(int argc, char **argv);
 

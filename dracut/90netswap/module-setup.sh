@@ -49,6 +49,12 @@ install() {
 	inst_multiple /usr/sbin/swapctl mkswap modprobe
 	inst_script /usr/lib/netswap/netswap-boot /sbin/netswap-boot
 	inst_rules 60-netswap.rules
+	# The host's iSCSI initiator name: the same one at early boot as after
+	# it (the targets' ACLs name it); generated once if the host has none.
+	/usr/sbin/swapctl initiator-name >/dev/null 2>&1 || true
+	for f in /etc/iscsi/initiatorname.iscsi /etc/netswap/initiatorname; do
+		[[ -f $f ]] && inst_simple "$f"
+	done
 	if [[ -f /etc/netswap/netswaptab ]]; then
 		inst_simple /etc/netswap/netswaptab
 		# dracut writes the image with umask 077: only root reads it.

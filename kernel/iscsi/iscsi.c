@@ -902,17 +902,37 @@ static void ns_release_sock(struct ns_iscsi_conn *conn)
 	conn->sock = NULL;
 }
 
-/* Log in on a new connection, and probe the LUN through it. */
+/*
+ * Log in on a new connection, and probe the LUN through it. Each connect
+ * starts at the configured portal and follows up to NS_LOGIN_MAX_REDIRECTS
+ * login redirects (a target's way of balancing its portals).
+ */
 static int ns_iscsi_session_up(struct ns_iscsi_conn *conn)
 {
+	const struct sockaddr_storage *addr = &conn->nd->cfg.addr;
 	struct netswap_dev *nd = conn->nd;
-	int ret;
+	char astr[64];
+	int ret, hops;
 
-	ret = netswap_sock_connect(nd, &conn->sock, &nd->cfg.addr,
-				   min_t(u32, nd->cfg.io_timeout_ms, 15000));
-	if (ret)
-		return ret;
-	ret = ns_iscsi_login(conn);
+	for (hops = 0; ; hops++) {
+		ret = netswap_sock_connect(nd, &conn->sock, addr,
+					   min_t(u32, nd->cfg.io_timeout_ms,
+						 15000));
+		if (ret)
+			return ret;
+		ret = ns_iscsi_login(conn);
+		if (ret != NS_LOGIN_REDIRECTED)
+			break;
+		ns_release_sock(conn);
+		netswap_format_addr(&conn->redirect, astr, sizeof(astr));
+		if (hops == NS_LOGIN_MAX_REDIRECTS) {
+			netswap_set_error(nd, "login: redirected more than %d times (last to %s)",
+					  NS_LOGIN_MAX_REDIRECTS, astr);
+			return -ECONNREFUSED;
+		}
+		nd_info(nd, "login redirected to %s\n", astr);
+		addr = &conn->redirect;
+	}
 	if (!ret)
 		ret = ns_iscsi_probe(conn);
 	if (ret) {

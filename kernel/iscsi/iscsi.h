@@ -118,6 +118,7 @@ struct ns_iscsi_conn {
 	u8			*nop_buf;	/* NOP-Out echo data: 2 halves */
 	char			*text_buf;	/* login text, NS_ISCSI_CTL_BUF */
 	char			*text_rsp;	/* login response text */
+	struct sockaddr_storage	redirect;	/* where a login redirect sends us */
 	struct crypto_shash	*md5;
 	bool			first_connect_done;
 	/*
@@ -136,6 +137,11 @@ struct ns_iscsi_conn {
 };
 
 /* login.c */
+/* ns_iscsi_login(): the target redirected the login to conn->redirect. */
+#define NS_LOGIN_REDIRECTED	1
+/* Redirects one connect follows before it gives up. */
+#define NS_LOGIN_MAX_REDIRECTS	3
+
 int ns_iscsi_login(struct ns_iscsi_conn *conn);
 int ns_iscsi_probe(struct ns_iscsi_conn *conn);
 int ns_iscsi_logout_sync(struct ns_iscsi_conn *conn);

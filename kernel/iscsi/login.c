@@ -9,6 +9,7 @@
 
 #include <linux/crc32c.h>
 #include <linux/delay.h>
+#include <linux/inet.h>
 #include <linux/random.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
@@ -119,6 +120,49 @@ int ns_iscsi_recv_pdu_sync(struct ns_iscsi_conn *conn,
 	return 0;
 }
 
+/*
+ * A Login Response of class "redirection" (RFC 7143 11.13.5): the target
+ * is at its TargetAddress for now (0x01) or for good (0x02). Only address
+ * literals are followed: the kernel resolves no names.
+ */
+static int ns_login_redirect(struct ns_iscsi_conn *conn,
+			     const struct iscsi_hdr_info *h, const char *text)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&conn->redirect;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&conn->redirect;
+	struct netswap_dev *nd = conn->nd;
+	char host[INET6_ADDRSTRLEN + 8];
+	const char *v;
+	size_t vlen;
+	u16 port;
+
+	v = iscsi_text_find(text, h->data_len, "TargetAddress", &vlen);
+	if (!v) {
+		netswap_set_error(nd, "login: target redirects without a TargetAddress");
+		return -EPROTO;
+	}
+	if (iscsi_split_target_address(v, vlen, host, sizeof(host), &port)) {
+		netswap_set_error(nd, "login: target redirects to a malformed TargetAddress");
+		return -EPROTO;
+	}
+	memset(&conn->redirect, 0, sizeof(conn->redirect));
+	if (in4_pton(host, -1, (u8 *)&sin->sin_addr.s_addr, '\0', NULL)) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+	} else if (in6_pton(host, -1, sin6->sin6_addr.s6_addr, '\0', NULL)) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+	} else {
+		netswap_set_error(nd, "login: target redirects to %s, a host name: only addresses are followed",
+				  host);
+		return -EPROTO;
+	}
+	if (h->status_detail == 0x02)
+		nd_warn_rl(nd, "target moved permanently to %s:%u: set its address to that\n",
+				    host, port);
+	return NS_LOGIN_REDIRECTED;
+}
+
 static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
 			bool transit, u32 text_len, struct iscsi_hdr_info *h,
 			u32 *rsp_len)
@@ -166,10 +210,26 @@ static int ns_login_pdu(struct ns_iscsi_conn *conn, u8 csg, u8 nsg,
 					  h->opcode);
 			return -EPROTO;
 		}
+		if (h->status_class == ISCSI_LOGIN_CLASS_REDIRECT &&
+		    (h->status_detail == 0x01 || h->status_detail == 0x02))
+			return ns_login_redirect(conn, h,
+						 conn->text_rsp + seq.text);
 		if (h->status_class != ISCSI_LOGIN_CLASS_SUCCESS) {
-			netswap_set_error(nd, "login: %s",
-					  iscsi_login_status_str(h->status_class,
-								 h->status_detail));
+			const char *st = iscsi_login_status_str(h->status_class,
+								h->status_detail);
+
+			/*
+			 * Targets answer an initiator their ACL does not list
+			 * as if the target did not exist (tgt, LIO): name the
+			 * initiator, the usual cause.
+			 */
+			if (h->status_class == ISCSI_LOGIN_CLASS_INITIATOR_ERR &&
+			    (h->status_detail == ISCSI_LOGIN_DETAIL_NOT_FOUND ||
+			     h->status_detail == ISCSI_LOGIN_DETAIL_FORBIDDEN))
+				netswap_set_error(nd, "login: %s (or the target's ACL does not allow initiator %s)",
+						  st, nd->cfg.initiator_name);
+			else
+				netswap_set_error(nd, "login: %s", st);
 			return h->status_class == ISCSI_LOGIN_CLASS_INITIATOR_ERR &&
 			       h->status_detail == ISCSI_LOGIN_DETAIL_AUTH_FAILED ?
 			       -EACCES : -ECONNREFUSED;

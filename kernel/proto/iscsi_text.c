@@ -340,6 +340,76 @@ void iscsi_params_init(struct iscsi_session_params *p,
 
 /* ---- parsing ------------------------------------------------------------ */
 
+/* 0..@max in decimal, all of @n characters; -EINVAL otherwise. */
+static int dec_in_range(const char *s, size_t n, u32 max, u32 *out)
+{
+	u32 v = 0;
+	size_t i;
+
+	if (!n || n > 10)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (u32)(s[i] - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+int iscsi_split_target_address(const char *v, size_t vlen, char *host,
+			       size_t hlen, u16 *port)
+{
+	const char *comma = NULL, *h = v, *hend, *rest;
+	size_t i, n = vlen;
+	u32 num;
+
+	/* ",tag" ends the value: a 16-bit portal group tag. */
+	for (i = 0; i < vlen; i++)
+		if (v[i] == ',')
+			comma = v + i;
+	if (comma) {
+		if (dec_in_range(comma + 1, vlen - (size_t)(comma + 1 - v),
+				 65535, &num))
+			return -EINVAL;
+		n = (size_t)(comma - v);
+	}
+	if (n && v[0] == '[') {
+		hend = memchr(v, ']', n);
+		if (!hend)
+			return -EINVAL;
+		h = v + 1;
+		rest = hend + 1;
+	} else {
+		hend = memchr(v, ':', n);
+		if (!hend)
+			hend = v + n;
+		rest = hend;
+		/* A second ':' is an IPv6 literal without its brackets. */
+		if (rest < v + n && memchr(rest + 1, ':', (size_t)(v + n - rest - 1)))
+			return -EINVAL;
+	}
+	if (hend == h || (size_t)(hend - h) >= hlen)
+		return -EINVAL;
+	for (i = 0; h + i < hend; i++)
+		if (h[i] <= ' ' || h[i] > '~' || h[i] == '[' || h[i] == ']' ||
+		    h[i] == ',')
+			return -EINVAL;
+	*port = ISCSI_DEFAULT_PORT;
+	if (rest < v + n) {
+		if (*rest != ':' ||
+		    dec_in_range(rest + 1, (size_t)(v + n - rest - 1), 65535,
+				 &num) || !num)
+			return -EINVAL;
+		*port = (u16)num;
+	}
+	memcpy(host, h, (size_t)(hend - h));
+	host[hend - h] = '\0';
+	return 0;
+}
+
 const char *iscsi_text_find(const char *buf, size_t len, const char *key,
 			    size_t *vlen)
 {

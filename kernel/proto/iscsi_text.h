@@ -119,6 +119,21 @@ int iscsi_text_check_digests(const struct iscsi_login_cfg *cfg,
 const char *iscsi_text_find(const char *buf, size_t len, const char *key,
 			    size_t *vlen);
 
+#define ISCSI_DEFAULT_PORT	3260
+
+/*
+ * iscsi_split_target_address() - a TargetAddress value (RFC 7143 section
+ * 13.8: domainname[:port][,portal-group-tag]) of @vlen characters, as a
+ * login redirect carries it. The host (an IPv6 literal without its
+ * brackets) goes to @host as a NUL-terminated string, the port (3260 when
+ * absent) to *@port. Returns 0, or -EINVAL for an empty or over-long host,
+ * an IPv6 literal without brackets, a host with a character that is not
+ * printable or a blank, a port or tag that is not a number in range, or
+ * anything after them.
+ */
+int iscsi_split_target_address(const char *v, size_t vlen, char *host,
+			       size_t hlen, u16 *port);
+
 /*
  * Parse a numerical value (RFC 7143 section 6.1): decimal, or hex after
  * "0x"/"0X", of @vlen characters (no NUL needed). Returns 0 or -EPROTO for

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: iscsi_text_parse() with a fixed configuration, plus
- * iscsi_text_find(), iscsi_text_parse_number() and iscsi_name_valid().
+ * iscsi_text_find(), iscsi_text_parse_number(), iscsi_split_target_address()
+ * and iscsi_name_valid().
  * The first input byte picks the reply buffer size, the rest is the text
  * segment (a heap buffer of exactly that size, so overreads are caught).
  */
@@ -65,6 +66,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v && (v < text || v + vlen > text + size))
 		abort();
 	iscsi_text_parse_number(text, size, &num);
+	{
+		/* A redirect's TargetAddress: the host fits and is a string. */
+		char host[40];
+		u16 port;
+
+		memset(host, 'x', sizeof(host));
+		if (!iscsi_split_target_address(text, size, host, sizeof(host),
+						&port) &&
+		    (!memchr(host, '\0', sizeof(host)) || !host[0] || !port))
+			abort();
+	}
 
 	name = malloc(size + 1);
 	if (!name)

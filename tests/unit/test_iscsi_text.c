@@ -747,6 +747,69 @@ static void test_parse_number(void **state)
 	assert_int_equal(v, 12);
 }
 
+/* split_ok VALUE HOST PORT: the value splits into HOST and PORT. */
+static void split_ok(const char *v, const char *host, unsigned int port)
+{
+	char h[64];
+	u16 p = 0;
+
+	assert_int_equal(iscsi_split_target_address(v, strlen(v), h,
+						    sizeof(h), &p), 0);
+	assert_string_equal(h, host);
+	assert_int_equal(p, port);
+}
+
+static void split_bad(const char *v, size_t hlen)
+{
+	char h[64];
+	u16 p = 0;
+
+	assert_true(hlen <= sizeof(h));
+	assert_int_equal(iscsi_split_target_address(v, strlen(v), h, hlen, &p),
+			 -EINVAL);
+}
+
+static void test_split_target_address(void **state)
+{
+	char h[8];
+	u16 p;
+
+	(void)state;
+	split_ok("192.0.2.10", "192.0.2.10", 3260);
+	split_ok("192.0.2.10:3261", "192.0.2.10", 3261);
+	split_ok("192.0.2.10:3261,1", "192.0.2.10", 3261);
+	split_ok("192.0.2.10,65535", "192.0.2.10", 3260);
+	split_ok("[2001:db8::1]", "2001:db8::1", 3260);
+	split_ok("[2001:db8::1]:860,2", "2001:db8::1", 860);
+	split_ok("san.example.org:3260,1", "san.example.org", 3260);
+	split_ok("192.0.2.10:65535", "192.0.2.10", 65535);
+	split_bad("", 64);
+	split_bad(",1", 64);
+	split_bad(":3260", 64);
+	split_bad("[]:3260", 64);
+	split_bad("2001:db8::1", 64);		/* IPv6 without brackets */
+	split_bad("[2001:db8::1", 64);
+	split_bad("[2001:db8::1]x", 64);
+	split_bad("[2001:db8::1]:", 64);
+	split_bad("192.0.2.10:", 64);
+	split_bad("192.0.2.10:0", 64);
+	split_bad("192.0.2.10:65536", 64);
+	split_bad("192.0.2.10:32a", 64);
+	split_bad("192.0.2.10:99999999999", 64);
+	split_bad("192.0.2.10,", 64);
+	split_bad("192.0.2.10,65536", 64);
+	split_bad("192.0.2.10,1,2", 64);
+	split_bad("a b:3260", 64);
+	split_bad("a\tb", 64);
+	split_bad("host\x7f", 64);
+	split_bad("12345678", 8);		/* no room for the NUL */
+	/* vlen bounds the value: "1.2.3.4:32" of a longer buffer. */
+	assert_int_equal(iscsi_split_target_address("1.2.3.4:3260", 10, h,
+						    sizeof(h), &p), 0);
+	assert_string_equal(h, "1.2.3.4");
+	assert_int_equal(p, 32);
+}
+
 static void test_text_find(void **state)
 {
 	size_t len, vlen;
@@ -848,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_parse_no_err_buffer),
 		cmocka_unit_test(test_parse_number),
 		cmocka_unit_test(test_text_find),
+		cmocka_unit_test(test_split_target_address),
 		cmocka_unit_test(test_name_valid),
 	};
 

@@ -18,6 +18,7 @@ failed=0
 cat >"$tmp/swapctl" <<'FAKE'
 #!/bin/sh
 echo "swapctl $*" >>"$NETSWAP_BOOT_ROOT/calls"
+echo "NETSWAP_INITIATOR_CREATE=${NETSWAP_INITIATOR_CREATE-unset}" >>"$NETSWAP_BOOT_ROOT/env"
 if [ "$1" = apply ]; then
 	read -r name _ <"$3"
 	if grep -qx "$name" "$NETSWAP_BOOT_ROOT/fail" 2>/dev/null; then
@@ -163,5 +164,18 @@ swapctl reserve --apply" ]'
 	boot "$sh"
 	check "$tag.netswaptab" eval '[ "$(cat "$R/calls")" = "modprobe netswap
 swapctl apply -c $R/etc/netswap/netswaptab" ] && has_log "<4>netswap-boot: no network swap came up"'
+
+	# The initiator name comes with the image: swapctl may not make one up
+	# here, and an iSCSI entry without one in the image is a warning.
+	nameless="<4>netswap-boot: no iSCSI initiator name in the image"
+	check "$tag.initiator.missing" eval 'has_log "$nameless" &&
+		[ "$(sort -u "$R/env")" = "NETSWAP_INITIATOR_CREATE=0" ]'
+	setup "ip=dhcp rd.netswap=a,iscsi://10.0.2.2/iqn.2026-11.org.x:a/1"
+	echo "InitiatorName=iqn.2026-11.org.netswap:0123456789ab" >"$R/etc/netswap/initiatorname"
+	boot "$sh"
+	check "$tag.initiator.image" eval '! has_log "$nameless" && [ -s "$R/env" ]'
+	setup "ip=dhcp rd.netswap=b,nfs://10.0.2.2/srv/b.swap"
+	boot "$sh"
+	check "$tag.initiator.nfs_only" eval '! has_log "$nameless" && [ -s "$R/env" ]'
 done
 exit $failed

@@ -24,7 +24,7 @@ if [ ! -x "$swapctl" ]; then
 fi
 
 # Every command the overview lists has its own help, both ways.
-mapfile -t cmds < <("$swapctl" help | sed -n 's/^  \([a-z]\+\) .*/\1/p; s/^  \([a-z]\+\)$/\1/p')
+mapfile -t cmds < <("$swapctl" help | sed -n 's/^  \([a-z-]\+\) .*/\1/p; s/^  \([a-z-]\+\)$/\1/p')
 [ ${#cmds[@]} -ge 12 ] || fail help.list "swapctl help lists ${#cmds[@]} commands: ${cmds[*]}"
 for c in "${cmds[@]}"; do
 	[ "$c" = help ] && continue
@@ -76,7 +76,7 @@ mkdir -p "$tmp/cfs/a0" "$tmp/cfs/n0" "$tmp/files"
 : >"$tmp/files/tab2"
 export NETSWAP_CFS_ROOT=$tmp/cfs
 check command "save status" swapctl s
-check all_commands "--help --version add apply down enable generate help hotplug monitor reserve rm save status up watch" swapctl ''
+check all_commands "--help --version add apply down enable generate help hotplug initiator-name monitor reserve rm save status up watch" swapctl ''
 check up_option "--priority" swapctl up --p
 check targets "--all --help a0 n0" swapctl down ''
 check rm_one "--help a0 n0" swapctl rm ''
@@ -89,6 +89,9 @@ check help_command "save" swapctl help sa
 check no_value "" swapctl up a0 --priority ''
 check status_json "--json" swapctl status --j
 check apply_check "--check --config" swapctl apply --c
+check status_columns "SIZE STATE SWAP" swapctl status -o S
+check status_columns_list "name,READS name,RECOVERY name,RESERVE" swapctl status -o name,RE
+check status_options "--noheadings" swapctl status --no
 
 # ---- swapctl generate (netswap-generator) ----
 # gen CASE: run the generator on $tmp/gen/tab into $tmp/gen/CASE.
@@ -232,5 +235,95 @@ else
 	[ $rc -eq 0 ] && grep -q "^blade-7: would be added" "$tmp/out" && ! grep -q "^s0:" "$tmp/out" &&
 		grep -q "1 to add" "$tmp/out" && pass apply.check_name ||
 		fail apply.check_name "exit $rc: $(cat "$tmp/out")"
+fi
+# ---- status: its options are checked before the module is needed ----
+"$swapctl" status -o name,bogus >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "unknown column 'bogus'" "$tmp/err" && pass status.bad_column ||
+	fail status.bad_column "exit $rc: $(cat "$tmp/err")"
+"$swapctl" status --json -n >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "not with --json" "$tmp/err" && pass status.json_table_opts ||
+	fail status.json_table_opts "exit $rc: $(cat "$tmp/err")"
+"$swapctl" status --help | grep -q '^  LAST-ERROR ' && pass status.help_columns ||
+	fail status.help_columns "status --help does not list the columns"
+# The JSON schemas are valid JSON Schema (draft 2020-12).
+for sch in status event; do
+	if python3 -c 'import json,sys,jsonschema; jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))' \
+		"$here/../../docs/json/$sch.schema.json" 2>"$tmp/err"; then
+		pass "json_schema.$sch"
+	else
+		fail "json_schema.$sch" "$(tail -n 1 "$tmp/err")"
+	fi
+done
+
+# ---- the host's initiator name ----
+# iname CASE ARGS...: swapctl initiator-name with open-iscsi's file at
+# $tmp/in/CASE.iscsi and netswap's at $tmp/in/CASE; stdout, stderr, rc.
+mkdir -p "$tmp/in"
+iname() {
+	local c=$1
+	shift
+	NETSWAP_ISCSI_INITIATOR_FILE=$tmp/in/$c.iscsi NETSWAP_INITIATOR_FILE=$tmp/in/$c \
+		"$swapctl" initiator-name "$@" >"$tmp/in/out" 2>"$tmp/in/err"
+	rc=$?
+	out=$(cat "$tmp/in/out")
+}
+iname gen --no-create
+[ $rc -eq 2 ] && [ ! -e "$tmp/in/gen" ] && grep -q "no initiator name yet" "$tmp/in/err" &&
+	pass initiator.no_create || fail initiator.no_create "exit $rc, said: $(cat "$tmp/in/err")"
+iname gen
+first=$out
+if [ $rc -ne 0 ] || ! [[ $out =~ ^iqn\.2026-11\.org\.netswap:[0-9a-f]{12}$ ]]; then
+	fail initiator.generate "exit $rc, printed '$out'"
+elif [ "$(stat -c %a "$tmp/in/gen")" != 644 ] || ! grep -qx "InitiatorName=$out" "$tmp/in/gen"; then
+	fail initiator.generate "$tmp/in/gen: mode $(stat -c %a "$tmp/in/gen"), $(grep -v '^#' "$tmp/in/gen")"
+elif ! grep -q "initiator name is now $out" "$tmp/in/err"; then
+	fail initiator.generate "no word that a name was made: $(cat "$tmp/in/err")"
+else
+	pass initiator.generate
+fi
+iname gen
+[ $rc -eq 0 ] && [ "$out" = "$first" ] && [ ! -s "$tmp/in/err" ] && pass initiator.stable ||
+	fail initiator.stable "second run: exit $rc, '$out' (first '$first'), said $(cat "$tmp/in/err")"
+# Another host (another file) gets another name.
+iname other
+[ $rc -eq 0 ] && [ "$out" != "$first" ] && pass initiator.per_host ||
+	fail initiator.per_host "two hosts both '$out'"
+# open-iscsi's name, when the host has one, is the one used.
+echo "InitiatorName=iqn.1993-08.org.debian:01:abcdef012345" >"$tmp/in/gen.iscsi"
+iname gen
+[ $rc -eq 0 ] && [ "$out" = iqn.1993-08.org.debian:01:abcdef012345 ] && pass initiator.open_iscsi ||
+	fail initiator.open_iscsi "exit $rc, '$out'"
+# Several at once on a host without a name: one name for all.
+for i in 1 2 3 4 5; do
+	NETSWAP_ISCSI_INITIATOR_FILE=$tmp/in/race.iscsi NETSWAP_INITIATOR_FILE=$tmp/in/race \
+		"$swapctl" initiator-name >"$tmp/in/race.$i" 2>/dev/null &
+done
+wait
+[ "$(sort -u "$tmp/in"/race.[1-5] | wc -l)" = 1 ] && [ -s "$tmp/in/race.1" ] &&
+	[ "$(ls "$tmp/in" | grep -c '^race\.tmp')" = 0 ] && pass initiator.race ||
+	fail initiator.race "names: $(sort -u "$tmp/in"/race.[1-5] | tr '\n' ' ')"
+# Where it cannot be stored: an error that says what to do.
+: >"$tmp/in/notadir"
+NETSWAP_ISCSI_INITIATOR_FILE=$tmp/in/x.iscsi NETSWAP_INITIATOR_FILE=$tmp/in/notadir/initiatorname \
+	"$swapctl" initiator-name >/dev/null 2>"$tmp/in/err"
+rc=$?
+[ $rc -eq 5 ] && grep -q "cannot store a new initiator name in $tmp/in/notadir/initiatorname: .*set initiator= in netswaptab" "$tmp/in/err" &&
+	pass initiator.unwritable || fail initiator.unwritable "exit $rc: $(cat "$tmp/in/err")"
+# netswap-boot's rule (NETSWAP_INITIATOR_CREATE=0) and apply --check make
+# no name.
+NETSWAP_INITIATOR_CREATE=0 NETSWAP_ISCSI_INITIATOR_FILE=$tmp/in/y.iscsi NETSWAP_INITIATOR_FILE=$tmp/in/y \
+	"$swapctl" initiator-name >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/in/y" ] && pass initiator.create_env || fail initiator.create_env "exit $rc"
+if [ ! -d /sys/kernel/config/netswap ]; then
+	NETSWAP_ISCSI_INITIATOR_FILE=$tmp/in/z.iscsi NETSWAP_INITIATOR_FILE=$tmp/in/z \
+		"$swapctl" apply -c "$tmp/gen/tab" --check >"$tmp/out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && [ ! -e "$tmp/in/z" ] &&
+		grep -q "^this host has no iSCSI initiator name: apply would generate one in $tmp/in/z" "$tmp/out" &&
+		pass initiator.check_makes_none ||
+		fail initiator.check_makes_none "exit $rc, file made: $(ls "$tmp/in/z" 2>&1); $(cat "$tmp/out")"
 fi
 exit $failed

@@ -37,6 +37,10 @@ Modes (what the target sends in answer to the initiator's Login Requests):
   chap-no-answer  as chap-mutual, but leaves the security stage without
                   answering the initiator's challenge (no CHAP_N/CHAP_R)
   chap-wrong-name as chap-mutual, but answers as "impostor"
+  redirect        answers every first Login Request with a redirection
+                  (class 1, "moved temporarily") to --redirect-to
+                  (a TargetAddress value; none at all if empty)
+  redirect-perm   the same with "moved permanently"
 
 I/O modes: a valid login (InitialR2T=Yes, ImmediateData=No: every write
 is asked for by R2T), then a LUN of --lun-mb MiB (512-byte blocks, kept in
@@ -510,8 +514,9 @@ class IoTarget:
 
 
 class Target:
-    def __init__(self, mode, chap_secret="", target_user="", target_secret=""):
+    def __init__(self, mode, chap_secret="", target_user="", target_secret="", redirect_to=""):
         self.mode = mode
+        self.redirect_to = redirect_to
         self.stat_sn = 1
         self.counts = {"connections": 0, "login_pdus": 0, "continuations": 0, "scsi_cmds": 0}
         self.chap_secret = chap_secret.encode()
@@ -521,6 +526,18 @@ class Target:
         self.seen = set()
         if mode.startswith("chap"):
             self.counts.update({"chap_ok": 0, "challenges": 0, "distinct_challenges": 0})
+        if mode.startswith("redirect"):
+            self.counts["redirects"] = 0
+
+    def redirect(self, req):
+        """A Login Response of class 1 (redirection) to --redirect-to, for
+        now (redirect) or for good (redirect-perm); without the key if
+        --redirect-to is empty."""
+        text = b"TargetAddress=%s\0" % self.redirect_to.encode() if self.redirect_to else b""
+        h = bytearray(self.login_rsp(req, 0, text))
+        h[36], h[37] = 1, 2 if self.mode == "redirect-perm" else 1
+        self.counts["redirects"] += 1
+        return bytes(h)
 
     def login_reject(self, req, cls, detail):
         """A Login Response with a failure status."""
@@ -579,6 +596,8 @@ class Target:
         """The bytes to send for the STEP-th Login Request of a connection."""
         csg = (req[1] >> 2) & 3
         m = self.mode
+        if m.startswith("redirect"):
+            return self.redirect(req)
         if m == "continue-empty":
             return self.login_rsp(req, F_C, b"")
         if m == "c-and-t":
@@ -648,7 +667,7 @@ def main():
     ap.add_argument("--mode", required=True,
                     choices=["continue-empty", "c-and-t", "huge", "unterminated", "no-digest", "drip",
                              "split", "auth-none", "auth-skip", "chap-mutual", "chap-wrong-r",
-                             "chap-no-answer", "chap-wrong-name",
+                             "chap-no-answer", "chap-wrong-name", "redirect", "redirect-perm",
                              "io", "io-bad-r2t", "io-big-nop", "io-nop-storm",
                              "io-datain-gap", "io-datain-overlap", "io-datain-datasn",
                              "io-datain-short", "io-datain-residual", "io-datain-big",
@@ -664,6 +683,7 @@ def main():
     ap.add_argument("--chap-secret", default="")
     ap.add_argument("--target-user", default="")
     ap.add_argument("--target-secret", default="")
+    ap.add_argument("--redirect-to", default="")
     ap.add_argument("--ready")
     ap.add_argument("--log")
     ap.add_argument("--max-pdus", type=int, default=100000)
@@ -677,7 +697,7 @@ def main():
             lun.notes = open(a.log + ".notes", "w")
         counts = lun.counts
     else:
-        t = Target(a.mode, a.chap_secret, a.target_user, a.target_secret)
+        t = Target(a.mode, a.chap_secret, a.target_user, a.target_secret, a.redirect_to)
         counts = t.counts
     deadline = time.monotonic() + a.max_seconds
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

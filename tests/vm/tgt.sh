@@ -31,6 +31,8 @@
 # NETSWAP_TGT_DIGEST=none keeps tgt's default (None only).
 # NETSWAP_TGT_LUNS=N (1-8) adds LUNs 2..N on LUNFILE.2 ... LUNFILE.N, of
 # the same size (kept for restart).
+# NETSWAP_TGT_ACL=IQN: only that initiator name may log in (bind
+# --initiator-name instead of -I ALL; kept for restart).
 # Identity: tgt derives a LU's serial number and device identifiers from
 # the target and LUN numbers, so a new backing file at the same place is
 # the same device to an initiator. NETSWAP_TGT_SCSI_ID=HEX (up to 16 hex
@@ -162,7 +164,11 @@ do_setup() {
 		adm --op update --mode logicalunit --tid 1 --lun 1 \
 			--params "scsi_id=$lu_id,scsi_sn=$lu_id"
 	fi
-	adm --op bind --mode target --tid 1 -I ALL
+	if [ -n "$acl" ]; then
+		adm --op bind --mode target --tid 1 --initiator-name "$acl"
+	else
+		adm --op bind --mode target --tid 1 -I ALL
+	fi
 	if [ "${NETSWAP_TGT_DIGEST:-crc32c}" != none ]; then
 		adm --op update --mode target --tid 1 --name HeaderDigest --value CRC32C
 		adm --op update --mode target --tid 1 --name DataDigest --value CRC32C
@@ -176,11 +182,12 @@ do_setup() {
 		adm --op bind --mode account --tid 1 --user "$out_user" --outgoing
 	fi
 	# Save for restart (0600: holds the CHAP secrets).
-	(umask 077 && declare -p iqn file size user secret out_user out_secret lu_id luns >"$conf")
+	(umask 077 && declare -p iqn file size user secret out_user out_secret lu_id luns acl >"$conf")
 }
 
 lu_id=${NETSWAP_TGT_SCSI_ID:-}
 luns=${NETSWAP_TGT_LUNS:-1}
+acl=${NETSWAP_TGT_ACL:-}
 case ${1:-} in
 start) do_start ;;
 stop) do_stop ;;
@@ -198,6 +205,7 @@ restart)
 	. "$conf"
 	lu_id=${NETSWAP_TGT_SCSI_ID:-${lu_id:-}}
 	luns=${luns:-1}
+	acl=${acl:-}
 	# shellcheck disable=SC2154  # set by $conf
 	do_setup "$iqn" "$file" "$size" "$user" "$secret" "${out_user:-}" "${out_secret:-}"
 	;;

@@ -129,6 +129,14 @@ fi
 	ns_fail "netswap.service is not enabled"
 man -w swapctl >/dev/null 2>&1 || ns_fail "man swapctl does not find the page"
 initrd_has "$kver" || ns_fail "the initramfs of $kver has no netswap.ko after the install"
+# The host's initiator name (open-iscsi's, else netswap's, which the hook
+# generated) goes into the image, so the targets see one name at early
+# boot and after it.
+iname=/etc/iscsi/initiatorname.iscsi
+[ -f "$iname" ] || iname=/etc/netswap/initiatorname
+[ -f "$iname" ] || ns_fail "no initiator name after the install (the initramfs hook makes one)"
+lsinitramfs "/boot/initrd.img-$kver" 2>/dev/null | grep -qx "${iname#/}" ||
+	ns_fail "the initramfs of $kver has no $iname"
 if [ $live = 1 ]; then
 	modprobe netswap || ns_die "modprobe netswap (DKMS's build)"
 	ver=$("$NS_SWAPCTL" --version)
@@ -217,5 +225,6 @@ for k in "$kver" "$other"; do
 	modinfo -k "$k" netswap >/dev/null 2>&1 && ns_fail "modprobe still finds netswap for $k"
 done
 [ -f /etc/netswap/netswaptab ] || ns_fail "purge removed the admin's netswaptab"
-ns_ok "purged: no file, DKMS state, module or unit link left; the netswaptab stays"
+[ -e /etc/netswap/initiatorname ] && ns_fail "purge left the generated /etc/netswap/initiatorname"
+ns_ok "purged: no file, DKMS state, module, unit link or generated initiator name left; the netswaptab stays"
 ns_finish

@@ -5,7 +5,8 @@
 # line) and is on now, with /dev/netswap/<name> links from udev in the
 # initramfs and the reserve applied; the entry for a port where nothing
 # listens and the one that is not a URL failed alone, each with its reason
-# in the kernel log; both disks still answer I/O.
+# in the kernel log; i0 logged in with the host's initiator name, which
+# the image carried; both disks still answer I/O.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/guest-lib.sh"
 gen=${1:?generator}
@@ -30,6 +31,14 @@ for n in i0 n0; do
 done
 [ "$ns_failed" = 0 ] &&
 	ns_ok "$gen: i0 and n0 swap before the root was mounted ($swaps_before), and after switch_root"
+# The image carried the host's initiator name: i0 logged in with the name
+# the real root has, and netswap-boot did not warn of a missing one.
+host_iqn=$("$NS_SWAPCTL" initiator-name --no-create 2>&1)
+[ "$(ns_get i0 initiator_name)" = "$host_iqn" ] ||
+	ns_fail "$gen: i0 logged in as '$(ns_get i0 initiator_name)' at early boot, the host's name is '$host_iqn'"
+printf '%s\n' "$klog" | grep -q "no iSCSI initiator name in the image" &&
+	ns_fail "$gen: netswap-boot found no initiator name in the image"
+[ "$ns_failed" = 0 ] && ns_ok "$gen: i0 logged in at early boot as this host ($host_iqn)"
 
 # The two bad entries: their own lines, and nothing else lost.
 printf '%s\n' "$klog" | grep -q "netswap-boot: rd.netswap=bad,[^ ]*: swapctl: apply: bad: .*connection refused" ||

@@ -16,6 +16,10 @@
 #   chap-wrong-r    mutual CHAP, the target's CHAP_R proves nothing
 #   chap-no-answer  mutual CHAP, the target does not answer our challenge
 #   chap-wrong-name mutual CHAP, the target names another user
+#   redirect        a login redirect to an address (followed: the login goes
+#                   through there), to itself (given up after 3), to a host
+#                   name, to a malformed address, without an address;
+#                   redirect-perm: followed, with a warning
 # and valid cases must get through login (one-way CHAP, mutual CHAP three
 # times with three distinct challenges), and split (the security answer over two PDUs), must get
 # through login to the first SCSI command (the target then hangs up, so
@@ -111,6 +115,33 @@ dmesg | grep -q -e initiator-secret-1 -e target-secret-22 && ns_fail "a CHAP sec
 
 grep -q '^continuations [1-9]' /share/fake-split.log && grep -q '^scsi_cmds [1-9]' /share/fake-split.log ||
 	ns_fail "split: the fake saw no continuation answered or no SCSI command: $(tr '\n' ' ' </share/fake-split.log)"
+
+# Login redirects (class 1): followed to an address, at most 3 times. A
+# second fake on port 3262 (split: a valid login) is where one leads.
+rm -f /tmp/fake2-ready
+python3 "$FAKE" --port 3262 --mode split --ready /tmp/fake2-ready --log /share/fake-redirected.log \
+	--max-seconds 60 </dev/null >/share/fake-redirected.out 2>&1 &
+pid2=$!
+nsvm_wait_file /tmp/fake2-ready 60 || ns_die "the second fakeiscsi.py did not start"
+FAKE_ARGS="--redirect-to 127.0.0.1:3262,1" run_mode redirect '!login:'
+kill "$pid2" 2>/dev/null
+wait "$pid2" 2>/dev/null
+grep -q '^redirects 1$' /share/fake-redirect.log && grep -q '^scsi_cmds 1$' /share/fake-redirected.log ||
+	ns_fail "redirect: the login did not go through at the address it was sent to: $(tr '\n' ' ' </share/fake-redirect.log) / $(tr '\n' ' ' </share/fake-redirected.log)"
+dmesg | grep -q "h0: login redirected to 127.0.0.1:3262" || ns_fail "redirect: no kernel line for the redirect followed"
+# To itself: followed 3 times, then given up.
+FAKE_ARGS="--redirect-to 127.0.0.1:3261" run_mode redirect "login: redirected more than 3 times (last to 127.0.0.1:3261)"
+grep -q '^redirects 4$' /share/fake-redirect.log || ns_fail "redirect loop: $(tr '\n' ' ' </share/fake-redirect.log)"
+# Names are not resolved in the kernel; malformed and missing addresses.
+FAKE_ARGS="--redirect-to storage.example.org:3260,1" run_mode redirect \
+	"login: target redirects to storage.example.org, a host name: only addresses are followed"
+FAKE_ARGS="--redirect-to 127.0.0.1:99999" run_mode redirect "login: target redirects to a malformed TargetAddress"
+FAKE_ARGS="--redirect-to=" run_mode redirect "login: target redirects without a TargetAddress"
+# Moved for good: followed (nothing listens there), and a warning to
+# change the address.
+FAKE_ARGS="--redirect-to 127.0.0.1:3263" run_mode redirect-perm "cannot connect to 127.0.0.1:3263"
+dmesg | grep -q "h0: target moved permanently to 127.0.0.1:3263: set its address to that" ||
+	ns_fail "redirect-perm: no warning to change the address"
 
 ns_unload
 ns_finish

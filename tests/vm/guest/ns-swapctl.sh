@@ -67,6 +67,7 @@ for t in ("i0", "n0"):
 print("prometheus: %d samples of %d metrics" % (len(samples), len(typed)))
 PY
 ns_sc_ok status --json
+[[ $(ns_json_valid status) == "valid 1" ]] || ns_fail "status --json against docs/json/status.schema.json: $(ns_json_valid status)"
 [ "$(ns_json 'len(j)')" = 2 ] || ns_fail "status --json: not 2 targets"
 for i in 0 1; do
 	[ "$(ns_json "j[$i]['state']")" = up ] || ns_fail "json[$i] state"
@@ -127,6 +128,18 @@ for i in 0 1; do
 done
 [ "$(ns_json "j[0]['stats']['reconnects']")" -ge 1 ] || ns_fail "i0 did not reconnect"
 ns_sc_ok status i0
+# One target: the same shape as all of them.
+ns_sc_ok status i0 --json
+[[ $(ns_json_valid status) == "valid 1" ]] || ns_fail "status i0 --json against the schema: $(ns_json_valid status)"
+[ "$(ns_json "len(j), j[0]['name']")" = "(1, 'i0')" ] || ns_fail "status i0 --json: $(ns_json 'j')"
+# The table (libsmartcols): columns picked, no heading, raw.
+ns_sc_ok status -o name,state,transport,prio -n --raw
+[ "$ns_out" = "i0 up iscsi 5"$'\n'"n0 up nfs 5" ] || ns_fail "status -o name,state,transport,prio -n --raw: '$ns_out'"
+ns_sc_ok status -o +errors
+[[ $(head -n 1 <<<"$ns_out") == NAME*STATE*TARGET*ERRORS ]] || ns_fail "status -o +errors heading: $(head -n 1 <<<"$ns_out")"
+ns_sc_ok status i0 -o NAME,RESERVE -n
+[[ $ns_out =~ ^i0\ +[0-9.]+\ [KM]iB$ ]] || ns_fail "status i0 -o NAME,RESERVE -n: '$ns_out'"
+ns_sc_fails 1 "unknown column 'bogus'" status -o name,bogus
 
 ns_sc_ok down i0
 [ "$(ns_get i0 state)" = disabled ] || ns_fail "down i0: state $(ns_get i0 state)"
@@ -144,6 +157,8 @@ echo "monitor exit status $? (143: SIGTERM before the handler; 0: clean)"
 echo "monitor stderr: $(cat /tmp/monitor.err)"
 echo "events:"
 cat /tmp/events.json
+[[ $(ns_json_valid event /tmp/events.json) == "valid "* ]] ||
+	ns_fail "monitor --json against docs/json/event.schema.json: $(ns_json_valid event /tmp/events.json)"
 dmesg | grep -i 'lost' || true
 ev() { python3 -c 'import json,sys
 n=0

@@ -336,10 +336,30 @@ ns_cfs_snapshot() {
 	done </proc/swaps
 }
 
-# ns_json EXPR: evaluate a Python expression over the JSON in $ns_out
-# (bound to j) and print it.
+# ns_json EXPR: evaluate a Python expression over the targets of the
+# `status --json` output in $ns_out (version 1: {"version": 1, "targets":
+# [...]}; the list bound to j) and print it. Another version or shape
+# prints a line that no test expects.
 ns_json() {
-	python3 -c 'import json,sys; j = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$1" <<<"$ns_out"
+	python3 -c 'import json,sys
+d = json.loads(sys.stdin.read())
+if not isinstance(d, dict) or d.get("version") != 1 or not isinstance(d.get("targets"), list):
+    print("not swapctl status JSON version 1: %.80r" % (d,))
+    sys.exit(0)
+j = d["targets"]
+print(eval(sys.argv[1]))' "$1" <<<"$ns_out"
+}
+
+# ns_json_valid SCHEMA [FILE]: $ns_out (or each line of FILE) validates
+# against docs/json/SCHEMA.schema.json; prints the first error.
+ns_json_valid() {
+	python3 -c 'import json,sys,jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+docs = [json.loads(l) for l in open(sys.argv[2])] if len(sys.argv) > 2 else [json.loads(sys.stdin.read())]
+for d in docs:
+    jsonschema.validate(d, schema, cls=jsonschema.Draft202012Validator)
+print("valid", len(docs))' "$NETSWAP_REPO/docs/json/$1.schema.json" ${2:+"$2"} <<<"$ns_out" 2>&1 | tail -n 1
 }
 
 # ns_hog_start MB LIMIT_MB [MEMHOG-ARGS...]: memhog over MB in a memory

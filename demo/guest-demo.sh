@@ -89,7 +89,7 @@ import json, sys
 t0, t1, corrupt, rc, path, events, klog = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
 secs = max(t1 - t0, 0.001)
 print("%-12s %-6s %12s %12s %8s %15s %10s %7s" % ("TARGET", "", "PAGES IN", "PAGES OUT", "MiB/s", "WORST PAGE-IN", "RECOVERIES", "ERRORS"))
-for t in json.load(open(path)):
+for t in json.load(open(path))["targets"]:  # status --json, version 1
     st = t["stats"]
     pin, pout = st["read_bytes"] // 4096, st["write_bytes"] // 4096
     mibs = (st["read_bytes"] + st["write_bytes"]) / secs / 1048576

@@ -1008,6 +1008,27 @@ static int ns_table_columns(struct ns_table_view *tv)
 	return 0;
 }
 
+/* The counter a numeric column shows. */
+static unsigned long long ns_cell_count(const struct ns_status *st, int col)
+{
+	switch (col) {
+	case NS_COL_READS:
+		return st->reads;
+	case NS_COL_WRITES:
+		return st->writes;
+	case NS_COL_INFL:
+		return st->inflight;
+	case NS_COL_RCON:
+		return st->reconnects;
+	case NS_COL_ERRORS:
+		return st->errors;
+	case NS_COL_TIMEOUTS:
+		return st->timeouts;
+	default:
+		return st->recovery_attempts;
+	}
+}
+
 static void ns_cell(const struct ns_status *st, int col, char *buf, size_t len)
 {
 	char dev[64];
@@ -1044,16 +1065,13 @@ static void ns_cell(const struct ns_status *st, int col, char *buf, size_t len)
 			snprintf(buf, len, "off");
 		break;
 	case NS_COL_READS:
-		snprintf(buf, len, "%llu", (unsigned long long)st->reads);
-		break;
 	case NS_COL_WRITES:
-		snprintf(buf, len, "%llu", (unsigned long long)st->writes);
-		break;
 	case NS_COL_INFL:
-		snprintf(buf, len, "%u", st->inflight);
-		break;
 	case NS_COL_RCON:
-		snprintf(buf, len, "%llu", (unsigned long long)st->reconnects);
+	case NS_COL_ERRORS:
+	case NS_COL_TIMEOUTS:
+	case NS_COL_ATTEMPTS:
+		snprintf(buf, len, "%llu", ns_cell_count(st, col));
 		break;
 	case NS_COL_TARGET:
 		ns_where(st, buf, len);
@@ -1076,17 +1094,8 @@ static void ns_cell(const struct ns_status *st, int col, char *buf, size_t len)
 	case NS_COL_RESERVE:
 		ns_human((uint64_t)st->reserve_kb * 1024, buf, len);
 		break;
-	case NS_COL_ERRORS:
-		snprintf(buf, len, "%llu", (unsigned long long)st->errors);
-		break;
-	case NS_COL_TIMEOUTS:
-		snprintf(buf, len, "%llu", (unsigned long long)st->timeouts);
-		break;
 	case NS_COL_RECOVERY:
 		snprintf(buf, len, "%.1f", st->recovery_ms / 1000.0);
-		break;
-	case NS_COL_ATTEMPTS:
-		snprintf(buf, len, "%u", st->recovery_attempts);
 		break;
 	case NS_COL_LASTERR:
 		snprintf(buf, len, "%s", st->last_error[0] ? st->last_error : "-");
@@ -1116,6 +1125,8 @@ static int ns_status_table(const struct ns_status *v, int n,
 	}
 	scols_table_enable_noheadings(tb, tv->noheadings);
 	scols_table_enable_raw(tb, tv->raw);
+	/* Whole lines on any terminal: a URL is no use cut or wrapped. */
+	scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	for (c = 0; c < tv->ncols; c++) {
 		const int k = tv->cols[c];
 
@@ -2443,6 +2454,14 @@ static const struct {
 	  "would change, changing nothing; --no-swap brings them up with a swap\n"
 	  "signature (mkswap with format) but leaves swapon to systemd's .swap\n"
 	  "unit (netswap@.service)." },
+	{ "discover", cmd_discover,
+	  "discover [--initiator IQN] [-n] [--raw] [-b] iscsi://HOST[:PORT]\n"
+	  "        discover [--mount-port N] [-n] [--raw] nfs://HOST[:PORT]",
+	  "What an iSCSI portal offers: SendTargets discovery, then REPORT LUNS\n"
+	  "and READ CAPACITY on each target, through that portal, printed as\n"
+	  "ready-to-use URLs with their sizes and the portals each target\n"
+	  "advertises (as the host's initiator name, without CHAP); or what an\n"
+	  "NFS server exports (MOUNT EXPORT), each export's URL and clients." },
 	{ "save", cmd_save,
 	  "save",
 	  "Print the targets configured now as netswaptab lines (secrets as\n"

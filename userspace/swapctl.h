@@ -58,6 +58,9 @@ const char *ns_own_initiator_file(void);
 extern int ns_initiator_no_create;
 int cmd_initiator_name(int argc, char **argv);
 
+/* swapctl discover (discover.c). */
+int cmd_discover(int argc, char **argv);
+
 /* swapctl watch (watch.c). */
 int cmd_watch(int argc, char **argv);
 

@@ -448,6 +448,7 @@ int ns_iscsi_login(struct ns_iscsi_conn *conn)
 	cfg->first_burst = NS_ISCSI_FIRST_BURST;
 	cfg->immediate_data = true;
 	cfg->initial_r2t = false;
+	cfg->discovery = false;
 	iscsi_params_init(&conn->params, cfg);
 
 	/* Security stage. */

@@ -229,6 +229,19 @@ void iscsi_build_nop_out(u8 bhs[ISCSI_BHS_LEN],
 	nsp_put_be32(bhs + 28, n->exp_stat_sn);
 }
 
+void iscsi_build_text_req(u8 bhs[ISCSI_BHS_LEN],
+			  const struct iscsi_text_req *t)
+{
+	memset(bhs, 0, ISCSI_BHS_LEN);
+	bhs[0] = ISCSI_OP_TEXT_REQ;
+	bhs[1] = ISCSI_FLAG_FINAL;
+	nsp_put_be24(bhs + 5, t->data_len & ISCSI_MAX_DSL);
+	nsp_put_be32(bhs + BHS_ITT, t->itt);
+	nsp_put_be32(bhs + BHS_TTT, t->ttt);
+	nsp_put_be32(bhs + 24, t->cmd_sn);
+	nsp_put_be32(bhs + 28, t->exp_stat_sn);
+}
+
 void iscsi_build_logout_req(u8 bhs[ISCSI_BHS_LEN],
 			    const struct iscsi_logout_req *l)
 {

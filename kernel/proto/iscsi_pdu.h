@@ -181,6 +181,16 @@ struct iscsi_nop_out {
 };
 void iscsi_build_nop_out(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_nop_out *n);
 
+/* Text Request (RFC 7143 11.10): SendTargets, one PDU at a time (F set). */
+struct iscsi_text_req {
+	u32	itt;
+	u32	ttt;		/* ISCSI_RSVD_TAG, or the response's to continue */
+	u32	cmd_sn;
+	u32	exp_stat_sn;
+	u32	data_len;
+};
+void iscsi_build_text_req(u8 bhs[ISCSI_BHS_LEN], const struct iscsi_text_req *t);
+
 struct iscsi_logout_req {
 	u32	itt;
 	u16	cid;

@@ -253,12 +253,16 @@ int iscsi_text_build_security(char *buf, size_t len,
 	struct nsp_buf sb;
 
 	if (!iscsi_name_valid(cfg->initiator_name) ||
-	    !iscsi_name_valid(cfg->target_name))
+	    (!cfg->discovery && !iscsi_name_valid(cfg->target_name)))
 		return -EINVAL;
 	nsp_buf_init(&sb, buf, len, 0);
 	sb_pair(&sb, "InitiatorName", cfg->initiator_name);
-	sb_pair(&sb, "SessionType", "Normal");
-	sb_pair(&sb, "TargetName", cfg->target_name);
+	if (cfg->discovery) {
+		sb_pair(&sb, "SessionType", "Discovery");
+	} else {
+		sb_pair(&sb, "SessionType", "Normal");
+		sb_pair(&sb, "TargetName", cfg->target_name);
+	}
 	/* With a secret set, None is never offered: it would be a downgrade. */
 	sb_pair(&sb, "AuthMethod", cfg->chap ? "CHAP" : "None");
 	return nsp_buf_result(&sb);
@@ -339,6 +343,48 @@ void iscsi_params_init(struct iscsi_session_params *p,
 }
 
 /* ---- parsing ------------------------------------------------------------ */
+
+int iscsi_sendtargets_next(const char *buf, size_t len, size_t *pos,
+			   const char **name, size_t *nlen,
+			   const char **addr, size_t *alen)
+{
+	bool have = false;
+
+	*addr = NULL;
+	*alen = 0;
+	while (*pos < len) {
+		const char *pair = buf + *pos;
+		const char *nul = memchr(pair, '\0', len - *pos);
+		size_t plen = nul ? (size_t)(nul - pair) : len - *pos;
+		const char *eq = memchr(pair, '=', plen);
+
+		if (!plen) {		/* padding, or an empty pair */
+			*pos += 1;
+			continue;
+		}
+		if (!eq)
+			return -EPROTO;
+		if ((size_t)(eq - pair) == 10 && !memcmp(pair, "TargetName", 10)) {
+			if (have)
+				return 1;	/* the next record starts here */
+			*name = eq + 1;
+			*nlen = plen - 11;
+			if (!*nlen)
+				return -EPROTO;
+			have = true;
+		} else if ((size_t)(eq - pair) == 13 &&
+			   !memcmp(pair, "TargetAddress", 13)) {
+			if (!have)
+				return -EPROTO;
+			if (!*addr) {
+				*addr = eq + 1;
+				*alen = plen - 14;
+			}
+		}
+		*pos += plen + (nul ? 1 : 0);
+	}
+	return have ? 1 : 0;
+}
 
 /* 0..@max in decimal, all of @n characters; -EINVAL otherwise. */
 static int dec_in_range(const char *s, size_t n, u32 max, u32 *out)

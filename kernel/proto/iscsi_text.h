@@ -34,6 +34,7 @@ struct iscsi_login_cfg {
 	u32		first_burst;	/* <= max_burst */
 	bool		immediate_data;	/* offer Yes */
 	bool		initial_r2t;	/* offer Yes (we prefer No) */
+	bool		discovery;	/* SessionType=Discovery, no TargetName */
 };
 
 /* The outcome, valid after the operational stage completes. */
@@ -120,6 +121,18 @@ const char *iscsi_text_find(const char *buf, size_t len, const char *key,
 			    size_t *vlen);
 
 #define ISCSI_DEFAULT_PORT	3260
+
+/*
+ * iscsi_sendtargets_next() - the next target of a SendTargets answer (RFC
+ * 7143 appendix C): from *@pos in the text @buf of @len bytes, a
+ * TargetName and the first TargetAddress after it (NULL, 0 if none), not
+ * NUL-terminated. *@pos moves past the record. Returns 1 for a record, 0
+ * at the end, -EPROTO for an address before any name, an empty name or a
+ * pair without '='.
+ */
+int iscsi_sendtargets_next(const char *buf, size_t len, size_t *pos,
+			   const char **name, size_t *nlen,
+			   const char **addr, size_t *alen);
 
 /*
  * iscsi_split_target_address() - a TargetAddress value (RFC 7143 section

@@ -114,6 +114,31 @@ int mnt3_decode_mnt(struct xdr_dec *d, struct mnt3_res *res)
 	return d->err;
 }
 
+int mnt3_decode_export_next(struct xdr_dec *d, const u8 **dir, u32 *dlen,
+			    const u8 **groups, u32 *glen, u32 gmax,
+			    u32 *ngroups)
+{
+	const u8 *g;
+	u32 n;
+
+	*ngroups = 0;
+	if (!xdr_get_bool(d))
+		return d->err;
+	*dir = xdr_get_opaque(d, MNT3_PATH_MAX, dlen);
+	while (!d->err && xdr_get_bool(d)) {
+		g = xdr_get_opaque(d, MNT3_NAME_MAX, &n);
+		if (d->err)
+			break;
+		if (*ngroups < gmax) {
+			groups[*ngroups] = g;
+			glen[*ngroups] = n;
+		}
+		if (++*ngroups > 4096)
+			xdr_dec_fail(d, -EBADMSG);
+	}
+	return d->err ? d->err : 1;
+}
+
 static void nfs3_decode_fattr(struct xdr_dec *d, struct nfs3_fattr *a)
 {
 	const u8 *p = xdr_dec_take(d, NFS3_FATTR_SIZE);

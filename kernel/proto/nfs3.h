@@ -23,6 +23,8 @@
 #define MOUNT_V3		3
 #define MOUNTPROC3_MNT		1
 #define MOUNTPROC3_UMNT		3
+#define MOUNTPROC3_EXPORT	5
+#define MNT3_NAME_MAX		255	/* a group (client) name */
 #define MNT3_PATH_MAX		1024
 
 #define NFS_PROGRAM		100003
@@ -164,6 +166,18 @@ void nfs3_encode_commit(struct xdr_enc *x, const struct nfs3_fh *fh, u64 off,
 /* Results. */
 int pmap_decode_getport(struct xdr_dec *d, u32 *port);
 int mnt3_decode_mnt(struct xdr_dec *d, struct mnt3_res *res);
+
+/*
+ * mnt3_decode_export_next() - the next export of a MOUNTPROC3_EXPORT reply
+ * (RFC 1813 5.2.5: a list of exportnodes, each a dirpath and a list of
+ * groups). Returns 1 with the directory in *@dir, *@dlen and its first
+ * @gmax groups in @groups, @glen (*@ngroups of them, all counted), 0 at
+ * the end of the list, or the decoder's error (-EBADMSG for a path over
+ * MNT3_PATH_MAX, a name over MNT3_NAME_MAX or more than 4096 groups).
+ */
+int mnt3_decode_export_next(struct xdr_dec *d, const u8 **dir, u32 *dlen,
+			    const u8 **groups, u32 *glen, u32 gmax,
+			    u32 *ngroups);
 int nfs3_decode_getattr(struct xdr_dec *d, struct nfs3_attr_res *res);
 int nfs3_decode_lookup(struct xdr_dec *d, struct nfs3_attr_res *res);
 int nfs3_decode_fsinfo(struct xdr_dec *d, struct nfs3_fsinfo_res *res);

@@ -48,6 +48,40 @@ int scsi_build_read_capacity16(u8 cdb[SCSI_CDB_LEN], u32 alloc_len)
 	return 16;
 }
 
+int scsi_build_report_luns(u8 cdb[SCSI_CDB_LEN], u32 alloc_len)
+{
+	memset(cdb, 0, SCSI_CDB_LEN);
+	cdb[0] = 0xa0;			/* REPORT LUNS */
+	cdb[2] = 0x00;			/* SELECT REPORT: every LUN */
+	nsp_put_be32(cdb + 6, alloc_len);
+	return 12;
+}
+
+int scsi_parse_report_luns(const u8 *buf, size_t len, u32 *luns, size_t max,
+			   size_t *total)
+{
+	size_t list, off, n = 0;
+
+	if (len < 8)
+		return -EPROTO;
+	list = nsp_get_be32(buf);
+	*total = list / 8;
+	for (off = 8; off + 8 <= len && off < 8 + list; off += 8) {
+		const u8 *l = buf + off;
+		u32 lun;
+
+		if ((l[0] >> 6) == 0 && l[0] == 0)	/* peripheral, bus 0 */
+			lun = l[1];
+		else if ((l[0] >> 6) == 1)		/* flat space */
+			lun = (u32)(l[0] & 0x3f) << 8 | l[1];
+		else
+			continue;
+		if (n < max)
+			luns[n++] = lun;
+	}
+	return (int)n;
+}
+
 static int build_rw16(u8 cdb[SCSI_CDB_LEN], u8 op, u64 lba, u32 blocks)
 {
 	memset(cdb, 0, SCSI_CDB_LEN);

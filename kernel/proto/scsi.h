@@ -34,6 +34,7 @@ int scsi_build_tur(u8 cdb[SCSI_CDB_LEN]);
 int scsi_build_inquiry(u8 cdb[SCSI_CDB_LEN], u16 alloc_len);
 int scsi_build_inquiry_vpd(u8 cdb[SCSI_CDB_LEN], u8 page, u16 alloc_len);
 int scsi_build_read_capacity16(u8 cdb[SCSI_CDB_LEN], u32 alloc_len);
+int scsi_build_report_luns(u8 cdb[SCSI_CDB_LEN], u32 alloc_len);
 int scsi_build_read16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
 int scsi_build_write16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks, bool fua);
 int scsi_build_sync_cache16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
@@ -53,6 +54,16 @@ int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
 #define SCSI_VPD_LEN		252	/* what we ask for; fits any ID we use */
 #define SCSI_ID_MAX		128	/* identity text, with its NUL */
 
+/*
+ * scsi_parse_report_luns() - the LUN list of a REPORT LUNS answer (SPC-4
+ * 6.33) of @len bytes: up to @max LUNs in peripheral or flat addressing
+ * (0..16383) into @luns, in the order given; others are skipped. *@total is
+ * the number of entries the target says it has (more than it sent if the
+ * allocation length was too small). Returns the number stored, or -EPROTO
+ * for an answer shorter than its header.
+ */
+int scsi_parse_report_luns(const u8 *buf, size_t len, u32 *luns, size_t max,
+			   size_t *total);
 int scsi_parse_vpd_devid(const u8 *buf, size_t len, char *id, size_t idlen);
 int scsi_parse_vpd_serial(const u8 *buf, size_t len, char *id, size_t idlen);
 

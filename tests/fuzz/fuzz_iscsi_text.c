@@ -67,6 +67,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	iscsi_text_parse_number(text, size, &num);
 	{
+		/* A SendTargets answer: every record inside the text. */
+		const char *n, *a;
+		size_t pos = 0, nl, al;
+		int r, k = 0;
+
+		while ((r = iscsi_sendtargets_next(text, size, &pos, &n, &nl,
+						   &a, &al)) == 1 && k++ < 100000) {
+			if (n < text || n + nl > text + size || !nl ||
+			    (a && (a < text || a + al > text + size)) ||
+			    pos > size)
+				abort();
+		}
+	}
+	{
 		/* A redirect's TargetAddress: the host fits and is a string. */
 		char host[40];
 		u16 port;

@@ -36,6 +36,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (iscsi_parse_sense_segment(data, size, &s) == 0 && !s.valid)
 		abort();
 
+	{
+		u32 luns[16];
+		size_t total;
+		int n = scsi_parse_report_luns(data, size, luns, 16, &total);
+
+		if (n > 16 || (n > 0 && (size_t)n > (size - 8) / 8))
+			abort();
+		while (n-- > 0)
+			if (luns[n] > 16383)
+				abort();
+	}
 	if (scsi_parse_read_capacity16(data, size, &nr, &bl) == 0 &&
 	    (!nr || bl < 512 || bl > 65536 || (bl & (bl - 1)) ||
 	     nr > ~(u64)0 / bl))

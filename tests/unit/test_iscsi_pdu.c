@@ -242,6 +242,33 @@ static void test_build_logout_req(void **state)
 	assert_int_equal(nsp_get_be16(bhs + 20), 0);
 }
 
+static void test_build_text_req(void **state)
+{
+	static const u8 expect[ISCSI_BHS_LEN] = {
+		0x04, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x11, 0xff, 0xff, 0xff, 0xff,
+		0x00, 0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x33,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	struct iscsi_text_req t = {
+		.itt = 0x11, .ttt = ISCSI_RSVD_TAG, .cmd_sn = 0x22,
+		.exp_stat_sn = 0x33, .data_len = 16,
+	};
+	u8 bhs[ISCSI_BHS_LEN];
+
+	(void)state;
+	dirty(bhs);
+	iscsi_build_text_req(bhs, &t);
+	assert_memory_equal(bhs, expect, ISCSI_BHS_LEN);
+	/* Continuing a response: its TTT back, no data. */
+	t.ttt = 0x1234;
+	t.data_len = 0;
+	iscsi_build_text_req(bhs, &t);
+	assert_int_equal(nsp_get_be32(bhs + 20), 0x1234);
+	assert_int_equal(nsp_get_be24(bhs + 5), 0);
+}
+
 /* A target PDU header with the common fields filled in. */
 static void mk(u8 *bhs, u8 op, u8 flags, u32 dsl)
 {
@@ -950,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_build_data_out),
 		cmocka_unit_test(test_build_nop_out),
 		cmocka_unit_test(test_build_logout_req),
+		cmocka_unit_test(test_build_text_req),
 		cmocka_unit_test(test_parse_nop_in),
 		cmocka_unit_test(test_parse_scsi_rsp),
 		cmocka_unit_test(test_parse_scsi_rsp_over_and_underflow),

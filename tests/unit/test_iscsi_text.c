@@ -116,6 +116,79 @@ static void test_build_security(void **state)
 	assert_memory_equal(buf, expect_none, sizeof(expect_none) - 1);
 }
 
+static void test_build_security_discovery(void **state)
+{
+	static const char expect[] =
+		"InitiatorName=" INAME "\0SessionType=Discovery\0AuthMethod=None\0";
+	struct iscsi_login_cfg cfg = base_cfg();
+	char buf[512];
+	int n;
+
+	(void)state;
+	cfg.chap = false;
+	cfg.discovery = true;
+	cfg.target_name = NULL;		/* not needed, not read */
+	n = iscsi_text_build_security(buf, sizeof(buf), &cfg);
+	assert_int_equal(n, sizeof(expect) - 1);
+	assert_memory_equal(buf, expect, sizeof(expect) - 1);
+	cfg.initiator_name = "not an iqn";
+	assert_int_equal(iscsi_text_build_security(buf, sizeof(buf), &cfg),
+			 -EINVAL);
+}
+
+static void test_sendtargets(void **state)
+{
+	const char *name, *addr;
+	size_t len, pos = 0, nlen, alen;
+	char *b = seg("TargetName=iqn.a:1|TargetAddress=10.0.0.1:3260,1|"
+		      "TargetAddress=[2001:db8::1]:3260,1|"
+		      "TargetName=iqn.a:2|TargetName=iqn.a:3|"
+		      "TargetAddress=10.0.0.3,2", &len);
+
+	(void)state;
+	assert_int_equal(iscsi_sendtargets_next(b, len, &pos, &name, &nlen,
+						&addr, &alen), 1);
+	assert_int_equal(nlen, 7);
+	assert_memory_equal(name, "iqn.a:1", 7);
+	assert_int_equal(alen, 15);
+	assert_memory_equal(addr, "10.0.0.1:3260,1", 15);
+	/* A target with no address. */
+	assert_int_equal(iscsi_sendtargets_next(b, len, &pos, &name, &nlen,
+						&addr, &alen), 1);
+	assert_memory_equal(name, "iqn.a:2", 7);
+	assert_null(addr);
+	/* The last one, its value not NUL-terminated. */
+	assert_int_equal(iscsi_sendtargets_next(b, len, &pos, &name, &nlen,
+						&addr, &alen), 1);
+	assert_memory_equal(name, "iqn.a:3", 7);
+	assert_int_equal(alen, 10);
+	assert_memory_equal(addr, "10.0.0.3,2", 10);
+	assert_int_equal(iscsi_sendtargets_next(b, len, &pos, &name, &nlen,
+						&addr, &alen), 0);
+	free(b);
+
+	/* An empty answer: no target. */
+	pos = 0;
+	assert_int_equal(iscsi_sendtargets_next("", 0, &pos, &name, &nlen,
+						&addr, &alen), 0);
+	/* An address first, an empty name, a pair without '='. */
+	b = seg("TargetAddress=10.0.0.1|TargetName=iqn.a:1", &len);
+	pos = 0;
+	assert_int_equal(iscsi_sendtargets_next(b, len, &pos, &name, &nlen,
+						&addr, &alen), -EPROTO);
+	free(b);
+	b = seg("TargetName=|TargetAddress=10.0.0.1", &len);
+	pos = 0;
+	assert_int_equal(iscsi_sendtargets_next(b, len, &pos, &name, &nlen,
+						&addr, &alen), -EPROTO);
+	free(b);
+	b = seg("TargetName=iqn.a:1|garbage", &len);
+	pos = 0;
+	assert_int_equal(iscsi_sendtargets_next(b, len, &pos, &name, &nlen,
+						&addr, &alen), -EPROTO);
+	free(b);
+}
+
 static void test_build_security_nospace(void **state)
 {
 	struct iscsi_login_cfg cfg = base_cfg();
@@ -912,6 +985,8 @@ int main(void)
 		cmocka_unit_test(test_parse_number),
 		cmocka_unit_test(test_text_find),
 		cmocka_unit_test(test_split_target_address),
+		cmocka_unit_test(test_build_security_discovery),
+		cmocka_unit_test(test_sendtargets),
 		cmocka_unit_test(test_name_valid),
 	};
 

@@ -432,6 +432,54 @@ static void test_getport(void **state)
 	assert_int_equal(need, 4);
 }
 
+static void test_mnt_export(void **state)
+{
+	/* /srv/swap for "*" and "10.0.0.0/8"; /tmp for nobody listed */
+	static const u8 ok[] = {
+		BE32(1), BE32(9), '/', 's', 'r', 'v', '/', 's', 'w', 'a',
+		'p', 0, 0, 0,
+		BE32(1), BE32(1), '*', 0, 0, 0,
+		BE32(1), BE32(10), '1', '0', '.', '0', '.', '0', '.', '0',
+		'/', '8', 0, 0,
+		BE32(0),
+		BE32(1), BE32(4), '/', 't', 'm', 'p', BE32(0),
+		BE32(0),
+	};
+	static const u8 bad_bool[] = { BE32(2) };
+	static const u8 cut[] = { BE32(1), BE32(9), '/', 's' };
+	const u8 *dir, *g[1];
+	u32 dlen, glen[1], ng;
+	struct xdr_dec d;
+	u8 *b = malloc(sizeof(ok));
+
+	(void)state;
+	assert_non_null(b);
+	memcpy(b, ok, sizeof(ok));
+	xdr_dec_init(&d, b, sizeof(ok));
+	assert_int_equal(mnt3_decode_export_next(&d, &dir, &dlen, g, glen, 1,
+						 &ng), 1);
+	assert_int_equal(dlen, 9);
+	assert_memory_equal(dir, "/srv/swap", 9);
+	assert_int_equal(ng, 2);		/* both counted, one kept */
+	assert_int_equal(glen[0], 1);
+	assert_memory_equal(g[0], "*", 1);
+	assert_int_equal(mnt3_decode_export_next(&d, &dir, &dlen, g, glen, 1,
+						 &ng), 1);
+	assert_memory_equal(dir, "/tmp", 4);
+	assert_int_equal(ng, 0);
+	assert_int_equal(mnt3_decode_export_next(&d, &dir, &dlen, g, glen, 1,
+						 &ng), 0);
+	assert_int_equal(d.pos, sizeof(ok));
+	free(b);
+
+	xdr_dec_init(&d, bad_bool, sizeof(bad_bool));
+	assert_int_equal(mnt3_decode_export_next(&d, &dir, &dlen, g, glen, 1,
+						 &ng), -EBADMSG);
+	xdr_dec_init(&d, cut, sizeof(cut));
+	assert_true(mnt3_decode_export_next(&d, &dir, &dlen, g, glen, 1,
+					    &ng) < 0);
+}
+
 static void test_mnt(void **state)
 {
 	/* mountres3_ok: fhandle3, auth_flavors<> (RPCSEC_GSS 390003, SYS) */
@@ -1253,6 +1301,7 @@ int main(void)
 		cmocka_unit_test(test_commit),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_path_walk),
+		cmocka_unit_test(test_mnt_export),
 		cmocka_unit_test(test_path_long),
 	};
 

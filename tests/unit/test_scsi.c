@@ -482,6 +482,39 @@ static struct scsi_sense mks(u8 key, u8 asc, u8 ascq)
 	return s;
 }
 
+static void test_report_luns(void **state)
+{
+	static const u8 ans[] = {
+		0, 0, 0, 32, 0, 0, 0, 0,		/* 4 entries */
+		0x00, 0x00, 0, 0, 0, 0, 0, 0,		/* LUN 0, peripheral */
+		0x00, 0x07, 0, 0, 0, 0, 0, 0,		/* LUN 7 */
+		0x41, 0x02, 0, 0, 0, 0, 0, 0,		/* LUN 258, flat */
+		0x80, 0x01, 0, 0, 0, 0, 0, 0,		/* logical unit addressing: skipped */
+	};
+	u8 cdb[SCSI_CDB_LEN];
+	u32 luns[8];
+	size_t total;
+
+	(void)state;
+	assert_int_equal(scsi_build_report_luns(cdb, 4096), 12);
+	assert_int_equal(cdb[0], 0xa0);
+	assert_int_equal(nsp_get_be32(cdb + 6), 4096);
+	assert_int_equal(scsi_parse_report_luns(ans, sizeof(ans), luns, 8, &total), 3);
+	assert_int_equal(total, 4);
+	assert_int_equal(luns[0], 0);
+	assert_int_equal(luns[1], 7);
+	assert_int_equal(luns[2], 258);
+	/* Room for one: one stored, the total still four. */
+	assert_int_equal(scsi_parse_report_luns(ans, sizeof(ans), luns, 1, &total), 1);
+	assert_int_equal(total, 4);
+	/* Cut short by the allocation length: what arrived. */
+	assert_int_equal(scsi_parse_report_luns(ans, 24, luns, 8, &total), 2);
+	assert_int_equal(total, 4);
+	/* A list length past the data never reads past it. */
+	assert_int_equal(scsi_parse_report_luns(ans, 12, luns, 8, &total), 0);
+	assert_int_equal(scsi_parse_report_luns(ans, 7, luns, 8, &total), -EPROTO);
+}
+
 static void test_classify(void **state)
 {
 	struct scsi_sense s, invalid = { 0 };
@@ -567,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_sense_descriptor),
 		cmocka_unit_test(test_sense_unknown_format),
 		cmocka_unit_test(test_sense_segment),
+		cmocka_unit_test(test_report_luns),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_sense_key_str),
 	};

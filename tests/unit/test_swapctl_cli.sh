@@ -37,7 +37,7 @@ for c in "${cmds[@]}"; do
 		fail "help.$c" "swapctl $c --help said: ${out%%$'\n'*}"
 	elif [ "$out" != "$out2" ]; then
 		fail "help.$c" "swapctl help $c differs from swapctl $c --help"
-	elif [ "$(printf '%s\n' "$out" | sed -n 3p)" = "" ]; then
+	elif ! printf '%s\n' "$out" | awk '/^$/ { blank = 1; next } blank { d = 1 } END { exit !d }'; then
 		fail "help.$c" "no description"
 	else
 		pass "help.$c"
@@ -76,7 +76,8 @@ mkdir -p "$tmp/cfs/a0" "$tmp/cfs/n0" "$tmp/files"
 : >"$tmp/files/tab2"
 export NETSWAP_CFS_ROOT=$tmp/cfs
 check command "save status" swapctl s
-check all_commands "--help --version add apply down enable generate help hotplug initiator-name monitor reserve rm save status up watch" swapctl ''
+check discover_url "iscsi:// nfs://" swapctl discover ''
+check all_commands "--help --version add apply discover down enable generate help hotplug initiator-name monitor reserve rm save status up watch" swapctl ''
 check up_option "--priority" swapctl up --p
 check targets "--all --help a0 n0" swapctl down ''
 check rm_one "--help a0 n0" swapctl rm ''
@@ -256,6 +257,25 @@ for sch in status event; do
 		fail "json_schema.$sch" "$(tail -n 1 "$tmp/err")"
 	fi
 done
+
+# ---- discover: the portal is checked before anything connects ----
+for bad in "iscsi://h/iqn.x/1" "iscsi://u@h" "iscsi://h:0" "iscsi://[::1" "http://h" "iscsi://" "iscsi://h,1" \
+	"nfs://h/srv/swap" "nfs://h:99999"; do
+	"$swapctl" discover "$bad" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 1 ] && grep -Eq "expected (iscsi|nfs)://HOST\[:PORT\]" "$tmp/err" && pass "discover.bad_url.$bad" ||
+		fail "discover.bad_url.$bad" "exit $rc: $(cat "$tmp/err")"
+done
+"$swapctl" discover --mount-port 0 nfs://h >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "is not a port" "$tmp/err" && pass discover.mount_port ||
+	fail discover.mount_port "$(cat "$tmp/err")"
+"$swapctl" discover --mount-port 20048 iscsi://h >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "is for nfs://" "$tmp/err" && pass discover.mount_port_iscsi ||
+	fail discover.mount_port_iscsi "$(cat "$tmp/err")"
+"$swapctl" discover --initiator iqn.2026-12.org.netswap.test:x iscsi://127.0.0.1:1 >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 4 ] && grep -q "127.0.0.1:1: cannot connect" "$tmp/err" && pass discover.refused ||
+	fail discover.refused "exit $rc: $(cat "$tmp/err")"
 
 # ---- the host's initiator name ----
 # iname CASE ARGS...: swapctl initiator-name with open-iscsi's file at

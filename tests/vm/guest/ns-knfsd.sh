@@ -2,12 +2,22 @@
 # Guest (t-22-knfsd.sh): netswap's NFS client against the kernel's own NFS
 # server in this guest, over 127.0.0.1 (knfsd-guest.sh): the disk has the
 # file's size, an O_DIRECT pattern is written and read back, once with
-# the ports given and once found through the guest's portmapper.
+# the ports given and once found through the guest's portmapper; swapctl
+# discover lists the export both ways.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/knfsd-guest.sh"
 
 knfsd_setup 32 || ns_die "knfsd setup"
 ns_load
+
+# swapctl discover: knfsd's export list through the portmapper, with the
+# client it is exported to.
+ns_sc_ok discover -n --raw "nfs://$KNFSD_HOST"
+[[ $'\n'"$ns_out" == *$'\n'"nfs://$KNFSD_HOST$KNFSD_EXPORT/ "* ]] ||
+	ns_fail "discover did not list $KNFSD_EXPORT: '$ns_out'"
+ns_sc_ok discover -n --raw --mount-port "$KNFSD_MNT_PORT" "nfs://$KNFSD_HOST:$KNFSD_PORT"
+[[ $'\n'"$ns_out" == *$'\n'"nfs://$KNFSD_HOST:$KNFSD_PORT$KNFSD_EXPORT/ "* ]] ||
+	ns_fail "discover --mount-port did not list $KNFSD_EXPORT: '$ns_out'"
 ns_create_nfs k0 "$KNFSD_FILE" "$KNFSD_EXPORT" "$KNFSD_HOST" "$KNFSD_PORT" "$KNFSD_MNT_PORT"
 ns_enable k0 || ns_die "enable against knfsd"
 dev=$(ns_dev k0)

@@ -2,12 +2,22 @@
 # Guest: interoperability with LIO. A LIO target (targetcli) in this guest
 # on 127.0.0.1:3260; netswap logs in over the guest's loopback, plain, with
 # CRC32C digests and with mutual CHAP (a wrong target secret refused); an
-# O_DIRECT pattern is written and read back each time.
+# O_DIRECT pattern is written and read back each time. swapctl discover
+# lists LIO's LUN with its size; with CHAP on, it says a target that wants
+# CHAP closes the connection as LIO just did.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/lio-guest.sh"
 iqn=iqn.2026-11.org.netswap.test:lio
 lio_setup "$iqn" 64 || ns_die "lio_setup failed"
 ns_load
+
+# swapctl discover: SendTargets, then the LUN and its size, through LIO.
+ns_sc_ok discover -n --raw -b iscsi://127.0.0.1
+url=$(awk '{ print $1 }' <<<"$ns_out")
+size=$(awk '{ print $2 }' <<<"$ns_out")
+[ "$url" = "iscsi://127.0.0.1/$iqn/0" ] && [ "$size" = $((64 * 1024 * 1024)) ] &&
+	[ "$(wc -l <<<"$ns_out")" = 1 ] || ns_fail "discover against LIO: '$ns_out'"
+[[ $ns_out == *" 127.0.0.1:3260,1" ]] || ns_fail "discover: LIO's portal not shown: '$ns_out'"
 ns_create t0 127.0.0.1 3260 "$iqn" 0
 ns_enable t0 || ns_die "enable against LIO"
 dev=$(ns_dev t0)
@@ -33,6 +43,10 @@ printf %s lio-initiator-secret >"$tpg/auth/password"
 printf %s lio-target >"$tpg/auth/userid_mutual"
 printf %s lio-target-secret >"$tpg/auth/password_mutual"
 echo 1 >"$tpg/attrib/authentication" || ns_die "LIO: authentication=1"
+ns_sc discover iscsi://127.0.0.1
+# LIO closes the connection of a login without CHAP; tgt answers.
+[ "$ns_rc" = 4 ] && [[ $ns_errout == *"a target that wants CHAP does that"* ]] ||
+	ns_fail "discover of a target that wants CHAP: exit $ns_rc: $ns_errout"
 ns_set t0 header_digest none
 ns_set t0 data_digest none
 if echo 1 2>/dev/null >"$NS_CFG/t0/enable"; then

@@ -22,6 +22,21 @@ ns_sc_ok status
 mon=$!
 nsvm_sleep 1
 
+# discover: the URL to add, found from the portal alone (the target
+# advertises 127.0.0.1, its own address: the LUN is reached through the
+# portal asked, as seen from here), with the LUN's size.
+ns_sc_ok discover -n --raw -b "iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT"
+disc_size=$(awk -v u="$iurl" '$1 == u { print $2 }' <<<"$ns_out")
+[[ $disc_size =~ ^[1-9][0-9]*$ ]] || ns_fail "discover did not list $iurl with a size: '$ns_out'"
+[[ $ns_out == *" 127.0.0.1:$NETSWAP_TGT_PORT,1"* ]] || ns_fail "discover: tgt's advertised portal not shown: '$ns_out'"
+ns_sc discover "iscsi://$NETSWAP_HOST_IP:1"
+[ "$ns_rc" = 4 ] && [[ $ns_errout == *"cannot connect"* ]] || ns_fail "discover of a closed port: exit $ns_rc: $ns_errout"
+# discover nfs://: ganesha's exports, through the host's portmapper; the
+# file's URL is an export's plus the file.
+ns_sc_ok discover -n --raw "nfs://$NETSWAP_HOST_IP"
+ok=0
+while read -r u _; do [[ $nurl == "$u"* ]] && ok=1; done <<<"$ns_out"
+[ $ok = 1 ] || ns_fail "discover nfs:// did not list the export of $nurl: '$ns_out'"
 ns_sc_ok add i0 "$iurl" -o io_timeout_ms=10000,reconnect_delay_ms=500
 ns_sc_ok add n0 "$nurl" -o queue_depth=32
 [ "$(ns_get i0 target_name)" = "$NETSWAP_TGT_IQN" ] || ns_fail "i0 target_name"
@@ -31,6 +46,7 @@ ns_sc_ok add n0 "$nurl" -o queue_depth=32
 [ "$(ns_get n0 queue_depth)" = 32 ] || ns_fail "n0 queue_depth"
 
 ns_sc_ok up i0 --format --priority 5
+[ "$(ns_get i0 capacity_bytes)" = "$disc_size" ] || ns_fail "discover said $disc_size bytes, i0 has $(ns_get i0 capacity_bytes)"
 ns_sc_ok up n0 --format --priority 5
 ns_sc_ok up i0
 [[ $ns_out == *"already on"* ]] || ns_fail "second up i0 did not say the swap is already on"

@@ -302,7 +302,8 @@ static int ns_pong(struct ns_isess *s, const struct iscsi_hdr_info *h)
 
 /*
  * One SCSI read command of @alloc bytes into @buf: 0 with the bytes that
- * came in *@got, 1 for UNIT ATTENTION (ask again), -1 otherwise.
+ * came in *@got, 1 for UNIT ATTENTION (ask again), -2 for another SCSI
+ * status (the session is still good), -1 when the session is not.
  */
 static int ns_scsi_in(struct ns_isess *s, u32 lun, const u8 *cdb, u8 cdb_len,
 		      u8 *buf, u32 alloc, u32 *got)
@@ -335,13 +336,14 @@ static int ns_scsi_in(struct ns_isess *s, u32 lun, const u8 *cdb, u8 cdb_len,
 			return ns_fail(s, "%s: unexpected PDU 0x%02x", s->portal,
 				       h.opcode);
 		if (h.opcode == ISCSI_OP_DATA_IN) {
-			if (h.buffer_offset > alloc ||
+			/* In order and whole (ErrorRecoveryLevel 0): no gap
+			 * is ever parsed as data. */
+			if (h.buffer_offset != *got ||
 			    h.data_len > alloc - h.buffer_offset)
-				return ns_fail(s, "%s: Data-In past the command's length",
+				return ns_fail(s, "%s: Data-In out of order or past the command's length",
 					       s->portal);
 			memcpy(buf + h.buffer_offset, s->data, h.data_len);
-			if (h.buffer_offset + h.data_len > *got)
-				*got = h.buffer_offset + h.data_len;
+			*got += h.data_len;
 			if (h.flags & ISCSI_DATAIN_STATUS)
 				status = h.status;
 		} else {
@@ -358,9 +360,10 @@ static int ns_scsi_in(struct ns_isess *s, u32 lun, const u8 *cdb, u8 cdb_len,
 		return 1;
 	if (status < 0)
 		return ns_fail(s, "%s: no status for the command", s->portal);
-	return ns_fail(s, "%s: LUN %u: SCSI status 0x%02x%s%s", s->portal,
-		       lun, status, sense.valid ? ", " : "",
-		       sense.valid ? scsi_sense_key_str(sense.key) : "");
+	ns_fail(s, "%s: LUN %u: SCSI status 0x%02x%s%s", s->portal, lun, status,
+		sense.valid ? ", " : "",
+		sense.valid ? scsi_sense_key_str(sense.key) : "");
+	return -2;
 }
 
 /* ns_scsi_in, asked again once after a UNIT ATTENTION (a new session's). */
@@ -371,9 +374,10 @@ static int ns_scsi_read(struct ns_isess *s, u32 lun, const u8 *cdb,
 
 	if (r == 1)
 		r = ns_scsi_in(s, lun, cdb, cdb_len, buf, alloc, got);
-	if (r == 1)
-		r = ns_fail(s, "%s: LUN %u: UNIT ATTENTION twice", s->portal,
-			    lun);
+	if (r == 1) {
+		ns_fail(s, "%s: LUN %u: UNIT ATTENTION twice", s->portal, lun);
+		r = -2;
+	}
 	return r;
 }
 
@@ -412,7 +416,7 @@ static int ns_rpc_call(struct ns_isess *s, u32 prog, u32 vers, u32 proc,
 	size_t total = 0;
 	u32 xid, marker, n;
 	char why[128];
-	int len;
+	int len, frags = 0;
 
 	getrandom(&xid, sizeof(xid), 0);
 	xdr_enc_init(&x, call + RPC_MARKER_LEN, sizeof(call) - RPC_MARKER_LEN);
@@ -430,6 +434,9 @@ static int ns_rpc_call(struct ns_isess *s, u32 prog, u32 vers, u32 proc,
 			return -1;
 		marker = nsp_get_be32(mk);
 		n = rpc_marker_len(marker);
+		if (++frags > 64 || (!n && !rpc_marker_last(marker)))
+			return ns_fail(s, "%s: %s: a reply in more than 64 or empty fragments",
+				       s->portal, what);
 		if (n > NS_RPC_REPLY_MAX - total)
 			return ns_fail(s, "%s: %s: a reply over %d bytes", s->portal,
 				       what, NS_RPC_REPLY_MAX);
@@ -530,11 +537,14 @@ static int ns_disc_nfs(const char *url, const char *host, const char *shown,
 		if (!dlen || dir[0] != '/' || memchr(dir, '\0', dlen))
 			continue;
 		clients[0] = '\0';
-		for (i = 0; i < ng && i < 8; i++)
+		for (i = 0; i < ng && i < 8 && o < sizeof(clients) - 1; i++) {
 			o += (size_t)snprintf(clients + o, sizeof(clients) - o,
 					      "%s%.*s", i ? "," : "",
 					      (int)glen[i], (const char *)g[i]);
-		if (ng > 8)
+			if (o > sizeof(clients) - 1)
+				o = sizeof(clients) - 1;	/* cut */
+		}
+		if (ng > 8 && o < sizeof(clients) - 1)
 			snprintf(clients + o, sizeof(clients) - o, ",...");
 		if (port_given)
 			snprintf(line, sizeof(line), "nfs://%s:%u%.*s%s", shown,
@@ -590,7 +600,7 @@ struct ns_disc {
 	int			bytes;		/* SIZE in bytes */
 	struct ns_disc_row	*rows;
 	int			n, cap;
-	int			failed;
+	int			targets, failed;
 };
 
 static struct ns_disc_row *ns_disc_add(struct ns_disc *d)
@@ -621,7 +631,7 @@ static int ns_disc_target(struct ns_disc *d, const char *connect_host,
 	int i, n, len, ret = -1;
 	u64 blocks;
 
-	buf = malloc(8 + 8 * NS_DISC_MAX_LUNS);
+	buf = calloc(1, 8 + 8 * NS_DISC_MAX_LUNS);
 	if (!s || !buf) {
 		ns_errmsg("out of memory");
 		goto out;
@@ -641,22 +651,33 @@ static int ns_disc_target(struct ns_disc *d, const char *connect_host,
 			target);
 		goto fail;
 	}
-	if (total > (size_t)n)
-		fprintf(stderr, "swapctl: discover: %s: %zu LUNs, the first %d listed\n",
-			target, total, n);
+	if (8 + 8 * total > got)
+		fprintf(stderr, "swapctl: discover: %s: %zu LUNs, only the first %u asked about\n",
+			target, total, (got - 8) / 8);
 	for (i = 0; i < n; i++) {
 		struct scsi_inquiry_info inq;
+		int rc;
 
 		/* Disks only: tgt's LUN 0 is its controller, for one. */
 		len = scsi_build_inquiry(cdb, 96);
-		if (ns_scsi_read(s, luns[i], cdb, (u8)len, buf, 96, &got))
+		rc = ns_scsi_read(s, luns[i], cdb, (u8)len, buf, 96, &got);
+		if (rc == -1)
 			goto fail;
+		if (rc) {
+			ns_errmsg("%s", s->err);	/* this LUN only */
+			continue;
+		}
 		if (scsi_parse_inquiry(buf, got, &inq) ||
 		    inq.peripheral_qualifier || inq.device_type)
 			continue;
 		len = scsi_build_read_capacity16(cdb, 32);
-		if (ns_scsi_read(s, luns[i], cdb, (u8)len, buf, 32, &got))
+		rc = ns_scsi_read(s, luns[i], cdb, (u8)len, buf, 32, &got);
+		if (rc == -1)
 			goto fail;
+		if (rc) {
+			ns_errmsg("%s", s->err);
+			got = 0;		/* its size shows as "?" */
+		}
 		row = ns_disc_add(d);
 		if (!row) {
 			ns_errmsg("out of memory");
@@ -887,11 +908,13 @@ int cmd_discover(int argc, char **argv)
 		snprintf(portals, sizeof(portals), "%.*s",
 			 addr ? (int)(tlen < sizeof(portals) ? tlen : 0) : 0,
 			 addr ? addr : "");
+		d.targets++;
 		if (ns_disc_target(&d, conn_host, portal, tname, portals))
 			d.failed++;
 	}
 	if (!d.n && !d.failed)
-		fprintf(stderr, "swapctl: discover: %s offers no target\n", portal);
+		fprintf(stderr, "swapctl: discover: %s offers %s\n", portal,
+			d.targets ? "no disk LUN" : "no target");
 	if (d.n && ns_disc_print(&d, noheadings, raw)) {
 		ns_errmsg("out of memory");
 		ret = EX_SYS;

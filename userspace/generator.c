@@ -239,6 +239,14 @@ static int ns_in_fstab(const char *name)
 	return found;
 }
 
+static int ns_is_early(const char *early, const char *name)
+{
+	char key[NS_NAME_MAX + 4];
+
+	snprintf(key, sizeof(key), " %s ", name);
+	return strstr(early, key) != NULL;
+}
+
 /*
  * The early-boot targets: those with swap on the first time the generator
  * runs after the initramfs, remembered in /run/netswap (NETSWAP_RUN_DIR)
@@ -264,8 +272,10 @@ static char *ns_early_names(const struct ns_tab *tab)
 	if (f) {
 		while (fgets(line, sizeof(line), f)) {
 			line[strcspn(line, "\n")] = '\0';
+			/* Names of the netswaptab, each once: v stays in bounds. */
 			for (i = 0; i < tab->n; i++)
-				if (!strcmp(tab->t[i].name, line)) {
+				if (!strcmp(tab->t[i].name, line) &&
+				    !ns_is_early(v, line)) {
 					strcat(v, line);
 					strcat(v, " ");
 				}
@@ -280,26 +290,28 @@ static char *ns_early_names(const struct ns_tab *tab)
 			strcat(v, " ");
 		}
 	}
-	mkdir(run, 0755);
+	/*
+	 * Not recorded, a later daemon-reload would take every target up
+	 * then for an early one: say so (the units of this run are right).
+	 */
+	if (mkdir(run, 0755) && errno != EEXIST)
+		ns_errmsg("%s: %s: early-boot targets not recorded", run,
+			  strerror(errno));
 	f = fopen(path, "we");
-	if (f) {
-		for (i = 0; i < tab->n; i++) {
-			snprintf(line, sizeof(line), " %s ", tab->t[i].name);
-			if (strstr(v, line))
-				fprintf(f, "%s\n", tab->t[i].name);
-		}
-		fclose(f);
+	if (!f) {
+		ns_errmsg("%s: %s: early-boot targets not recorded", path,
+			  strerror(errno));
+		return v;
 	}
+	for (i = 0; i < tab->n; i++)
+		if (ns_is_early(v, tab->t[i].name))
+			fprintf(f, "%s\n", tab->t[i].name);
+	if (ferror(f) | fclose(f))
+		ns_errmsg("%s: write failed: early-boot targets not recorded",
+			  path);
 	return v;
 }
 
-static int ns_is_early(const char *early, const char *name)
-{
-	char key[NS_NAME_MAX + 2];
-
-	snprintf(key, sizeof(key), " %s ", name);
-	return strstr(early, key) != NULL;
-}
 
 /* netswap.service.d/50-netswap-generator.conf */
 static void ns_gen_main_dropin(struct ns_gen *g, const char *wants,

@@ -65,24 +65,34 @@ static void ns_read_initiator(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
-/* A new name in @path, written whole or not at all; 0 or -errno. */
+/*
+ * A new name in @path, written whole or not at all, and on disk before it
+ * is used: 0, -EEXIST if another swapctl stored one first, or -errno.
+ */
 static int ns_store_initiator(const char *path, const char *iqn)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
-	int fd, ret = 0;
+	int fd, dfd, ret = 0;
 	FILE *f;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
+	if (slash && slash != dir)
 		*slash = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			return -errno;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
+	else
+		snprintf(dir, sizeof(dir), "%s", slash ? "/" : ".");
+	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return errno == EEXIST ? -EIO : -errno;
+	if (fchmod(fd, 0644)) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		return ret;
+	}
 	f = fdopen(fd, "w");
 	if (!f) {
 		ret = -errno;
@@ -103,6 +113,13 @@ static int ns_store_initiator(const char *path, const char *iqn)
 	if (!ret && link(tmp, path))
 		ret = -errno;
 	unlink(tmp);
+	if (!ret) {
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 || fsync(dfd))
+			ret = -errno;
+		if (dfd >= 0)
+			close(dfd);
+	}
 	return ret;
 }
 

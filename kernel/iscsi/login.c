@@ -131,7 +131,7 @@ static int ns_login_redirect(struct ns_iscsi_conn *conn,
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&conn->redirect;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&conn->redirect;
 	struct netswap_dev *nd = conn->nd;
-	char host[INET6_ADDRSTRLEN + 8];
+	char host[256];
 	const char *v;
 	size_t vlen;
 	u16 port;
@@ -152,6 +152,11 @@ static int ns_login_redirect(struct ns_iscsi_conn *conn,
 	} else if (in6_pton(host, -1, sin6->sin6_addr.s6_addr, '\0', NULL)) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
+	} else if (strchr(host, ':')) {
+		/* fe80::1%eth0: a link-local address needs its interface. */
+		netswap_set_error(nd, "login: target redirects to %s, an IPv6 address this kernel cannot parse (scoped addresses are not followed)",
+				  host);
+		return -EPROTO;
 	} else {
 		netswap_set_error(nd, "login: target redirects to %s, a host name: only addresses are followed",
 				  host);

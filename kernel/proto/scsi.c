@@ -70,6 +70,9 @@ int scsi_parse_report_luns(const u8 *buf, size_t len, u32 *luns, size_t max,
 		const u8 *l = buf + off;
 		u32 lun;
 
+		/* Single level only: a second level is another unit. */
+		if (l[2] | l[3] | l[4] | l[5] | l[6] | l[7])
+			continue;
 		if ((l[0] >> 6) == 0 && l[0] == 0)	/* peripheral, bus 0 */
 			lun = l[1];
 		else if ((l[0] >> 6) == 1)		/* flat space */

@@ -56,8 +56,9 @@ int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
 
 /*
  * scsi_parse_report_luns() - the LUN list of a REPORT LUNS answer (SPC-4
- * 6.33) of @len bytes: up to @max LUNs in peripheral or flat addressing
- * (0..16383) into @luns, in the order given; others are skipped. *@total is
+ * 6.33) of @len bytes: up to @max single-level LUNs in peripheral or flat
+ * addressing (0..16383) into @luns, in the order given; others (another
+ * method, a second level) are skipped. *@total is
  * the number of entries the target says it has (more than it sent if the
  * allocation length was too small). Returns the number stored, or -EPROTO
  * for an answer shorter than its header.

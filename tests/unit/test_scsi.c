@@ -485,11 +485,12 @@ static struct scsi_sense mks(u8 key, u8 asc, u8 ascq)
 static void test_report_luns(void **state)
 {
 	static const u8 ans[] = {
-		0, 0, 0, 32, 0, 0, 0, 0,		/* 4 entries */
+		0, 0, 0, 40, 0, 0, 0, 0,		/* 5 entries */
 		0x00, 0x00, 0, 0, 0, 0, 0, 0,		/* LUN 0, peripheral */
 		0x00, 0x07, 0, 0, 0, 0, 0, 0,		/* LUN 7 */
 		0x41, 0x02, 0, 0, 0, 0, 0, 0,		/* LUN 258, flat */
 		0x80, 0x01, 0, 0, 0, 0, 0, 0,		/* logical unit addressing: skipped */
+		0x00, 0x05, 0x00, 0x01, 0, 0, 0, 0,	/* two levels: skipped */
 	};
 	u8 cdb[SCSI_CDB_LEN];
 	u32 luns[8];
@@ -500,16 +501,16 @@ static void test_report_luns(void **state)
 	assert_int_equal(cdb[0], 0xa0);
 	assert_int_equal(nsp_get_be32(cdb + 6), 4096);
 	assert_int_equal(scsi_parse_report_luns(ans, sizeof(ans), luns, 8, &total), 3);
-	assert_int_equal(total, 4);
+	assert_int_equal(total, 5);
 	assert_int_equal(luns[0], 0);
 	assert_int_equal(luns[1], 7);
 	assert_int_equal(luns[2], 258);
-	/* Room for one: one stored, the total still four. */
+	/* Room for one: one stored, the total still five. */
 	assert_int_equal(scsi_parse_report_luns(ans, sizeof(ans), luns, 1, &total), 1);
-	assert_int_equal(total, 4);
+	assert_int_equal(total, 5);
 	/* Cut short by the allocation length: what arrived. */
 	assert_int_equal(scsi_parse_report_luns(ans, 24, luns, 8, &total), 2);
-	assert_int_equal(total, 4);
+	assert_int_equal(total, 5);
 	/* A list length past the data never reads past it. */
 	assert_int_equal(scsi_parse_report_luns(ans, 12, luns, 8, &total), 0);
 	assert_int_equal(scsi_parse_report_luns(ans, 7, luns, 8, &total), -EPROTO);

@@ -322,7 +322,7 @@ for i in 1 2 3 4 5; do
 done
 wait
 [ "$(sort -u "$tmp/in"/race.[1-5] | wc -l)" = 1 ] && [ -s "$tmp/in/race.1" ] &&
-	[ "$(ls "$tmp/in" | grep -c '^race\.tmp')" = 0 ] && pass initiator.race ||
+	[ "$(ls "$tmp/in" | grep -Ec '^race\.[A-Za-z0-9]{6}$')" = 0 ] && pass initiator.race ||
 	fail initiator.race "names: $(sort -u "$tmp/in"/race.[1-5] | tr '\n' ' ')"
 # Where it cannot be stored: an error that says what to do.
 : >"$tmp/in/notadir"

@@ -191,7 +191,9 @@ static int ns_ilogin(struct ns_isess *s, const char *initiator,
 	if (n < 0)
 		return ns_fail(s, "initiator name %s or target name is not a valid iSCSI name",
 			       initiator);
-	getrandom(s->isid + 1, sizeof(s->isid) - 1, 0);
+	if (getrandom(s->isid + 1, sizeof(s->isid) - 1, 0) !=
+	    (ssize_t)sizeof(s->isid) - 1)
+		return ns_fail(s, "getrandom: %s", strerror(errno));
 	s->isid[0] = 0x80;		/* random qualifier (RFC 7143 11.12.5) */
 	for (i = 0; i < NS_DISC_MAX_PDUS; i++) {
 		u8 bhs[ISCSI_BHS_LEN];
@@ -418,7 +420,8 @@ static int ns_rpc_call(struct ns_isess *s, u32 prog, u32 vers, u32 proc,
 	char why[128];
 	int len, frags = 0;
 
-	getrandom(&xid, sizeof(xid), 0);
+	if (getrandom(&xid, sizeof(xid), 0) != (ssize_t)sizeof(xid))
+		return ns_fail(s, "getrandom: %s", strerror(errno));
 	xdr_enc_init(&x, call + RPC_MARKER_LEN, sizeof(call) - RPC_MARKER_LEN);
 	if (rpc_encode_call(&x, xid, prog, vers, proc, &none))
 		return ns_fail(s, "%s: cannot encode the call", what);

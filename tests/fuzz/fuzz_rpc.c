@@ -178,6 +178,27 @@ static void walk(const u8 *rec, size_t len)
 	free(s);
 }
 
+/* A MOUNT EXPORT list (swapctl discover): every name inside the record. */
+static void exports(const u8 *rec, size_t len)
+{
+	const u8 *dir, *g[4];
+	u32 dlen, glen[4], ng, i;
+	struct xdr_dec d;
+	int k = 0;
+
+	xdr_dec_init(&d, rec, len);
+	while (mnt3_decode_export_next(&d, &dir, &dlen, g, glen, 4, &ng) == 1) {
+		if (dlen > MNT3_PATH_MAX || (dlen && (dir < rec || dir + dlen > rec + len)) ||
+		    ++k > 100000)
+			abort();
+		for (i = 0; i < ng && i < 4; i++)
+			if (glen[i] > MNT3_NAME_MAX || (glen[i] && (g[i] < rec || g[i] + glen[i] > rec + len)))
+				abort();
+	}
+	if (d.pos > len)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static u8 rec[65536];
@@ -200,6 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = (int)len;
 
 	walk(rec, n);
+	exports(rec, len);
 
 	ret = decode_copy(rec, n, sel, &pos, &need);
 	if (ret)

@@ -644,7 +644,7 @@ static ssize_t netswap_stats_show(struct config_item *item, char *page)
 			  "read_bytes %lld\nwrite_bytes %lld\nerrors %lld\n"
 			  "retries %lld\ntimeouts %lld\nrecoveries %lld\n"
 			  "reconnects %lld\nreconnect_attempts %lld\n"
-			  "recovery_ms %llu\n",
+			  "recovery_ms %llu\ndiscards %lld\ndiscard_bytes %lld\n",
 			  atomic64_read(&s->reads), atomic64_read(&s->writes),
 			  atomic64_read(&s->flushes),
 			  atomic64_read(&s->read_bytes),
@@ -656,7 +656,28 @@ static ssize_t netswap_stats_show(struct config_item *item, char *page)
 			  atomic64_read(&s->reconnects),
 			  atomic64_read(&s->reconnect_attempts),
 			  atomic64_read(&s->recovery_ms) +
-			  netswap_recovery_ms(nd));
+			  netswap_recovery_ms(nd),
+			  atomic64_read(&s->discards),
+			  atomic64_read(&s->discard_bytes));
+}
+
+/* What the storage allows, found at enable: 0 while disabled or without. */
+static ssize_t netswap_discard_max_bytes_show(struct config_item *item,
+					      char *page)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+
+	return sysfs_emit(page, "%u\n",
+			  nd->enabled ? READ_ONCE(nd->discard_max_bytes) : 0);
+}
+
+static ssize_t netswap_discard_granularity_show(struct config_item *item,
+						char *page)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+
+	return sysfs_emit(page, "%u\n",
+			  nd->enabled ? READ_ONCE(nd->discard_granularity) : 0);
 }
 
 CONFIGFS_ATTR(netswap_, transport);
@@ -690,6 +711,8 @@ CONFIGFS_ATTR_RO(netswap_, reserve_kb);
 CONFIGFS_ATTR_RO(netswap_, last_error);
 CONFIGFS_ATTR_RO(netswap_, storage_id);
 CONFIGFS_ATTR_RO(netswap_, stats);
+CONFIGFS_ATTR_RO(netswap_, discard_max_bytes);
+CONFIGFS_ATTR_RO(netswap_, discard_granularity);
 
 static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_transport,
@@ -723,6 +746,8 @@ static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_last_error,
 	&netswap_attr_storage_id,
 	&netswap_attr_stats,
+	&netswap_attr_discard_max_bytes,
+	&netswap_attr_discard_granularity,
 	NULL,
 };
 

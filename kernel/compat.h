@@ -50,6 +50,10 @@ struct ns_disk_limits {
 	unsigned int	max_segment_size;
 	bool		stable_writes;
 	bool		write_cache;
+	/* 0: no discard */
+	unsigned int	max_discard_sectors;
+	unsigned int	discard_granularity;	/* bytes */
+	unsigned int	discard_alignment;	/* bytes */
 };
 
 /* 6.9 (and 6.11 for features) moved queue settings into queue_limits. */
@@ -65,6 +69,10 @@ static inline struct gendisk *ns_alloc_disk(struct blk_mq_tag_set *set,
 		.max_hw_sectors		= l->max_hw_sectors,
 		.max_segments		= l->max_segments,
 		.max_segment_size	= l->max_segment_size,
+		.max_hw_discard_sectors	= l->max_discard_sectors,
+		.max_discard_segments	= 1,
+		.discard_granularity	= l->discard_granularity,
+		.discard_alignment	= l->discard_alignment,
 	};
 
 	if (l->stable_writes)
@@ -93,6 +101,18 @@ static inline struct gendisk *ns_alloc_disk(struct blk_mq_tag_set *set,
 	if (l->stable_writes)
 		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
 	blk_queue_write_cache(q, l->write_cache, false);
+	/*
+	 * Not rotational, as 6.11+ has it by default: swap then allocates
+	 * in clusters, and only a freed cluster is discarded (swapon
+	 * --discard=pages).
+	 */
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	if (l->max_discard_sectors) {
+		blk_queue_max_discard_sectors(q, l->max_discard_sectors);
+		blk_queue_max_discard_segments(q, 1);
+		q->limits.discard_granularity = l->discard_granularity;
+		q->limits.discard_alignment = l->discard_alignment;
+	}
 	return disk;
 }
 #endif

@@ -182,6 +182,8 @@ static void ns_gen_swap(struct ns_gen *g, const struct ns_target *t,
 		early ? " swap.target" : "", t->name);
 	if (t->priority != INT32_MIN && t->priority >= 0)
 		fprintf(f, "Priority=%d\n", t->priority);
+	if (t->discard)
+		fprintf(f, "Options=%s\n", ns_discard_opt(t->discard));
 	/* swapoff reads every page back over the network. */
 	fprintf(f, "TimeoutSec=15min\n");
 	ns_gen_close(g, f, unit);

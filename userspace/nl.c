@@ -62,6 +62,8 @@ static struct nla_policy ns_attr_policy[NETSWAP_A_MAX + 1] = {
 	[NETSWAP_A_REASON]	= { .type = NLA_STRING },
 	[NETSWAP_A_RECOVERY_MS]	= { .type = NLA_U64 },
 	[NETSWAP_A_RECOVERY_ATTEMPTS] = { .type = NLA_U32 },
+	[NETSWAP_A_DISCARD_MAX_BYTES] = { .type = NLA_U32 },
+	[NETSWAP_A_DISCARD_GRANULARITY] = { .type = NLA_U32 },
 };
 
 static void ns_copy_str(char *dst, size_t size, const struct nlattr *a)
@@ -107,6 +109,8 @@ static void ns_parse_stats(struct nlattr *nest, struct ns_status *st)
 	st->write_lat_max_us = ns_u64(tb, NETSWAP_A_STATS_WRITE_LAT_MAX_US);
 	st->reconnect_attempts = ns_u64(tb, NETSWAP_A_STATS_RECONNECT_ATTEMPTS);
 	st->recovery_total_ms = ns_u64(tb, NETSWAP_A_STATS_RECOVERY_MS);
+	st->discards = ns_u64(tb, NETSWAP_A_STATS_DISCARDS);
+	st->discard_bytes = ns_u64(tb, NETSWAP_A_STATS_DISCARD_BYTES);
 }
 
 static int ns_parse_status(struct nl_msg *msg, struct ns_status *st)
@@ -145,6 +149,11 @@ static int ns_parse_status(struct nl_msg *msg, struct ns_status *st)
 	st->recovery_ms = ns_u64(tb, NETSWAP_A_RECOVERY_MS);
 	if (tb[NETSWAP_A_RECOVERY_ATTEMPTS])
 		st->recovery_attempts = nla_get_u32(tb[NETSWAP_A_RECOVERY_ATTEMPTS]);
+	if (tb[NETSWAP_A_DISCARD_MAX_BYTES])
+		st->discard_max_bytes = nla_get_u32(tb[NETSWAP_A_DISCARD_MAX_BYTES]);
+	if (tb[NETSWAP_A_DISCARD_GRANULARITY])
+		st->discard_granularity =
+			nla_get_u32(tb[NETSWAP_A_DISCARD_GRANULARITY]);
 	ns_parse_stats(tb[NETSWAP_A_STATS], st);
 	return 0;
 }

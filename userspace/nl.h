@@ -32,6 +32,9 @@ struct ns_status {
 	uint64_t	recovery_total_ms;	/* in recovery, the current one too */
 	uint64_t	recovery_ms;		/* the current recovery, 0 if none */
 	unsigned int	recovery_attempts;	/* its failed attempts */
+	unsigned int	discard_max_bytes;	/* 0: the storage cannot unmap */
+	unsigned int	discard_granularity;
+	uint64_t	discards, discard_bytes;
 };
 
 /* A state change from the events group. */

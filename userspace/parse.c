@@ -372,7 +372,7 @@ int ns_parse_url(const char *s, size_t len, struct ns_target *t, char *err,
 
 /* -------- options -------- */
 
-enum ns_opt_kind { NS_O_STR, NS_O_NUM, NS_O_FLAG, NS_O_CHOICE };
+enum ns_opt_kind { NS_O_STR, NS_O_NUM, NS_O_FLAG, NS_O_CHOICE, NS_O_DISCARD };
 
 struct ns_opt_desc {
 	const char	*key;
@@ -402,7 +402,39 @@ static const struct ns_opt_desc ns_opts[] = {
 	{ "priority",		NS_O_NUM,    -1, 32767, NS_T_NONE },
 	{ "auto",		NS_O_FLAG,   0, 0, NS_T_NONE },
 	{ "format",		NS_O_FLAG,   0, 0, NS_T_NONE },
+	/* NFSv3 has no way to deallocate: refused there, not ignored. */
+	{ "discard",		NS_O_DISCARD, 0, 0, NS_T_ISCSI },
 };
+
+const char *ns_discard_opt(int discard)
+{
+	switch (discard) {
+	case NS_DISCARD_BOTH:
+		return "discard";
+	case NS_DISCARD_ONCE:
+		return "discard=once";
+	case NS_DISCARD_PAGES:
+		return "discard=pages";
+	default:
+		return "";
+	}
+}
+
+/* "discard", "discard=once" or "discard=pages", as swapon(8) takes them. */
+static int ns_set_discard(const char *v, size_t vlen, bool has_value,
+			  struct ns_target *t, char *err, size_t errlen)
+{
+	if (!has_value)
+		t->discard = NS_DISCARD_BOTH;
+	else if (vlen == 4 && !memcmp(v, "once", 4))
+		t->discard = NS_DISCARD_ONCE;
+	else if (vlen == 5 && !memcmp(v, "pages", 5))
+		t->discard = NS_DISCARD_PAGES;
+	else
+		return ns_fail(err, errlen,
+			       "discard: must be discard, discard=once or discard=pages");
+	return 0;
+}
 
 #define NS_NOPTS	(sizeof(ns_opts) / sizeof(ns_opts[0]))
 
@@ -519,6 +551,9 @@ int ns_parse_opt(const char *s, size_t len, struct ns_target *t, char *err,
 		return ns_fail(err, errlen, "option '%.*s': unknown",
 			       (int)(klen > 40 ? 40 : klen), s);
 	t->opts_given |= 1u << i;
+	if (d->kind == NS_O_DISCARD)
+		return ns_set_discard(eq ? eq + 1 : s, eq ? s + len - eq - 1 : 0,
+				      eq, t, err, errlen);
 	if (d->kind == NS_O_FLAG) {
 		if (eq)
 			return ns_fail(err, errlen, "%s: takes no value",
@@ -609,9 +644,11 @@ int ns_target_finish(struct ns_target *t, char *err, size_t errlen)
 		    ns_opts[i].only == NS_T_NONE ||
 		    ns_opts[i].only == t->transport)
 			continue;
-		return ns_fail(err, errlen, "%s: only for %s targets",
+		return ns_fail(err, errlen, "%s: only for %s targets%s",
 			       ns_opts[i].key,
-			       ns_transport_name(ns_opts[i].only));
+			       ns_transport_name(ns_opts[i].only),
+			       ns_opts[i].kind == NS_O_DISCARD ?
+			       " (NFSv3 has no way to free a file's blocks)" : "");
 	}
 	if (t->transport == NS_T_NFS && t->export_opt[0])
 		return ns_split_export(t, err, errlen);

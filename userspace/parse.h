@@ -68,9 +68,21 @@ struct ns_target {
 	int32_t		priority;		/* -1..32767; INT32_MIN: unset */
 	bool		auto_up;		/* "auto": udev turns swap on */
 	bool		format;			/* "format": mkswap if blank */
+	int		discard;		/* enum ns_discard */
 
 	unsigned int	opts_given;		/* bit per option key seen */
 };
+
+/* swapon's discard policy, as swapon(8) and fstab name it. */
+enum ns_discard {
+	NS_DISCARD_OFF,		/* not asked for */
+	NS_DISCARD_BOTH,	/* "discard": once at swapon, and freed pages */
+	NS_DISCARD_ONCE,	/* "discard=once": the whole area at swapon */
+	NS_DISCARD_PAGES,	/* "discard=pages": freed clusters as they go */
+};
+
+/* The option as netswaptab, fstab and swapon write it; "" for OFF. */
+const char *ns_discard_opt(int discard);
 
 /* Fill @t with "not set" everywhere. */
 void ns_target_init(struct ns_target *t);
@@ -95,7 +107,8 @@ int ns_parse_url(const char *s, size_t len, struct ns_target *t, char *err,
  * One "key=value" or flag ("auto", "format"); @len bytes, NULs fail.
  * Keys: initiator user secret_file header_digest data_digest export
  * mount_port auth_flavor auth_uid auth_gid connections queue_depth io_timeout_ms
- * reconnect_delay_ms recovery_timeout_s priority auto format.
+ * reconnect_delay_ms recovery_timeout_s priority auto format, and
+ * discard (a flag, or discard=once|pages).
  */
 int ns_parse_opt(const char *s, size_t len, struct ns_target *t, char *err,
 		 size_t errlen);

@@ -473,6 +473,7 @@ static int ns_disable(const char *name)
  */
 struct ns_up_arg {
 	int		prio;		/* < 0: the kernel's default */
+	int		discard;	/* enum ns_discard */
 	int		format;		/* mkswap a disk without a signature */
 	int		noswap;		/* enable only; 2: and a swap signature */
 	const char	*hint;		/* how to ask for format */
@@ -515,7 +516,8 @@ static int ns_up_one(struct ns_nl *nl, const char *name,
 		ns_info("%s: enabled, disk %s", name, dev);
 		return EX_OK;
 	}
-	ret = ns_swap_start(name, dev, a->prio, a->format, a->hint);
+	ret = ns_swap_start(name, dev, a->prio, a->discard, a->format,
+			    a->hint);
 	if (!ret)
 		return EX_OK;
 undo:
@@ -624,8 +626,8 @@ static int cmd_add(int argc, char **argv)
 		ns_errmsg("%s", err);
 		return EX_USAGE;
 	}
-	if (t.priority != INT32_MIN || t.auto_up || t.format) {
-		ns_errmsg("priority, auto and format are netswaptab options (or: swapctl up --priority P --format)");
+	if (t.priority != INT32_MIN || t.auto_up || t.format || t.discard) {
+		ns_errmsg("priority, auto, format and discard are netswaptab options (or: swapctl up --priority P --format --discard)");
 		return EX_USAGE;
 	}
 	ret = ns_need_cfs(true);
@@ -716,6 +718,7 @@ static int cmd_up(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "priority", required_argument, NULL, 'p' },
 		{ "format", no_argument, NULL, 'f' },
+		{ "discard", optional_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ns_up_arg a = {
@@ -725,7 +728,7 @@ static int cmd_up(int argc, char **argv)
 	int c, all = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ap:f", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ap:fd::", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = 1;
@@ -736,6 +739,19 @@ static int cmd_up(int argc, char **argv)
 			break;
 		case 'f':
 			a.format = 1;
+			break;
+		case 'd':
+			if (!optarg)
+				a.discard = NS_DISCARD_BOTH;
+			else if (!strcmp(optarg, "once"))
+				a.discard = NS_DISCARD_ONCE;
+			else if (!strcmp(optarg, "pages"))
+				a.discard = NS_DISCARD_PAGES;
+			else {
+				ns_errmsg("--discard: %s: once or pages (or no value: both)",
+					  optarg);
+				return EX_USAGE;
+			}
 			break;
 		default:
 			return EX_USAGE;
@@ -894,6 +910,8 @@ static void ns_status_json(const struct ns_status *st)
 	ns_json_str("last_error", st->last_error, 1);
 	ns_json_num("recovery_ms", st->recovery_ms, 1);
 	ns_json_num("recovery_attempts", st->recovery_attempts, 1);
+	ns_json_num("discard_max_bytes", st->discard_max_bytes, 1);
+	ns_json_num("discard_granularity", st->discard_granularity, 1);
 	printf("\"stats\":{");
 	ns_json_num("reads", st->reads, 1);
 	ns_json_num("writes", st->writes, 1);
@@ -908,6 +926,8 @@ static void ns_status_json(const struct ns_status *st)
 	ns_json_num("reconnects", st->reconnects, 1);
 	ns_json_num("reconnect_attempts", st->reconnect_attempts, 1);
 	ns_json_num("recovery_ms", st->recovery_total_ms, 1);
+	ns_json_num("discards", st->discards, 1);
+	ns_json_num("discard_bytes", st->discard_bytes, 1);
 	ns_json_num("read_lat_avg_us",
 		    ns_avg(st->read_lat_sum_us, st->reads), 1);
 	ns_json_num("read_lat_max_us", st->read_lat_max_us, 1);
@@ -926,7 +946,8 @@ enum {
 	NS_COL_READS, NS_COL_WRITES, NS_COL_INFL, NS_COL_RCON, NS_COL_TARGET,
 	NS_COL_TRANSPORT, NS_COL_PRIO, NS_COL_USED, NS_COL_RESERVE,
 	NS_COL_ERRORS, NS_COL_TIMEOUTS, NS_COL_RECOVERY, NS_COL_ATTEMPTS,
-	NS_COL_LASTERR, NS_NCOLS
+	NS_COL_LASTERR, NS_COL_DISCMAX, NS_COL_DISCGRAN, NS_COL_DISCARDS,
+	NS_NCOLS
 };
 
 static const struct {
@@ -954,6 +975,9 @@ static const struct {
 	[NS_COL_RECOVERY] = { "RECOVERY", 0.06, SCOLS_FL_RIGHT, "seconds the recovery in progress has run" },
 	[NS_COL_ATTEMPTS] = { "ATTEMPTS", 0.05, SCOLS_FL_RIGHT, "its failed reconnect attempts" },
 	[NS_COL_LASTERR]  = { "LAST-ERROR", 0.2, SCOLS_FL_TRUNC, "the last error" },
+	[NS_COL_DISCMAX]  = { "DISC-MAX", 0.06, SCOLS_FL_RIGHT, "the most one discard covers (0: the storage cannot unmap)" },
+	[NS_COL_DISCGRAN] = { "DISC-GRAN", 0.06, SCOLS_FL_RIGHT, "discard granularity" },
+	[NS_COL_DISCARDS] = { "DISCARDS", 0.06, SCOLS_FL_RIGHT, "discards completed" },
 };
 
 static const int ns_default_cols[] = {
@@ -1024,6 +1048,8 @@ static unsigned long long ns_cell_count(const struct ns_status *st, int col)
 		return st->errors;
 	case NS_COL_TIMEOUTS:
 		return st->timeouts;
+	case NS_COL_DISCARDS:
+		return st->discards;
 	default:
 		return st->recovery_attempts;
 	}
@@ -1071,7 +1097,16 @@ static void ns_cell(const struct ns_status *st, int col, char *buf, size_t len)
 	case NS_COL_ERRORS:
 	case NS_COL_TIMEOUTS:
 	case NS_COL_ATTEMPTS:
+	case NS_COL_DISCARDS:
 		snprintf(buf, len, "%llu", ns_cell_count(st, col));
+		break;
+	case NS_COL_DISCMAX:
+	case NS_COL_DISCGRAN:
+		if (!st->disk[0])
+			snprintf(buf, len, "-");
+		else
+			ns_human(col == NS_COL_DISCMAX ? st->discard_max_bytes :
+				 st->discard_granularity, buf, len);
 		break;
 	case NS_COL_TARGET:
 		ns_where(st, buf, len);
@@ -1190,6 +1225,22 @@ static void ns_status_detail(const struct ns_status *st)
 	printf("  in recovery %.1f s in all, %llu failed reconnect attempts\n",
 	       st->recovery_total_ms / 1000.0,
 	       (unsigned long long)st->reconnect_attempts);
+	if (!st->disk[0])
+		return;
+	if (st->discard_max_bytes) {
+		char mx[32], gr[32], db[32];
+
+		ns_human(st->discard_max_bytes, mx, sizeof(mx));
+		ns_human(st->discard_granularity, gr, sizeof(gr));
+		ns_human(st->discard_bytes, db, sizeof(db));
+		printf("  discard: up to %s at %s granularity; %llu discards (%s)\n",
+		       mx, gr, (unsigned long long)st->discards, db);
+	} else {
+		printf("  discard: none (%s)\n",
+		       st->transport == NETSWAP_TRANSPORT_TYPE_NFS ?
+		       "NFSv3 cannot free a file's blocks" :
+		       "the LUN cannot unmap: not thin provisioned");
+	}
 }
 
 static int ns_status_one(struct ns_nl *nl, const char *name, int json,
@@ -1266,6 +1317,11 @@ static const struct ns_prom ns_proms[] = {
 	NS_PROM("recovery_seconds", "gauge",
 		"How long the recovery in progress has run; 0 if none.",
 		recovery_ms, 1e-3),
+	NS_PROM("discards_total", "counter",
+		"Discard requests completed (freed swap unmapped).",
+		discards, 0),
+	NS_PROM("discard_bytes_total", "counter", "Bytes discarded.",
+		discard_bytes, 0),
 	NS_PROM("read_latency_seconds_sum", "counter",
 		"Sum of the latencies of completed reads.", read_lat_sum_us,
 		1e-6),
@@ -1617,6 +1673,7 @@ static int ns_apply_one(struct ns_nl *nl, const struct ns_target *t,
 {
 	const struct ns_up_arg a = {
 		.prio = t->priority == INT32_MIN ? -1 : t->priority,
+		.discard = t->discard,
 		.format = t->format,
 		.noswap = noswap ? 2 : 0,
 		.hint = "add format to its options in netswaptab",
@@ -2040,7 +2097,7 @@ static int cmd_hotplug(int argc, char **argv)
 		} else {
 			ret = ns_swap_start(name, dev,
 				t->priority == INT32_MIN ? -1 : t->priority,
-				t->format,
+				t->discard, t->format,
 				"add format to its options in netswaptab");
 		}
 	}
@@ -2422,9 +2479,9 @@ static const struct {
 	  "Create a target from a URL and options (netswaptab(5) lists them),\n"
 	  "loading the module if needed. Nothing connects until up or enable." },
 	{ "up", cmd_up,
-	  "up NAME|--all [--priority P] [--format]",
+	  "up NAME|--all [--priority P] [--format] [--discard[=once|pages]]",
 	  "Enable the target and turn swap on its disk; --format runs mkswap on a\n"
-	  "blank disk only." },
+	  "blank disk only; --discard frees swap space on a thin LUN (swapon(8))." },
 	{ "enable", cmd_enable,
 	  "enable NAME|--all",
 	  "Connect and create the disk (/dev/netswap/NAME), without swap." },

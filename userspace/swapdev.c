@@ -12,14 +12,24 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/fs.h>
 #include <blkid/blkid.h>
 #include "swapctl.h"
+#include "parse.h"
 #include "swapdev.h"
 
 #define NS_DISK_WAIT_MS		10000
+
+/* Older C libraries define only SWAP_FLAG_DISCARD (Linux 3.11 added these). */
+#ifndef SWAP_FLAG_DISCARD_ONCE
+#define SWAP_FLAG_DISCARD_ONCE	0x20000
+#endif
+#ifndef SWAP_FLAG_DISCARD_PAGES
+#define SWAP_FLAG_DISCARD_PAGES	0x40000
+#endif
 
 int ns_swap_active(const char *dev, int *prio, long long *used)
 {
@@ -173,10 +183,46 @@ int ns_swap_prepare(const char *name, const char *dev, int format,
 	return EX_OK;
 }
 
-int ns_swap_start(const char *name, const char *dev, int prio, int format,
-		  const char *no_sig_hint)
+/* swapon(2) flags for a discard policy, as swapon(8) sets them. */
+static int ns_discard_flags(int discard)
 {
-	char size[32];
+	switch (discard) {
+	case NS_DISCARD_BOTH:
+		return SWAP_FLAG_DISCARD;
+	case NS_DISCARD_ONCE:
+		return SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE;
+	case NS_DISCARD_PAGES:
+		return SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
+	default:
+		return 0;
+	}
+}
+
+/* The disk's discard_max_bytes in sysfs: 0 when it cannot discard. */
+static unsigned long long ns_dev_discard_max(const char *dev)
+{
+	unsigned long long v = 0;
+	char path[128];
+	struct stat st;
+	FILE *f;
+
+	if (stat(dev, &st) != 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/discard_max_bytes",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+int ns_swap_start(const char *name, const char *dev, int prio, int discard,
+		  int format, const char *no_sig_hint)
+{
+	char size[32], how[96] = "";
 	int flags = 0, p, ret;
 
 	if (ns_swap_already_on(name, dev))
@@ -187,6 +233,11 @@ int ns_swap_start(const char *name, const char *dev, int prio, int format,
 	if (prio >= 0)
 		flags = SWAP_FLAG_PREFER |
 			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	flags |= ns_discard_flags(discard);
+	if (discard)
+		snprintf(how, sizeof(how), ns_dev_discard_max(dev) ?
+			 ", %s" : ", no discard: the LUN cannot unmap",
+			 ns_discard_opt(discard));
 	if (swapon(dev, flags) != 0) {
 		/* EBUSY: someone else (the udev rule) turned it on first. */
 		if (errno == EBUSY && ns_swap_already_on(name, dev))
@@ -196,6 +247,6 @@ int ns_swap_start(const char *name, const char *dev, int prio, int format,
 	}
 	ns_human(ns_dev_bytes(dev), size, sizeof(size));
 	ns_swap_active(dev, &p, NULL);
-	ns_info("%s: swap on %s (%s, priority %d)", name, dev, size, p);
+	ns_info("%s: swap on %s (%s, priority %d%s)", name, dev, size, p, how);
 	return EX_OK;
 }

@@ -14,7 +14,9 @@ int ns_wait_dev(const char *disk, char *dev, size_t len);
 /*
  * Turn swap on on @dev for target @name: a disk with no signature gets
  * mkswap only if @format, one with a foreign signature is never touched;
- * @prio < 0 leaves the priority to the kernel. @no_sig_hint ends the
+ * @prio < 0 leaves the priority to the kernel; @discard (enum ns_discard)
+ * asks swapon to discard, which a disk without discard ignores (said so
+ * in the line printed). @no_sig_hint ends the
  * message for a blank disk without @format. Swap that is already on (a
  * udev rule may have been quicker) is success. Returns an EX_* code, and
  * prints one line saying what happened.
@@ -27,7 +29,7 @@ int ns_wait_dev(const char *disk, char *dev, size_t len);
 int ns_swap_prepare(const char *name, const char *dev, int format,
 		    const char *no_sig_hint);
 
-int ns_swap_start(const char *name, const char *dev, int prio, int format,
-		  const char *no_sig_hint);
+int ns_swap_start(const char *name, const char *dev, int prio, int discard,
+		  int format, const char *no_sig_hint);
 
 #endif /* SWAPCTL_SWAPDEV_H */

@@ -21,6 +21,16 @@ static const struct block_device_operations netswap_fops = {
 };
 
 /*
+ * The bytes @rq moves over the network: a discard carries only its
+ * range, however large (the transport's few bytes of parameters live in
+ * its PDU).
+ */
+static u32 netswap_rq_payload(struct request *rq)
+{
+	return req_op(rq) == REQ_OP_DISCARD ? 0 : blk_rq_bytes(rq);
+}
+
+/*
  * Take @rq's payload from the in-flight budget. A request that does not
  * fit while others are in flight stops its hardware queue; the release
  * that frees budget starts every stopped queue again (the stop is seen
@@ -29,7 +39,7 @@ static const struct block_device_operations netswap_fops = {
 static bool netswap_io_get(struct netswap_dev *nd, struct blk_mq_hw_ctx *hctx,
 			   struct request *rq)
 {
-	u32 bytes = blk_rq_bytes(rq);
+	u32 bytes = netswap_rq_payload(rq);
 	bool ok;
 
 	spin_lock_bh(&nd->io_lock);
@@ -54,7 +64,7 @@ static void netswap_rq_release(struct netswap_dev *nd, struct request *rq)
 
 	atomic_dec(&nd->stats.inflight);
 	spin_lock_bh(&nd->io_lock);
-	nd->io_bytes -= blk_rq_bytes(rq);
+	nd->io_bytes -= netswap_rq_payload(rq);
 	start = nd->io_stopped;
 	nd->io_stopped = false;
 	spin_unlock_bh(&nd->io_lock);
@@ -86,6 +96,11 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 	case REQ_OP_WRITE:
 	case REQ_OP_FLUSH:
 		break;
+	case REQ_OP_DISCARD:
+		/* Only a disk that advertised discard gets one. */
+		if (nd->discard_max_bytes)
+			break;
+		fallthrough;
 	default:
 		return BLK_STS_NOTSUPP;
 	}
@@ -240,6 +255,9 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 		atomic64_add(bytes, &nd->stats.write_bytes);
 		netswap_account_lat(rq, &nd->stats.write_lat_ns,
 				    &nd->stats.write_lat_max_ns);
+	} else if (req_op(rq) == REQ_OP_DISCARD) {
+		atomic64_inc(&nd->stats.discards);
+		atomic64_add(bytes, &nd->stats.discard_bytes);
 	} else {
 		atomic64_inc(&nd->stats.flushes);
 	}
@@ -381,6 +399,9 @@ int netswap_blk_add(struct netswap_dev *nd)
 		.max_segment_size	= UINT_MAX,
 		.stable_writes		= nd->cfg.data_digest,
 		.write_cache		= true,
+		.max_discard_sectors	= nd->discard_max_bytes >> SECTOR_SHIFT,
+		.discard_granularity	= nd->discard_granularity,
+		.discard_alignment	= nd->discard_alignment,
 	};
 	struct blk_mq_tag_set *set = &nd->tag_set;
 	struct gendisk *disk;

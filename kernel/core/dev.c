@@ -556,6 +556,10 @@ int netswap_enable(struct netswap_dev *nd)
 	clear_bit(NETSWAP_ERR_FATAL, &nd->flags);
 	WRITE_ONCE(nd->fatal_err, 0);
 	netswap_set_storage_id(nd, "");
+	/* Only a transport that finds the storage can unmap sets these. */
+	nd->discard_max_bytes = 0;
+	nd->discard_granularity = 0;
+	nd->discard_alignment = 0;
 
 	ret = netswap_connect_bounded(nd);
 	if (ret)

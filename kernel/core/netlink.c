@@ -133,6 +133,9 @@ static int netswap_nl_put_stats(struct sk_buff *skb,
 			      NSEC_PER_USEC, NETSWAP_A_STATS_PAD) ||
 	    netswap_nl_put_u64(skb, NETSWAP_A_STATS_RECONNECT_ATTEMPTS,
 			       &s->reconnect_attempts) ||
+	    netswap_nl_put_u64(skb, NETSWAP_A_STATS_DISCARDS, &s->discards) ||
+	    netswap_nl_put_u64(skb, NETSWAP_A_STATS_DISCARD_BYTES,
+			       &s->discard_bytes) ||
 	    nla_put_u64_64bit(skb, NETSWAP_A_STATS_RECOVERY_MS,
 			      atomic64_read(&s->recovery_ms) +
 			      netswap_recovery_ms(nd), NETSWAP_A_STATS_PAD)) {
@@ -206,6 +209,10 @@ static int netswap_nl_fill(struct sk_buff *skb, struct netswap_dev *nd,
 			      NETSWAP_A_PAD) ||
 	    nla_put_u32(skb, NETSWAP_A_RECOVERY_ATTEMPTS,
 			rec_ms ? READ_ONCE(nd->rec_attempts) : 0) ||
+	    nla_put_u32(skb, NETSWAP_A_DISCARD_MAX_BYTES,
+			disk[0] ? READ_ONCE(nd->discard_max_bytes) : 0) ||
+	    nla_put_u32(skb, NETSWAP_A_DISCARD_GRANULARITY,
+			disk[0] ? READ_ONCE(nd->discard_granularity) : 0) ||
 	    netswap_nl_put_stats(skb, nd)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

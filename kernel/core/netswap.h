@@ -85,6 +85,8 @@ struct netswap_stats {
 	atomic64_t	flushes;
 	atomic64_t	read_bytes;
 	atomic64_t	write_bytes;
+	atomic64_t	discards;	/* completed discard requests */
+	atomic64_t	discard_bytes;
 	atomic64_t	errors;		/* requests completed with an error */
 	atomic64_t	retries;	/* commands re-issued (sense, requeue) */
 	atomic64_t	timeouts;
@@ -240,6 +242,14 @@ struct netswap_dev {
 	u64			capacity;	/* bytes */
 	u32			block_size;	/* logical */
 	u32			max_io_bytes;
+	/*
+	 * Discard, as the transport found it at enable: the largest one
+	 * request may cover (0: the storage cannot unmap), and the
+	 * granularity and alignment the storage unmaps at.
+	 */
+	u32			discard_max_bytes;
+	u32			discard_granularity;
+	u32			discard_alignment;
 	/*
 	 * Payload of the started requests, at most io_budget (one request
 	 * alone may exceed it): what reserve_kb is sized for. The queue is

@@ -100,6 +100,23 @@ static u32 ns_rq_crc(struct request *rq, u32 off, u32 len, u32 crc)
 	return crc;
 }
 
+/* Does @cmd send data to the target: a write, or an UNMAP's parameters? */
+static bool ns_cmd_is_out(const struct ns_iscsi_cmd *cmd)
+{
+	return req_op(cmd->rq) == REQ_OP_WRITE ||
+	       req_op(cmd->rq) == REQ_OP_DISCARD;
+}
+
+/* The PDU's data is @cmd's bytes from @off: its own buffer or the bio's. */
+static void ns_tx_set_data(struct ns_iscsi_tx *tx, struct ns_iscsi_cmd *cmd,
+			   u32 off, u32 len)
+{
+	tx->cmd = cmd;
+	tx->data_off = off;
+	tx->data_len = len;
+	tx->ctl_data = cmd->kdata ? cmd->kdata + off : NULL;
+}
+
 /* ---------------- transmit ---------------- */
 
 static void ns_tx_finish_hdr(struct ns_iscsi_conn *conn)
@@ -124,11 +141,11 @@ static void ns_tx_finish_hdr(struct ns_iscsi_conn *conn)
 		if (conn->dd_on) {
 			u32 crc;
 
-			if (tx->cmd)
+			if (tx->ctl_data)
+				crc = crc32c(~0u, tx->ctl_data, tx->data_len);
+			else
 				crc = ns_rq_crc(tx->cmd->rq, tx->data_off,
 						tx->data_len, ~0u);
-			else
-				crc = crc32c(~0u, tx->ctl_data, tx->data_len);
 			crc = ~crc32c(crc, tx->trailer, pad);
 			nsp_put_le32(tx->trailer + pad, crc);
 			tx->trailer_len += ISCSI_DIGEST_LEN;
@@ -141,7 +158,7 @@ static void ns_build_cmd_pdu(struct ns_iscsi_conn *conn,
 			     struct ns_iscsi_cmd *cmd)
 {
 	struct ns_iscsi_tx *tx = &conn->tx;
-	bool write = req_op(cmd->rq) == REQ_OP_WRITE;
+	bool write = ns_cmd_is_out(cmd);
 	struct iscsi_scsi_cmd c = {
 		.lun		= conn->lun,
 		.itt		= cmd->itt,
@@ -157,9 +174,7 @@ static void ns_build_cmd_pdu(struct ns_iscsi_conn *conn,
 	};
 
 	iscsi_build_scsi_cmd(tx->hdr, &c);
-	tx->cmd = cmd;
-	tx->data_off = 0;
-	tx->data_len = c.data_len;
+	ns_tx_set_data(tx, cmd, 0, c.data_len);
 	cmd->cmd_sent = true;
 }
 
@@ -180,9 +195,7 @@ static void ns_build_data_out(struct ns_iscsi_conn *conn,
 	};
 
 	iscsi_build_data_out(tx->hdr, &d);
-	tx->cmd = cmd;
-	tx->data_off = cmd->tx_off;
-	tx->data_len = len;
+	ns_tx_set_data(tx, cmd, cmd->tx_off, len);
 	cmd->tx_off += len;
 }
 
@@ -299,7 +312,7 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 	while (tx->data_sent < tx->data_len) {
 		bool more = true;
 
-		if (tx->cmd) {
+		if (!tx->ctl_data) {
 			struct bio_vec bv;
 
 			if (!netswap_rq_pos_at(&tx->cmd->tx_pos, tx->cmd->rq,
@@ -459,6 +472,17 @@ static int ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 				  cmd->din.received, cmd->din.edtl, h->residual);
 			return ns_rx_proto_err(conn, why);
 		}
+		/*
+		 * An UNMAP's residual says nothing about the blocks: tgt
+		 * reports its whole parameter list as an underflow. That the
+		 * list was sent in full is what counts.
+		 */
+		if (req_op(cmd->rq) == REQ_OP_DISCARD &&
+		    cmd->data_sent < cmd->len) {
+			nd_err_rl(nd, "discard at sector %llu: UNMAP completed before its parameter list was sent\n",
+				  (unsigned long long)blk_rq_pos(cmd->rq));
+			return ns_rx_proto_err(conn, "UNMAP completed early");
+		}
 		if (req_op(cmd->rq) == REQ_OP_WRITE &&
 		    iscsi_write_status_check(cmd->data_sent, cmd->len, h, &why)) {
 			nd_err_rl(nd, "write at sector %llu: %s (%u of %u bytes sent, residual %u)\n",
@@ -551,7 +575,7 @@ static int ns_rx_r2t(struct ns_iscsi_conn *conn)
 	struct iscsi_hdr_info *h = &conn->rx.fr.h;
 	struct ns_iscsi_cmd *cmd = ns_find_cmd(conn, h->itt);
 
-	if (!cmd || req_op(cmd->rq) != REQ_OP_WRITE ||
+	if (!cmd || !ns_cmd_is_out(cmd) ||
 	    h->buffer_offset >= cmd->len || !h->desired_len ||
 	    h->desired_len > cmd->len - h->buffer_offset)
 		return ns_rx_proto_err(conn, "bad R2T");
@@ -1028,6 +1052,7 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	cmd->tx_off = 0;
 	cmd->tx_end = 0;
 	cmd->data_sent = 0;
+	cmd->kdata = NULL;
 
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
@@ -1044,6 +1069,26 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 		 * the target solicits the rest with R2T, which keeps one data
 		 * sequence per command whatever InitialR2T says.
 		 */
+		cmd->unsol_end = cmd->imm_len;
+		cmd->tx_off = cmd->imm_len;
+		cmd->tx_end = cmd->unsol_end;
+		list = &conn->send_lo;
+		break;
+	case REQ_OP_DISCARD:
+		/*
+		 * One descriptor: the disk takes one range per request, and
+		 * at most what the target's Block Limits allow.
+		 */
+		cmd->len = scsi_build_unmap_params(cmd->param,
+						   sizeof(cmd->param), lba,
+						   blocks);
+		if (WARN_ON_ONCE((int)cmd->len < 0))
+			return BLK_STS_IOERR;
+		cmd->kdata = cmd->param;
+		cmd->cdb_len = scsi_build_unmap(cmd->cdb, cmd->len);
+		if (p->immediate_data)
+			cmd->imm_len = min3(cmd->len, p->first_burst,
+					    p->max_xmit_dsl);
 		cmd->unsol_end = cmd->imm_len;
 		cmd->tx_off = cmd->imm_len;
 		cmd->tx_end = cmd->unsol_end;

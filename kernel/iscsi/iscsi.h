@@ -24,6 +24,12 @@
 #define NS_ISCSI_MAX_RECV_DSL	(256 * 1024)
 #define NS_ISCSI_MAX_BURST	(256 * 1024)
 #define NS_ISCSI_FIRST_BURST	(64 * 1024)
+/*
+ * The most one UNMAP covers, whatever the target allows: a discard of a
+ * whole swap device at swapon comes as many, each done well within the
+ * I/O timeout even by a target that writes zeros where it cannot unmap.
+ */
+#define NS_ISCSI_MAX_UNMAP_BYTES	(64 * 1024 * 1024)
 /* Login and control PDUs' data segments land here. */
 #define NS_ISCSI_CTL_BUF	8192
 #define NS_ISCSI_SCSI_RETRIES	8
@@ -76,6 +82,12 @@ struct ns_iscsi_cmd {
 	struct netswap_rq_pos	rx_pos;		/* reads: Data-In received */
 	u8			cdb[SCSI_CDB_LEN];
 	u8			cdb_len;
+	/*
+	 * Data-Out from here instead of the request's pages (an UNMAP's
+	 * parameter list, in @param), or NULL.
+	 */
+	const u8		*kdata;
+	u8			param[SCSI_UNMAP_PARAM_LEN];
 };
 
 struct ns_iscsi_conn {

@@ -730,6 +730,72 @@ static u32 ns_iscsi_max_io(const struct iscsi_session_params *p)
 		       NETSWAP_MAX_IO_BYTES);
 }
 
+/*
+ * Thin provisioning, read once at the first connect: a logical unit that
+ * sets LBPME in READ CAPACITY(16) and LBPU in its Logical Block
+ * Provisioning page, with UNMAP counts in its Block Limits page, gets a
+ * disk that takes discards, each sent as one UNMAP of one descriptor.
+ * A page the target refuses means no discard, not a failed enable; a
+ * transport error fails the probe as any other command's does.
+ */
+static int ns_iscsi_probe_unmap(struct ns_iscsi_conn *conn, bool lbpme)
+{
+	static const u8 pages[] = { SCSI_VPD_LBP, SCSI_VPD_BLOCK_LIMITS };
+	struct netswap_dev *nd = conn->nd;
+	struct scsi_unmap_info u = { .lbpme = lbpme };
+	u8 cdb[SCSI_CDB_LEN], data[64];
+	u32 bs = nd->block_size, phys = max_t(u32, bs, 4096);
+	struct scsi_sense sense;
+	u64 gran, max_bytes;
+	u32 max_blocks;
+	u8 status;
+	int ret, i, n;
+
+	nd->discard_max_bytes = 0;
+	nd->discard_granularity = 0;
+	nd->discard_alignment = 0;
+	if (!lbpme)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		memset(data, 0, sizeof(data));
+		n = scsi_build_inquiry_vpd(cdb, pages[i], sizeof(data));
+		ret = ns_probe_cmd(conn, cdb, n, data, sizeof(data), &sense,
+				   &status);
+		if (ret) {
+			netswap_set_error(nd, "INQUIRY (VPD 0x%02x): %s",
+					  pages[i], ret == -ETIMEDOUT ?
+					  "target did not answer" :
+					  "transport error");
+			return ret;
+		}
+		if (status != SCSI_STATUS_GOOD ||
+		    (pages[i] == SCSI_VPD_LBP ?
+		     scsi_parse_vpd_lbp(data, sizeof(data), &u) :
+		     scsi_parse_vpd_block_limits(data, sizeof(data), &u))) {
+			nd_info(nd, "LUN %u is thin provisioned but has no usable VPD page 0x%02x: no discard\n",
+				nd->cfg.lun, pages[i]);
+			return 0;
+		}
+	}
+	max_blocks = scsi_unmap_max_blocks(&u, NS_ISCSI_MAX_UNMAP_BYTES / bs);
+	/* As sd does: never finer than a physical block. */
+	gran = max_t(u64, (u64)u.granularity * bs, phys);
+	max_bytes = rounddown((u64)max_blocks * bs, gran);
+	if (!max_bytes) {
+		nd_info(nd, "LUN %u is thin provisioned but takes no UNMAP (LBPU %d, at most %u blocks in %u descriptors, granularity %u): no discard\n",
+			nd->cfg.lun, u.lbpu, u.max_lba, u.max_desc,
+			u.granularity);
+		return 0;
+	}
+	nd->discard_max_bytes = max_bytes;
+	nd->discard_granularity = gran;
+	if (u.ugavalid)
+		nd->discard_alignment = ((u64)u.alignment * bs) % gran;
+	nd_info(nd, "LUN %u is thin provisioned: discard by UNMAP, up to %llu KiB at %llu-byte granularity\n",
+		nd->cfg.lun, max_bytes >> 10, gran);
+	return 0;
+}
+
 /**
  * ns_iscsi_probe() - check the LUN, its identity and its capacity
  * @conn: logged-in connection, before io_work starts
@@ -797,6 +863,8 @@ int ns_iscsi_probe(struct ns_iscsi_conn *conn)
 					  nd->capacity);
 			return -EINVAL;
 		}
+		return ns_iscsi_probe_unmap(conn,
+					    scsi_rc16_lbpme(data, SCSI_RC16_LEN));
 	} else if (blocks * block_len < nd->capacity ||
 		   block_len != nd->block_size) {
 		netswap_fatal(nd, -EIO, "LUN shrank or changed block size across reconnect: disable and enable again");

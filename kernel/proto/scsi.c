@@ -11,6 +11,7 @@
 #define OP_READ_16		0x88
 #define OP_WRITE_16		0x8a
 #define OP_SYNC_CACHE_16	0x91
+#define OP_UNMAP		0x42
 #define OP_SERVICE_ACTION_IN_16	0x9e
 #define SAI_READ_CAPACITY_16	0x10
 #define WRITE16_FUA		0x08
@@ -113,6 +114,27 @@ int scsi_build_sync_cache16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks)
 	return build_rw16(cdb, OP_SYNC_CACHE_16, lba, blocks);
 }
 
+int scsi_build_unmap(u8 cdb[SCSI_CDB_LEN], u16 param_len)
+{
+	memset(cdb, 0, SCSI_CDB_LEN);
+	cdb[0] = OP_UNMAP;		/* ANCHOR 0, GROUP NUMBER 0 */
+	nsp_put_be16(cdb + 7, param_len);
+	return 10;
+}
+
+int scsi_build_unmap_params(u8 *buf, size_t len, u64 lba, u32 blocks)
+{
+	if (len < SCSI_UNMAP_PARAM_LEN || !blocks)
+		return -EINVAL;
+	memset(buf, 0, SCSI_UNMAP_PARAM_LEN);
+	/* UNMAP DATA LENGTH: what follows it; BLOCK DESCRIPTOR DATA LENGTH */
+	nsp_put_be16(buf, SCSI_UNMAP_PARAM_LEN - 2);
+	nsp_put_be16(buf + 2, 16);
+	nsp_put_be64(buf + 8, lba);
+	nsp_put_be32(buf + 16, blocks);
+	return SCSI_UNMAP_PARAM_LEN;
+}
+
 int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
 			       u32 *block_len)
 {
@@ -135,6 +157,70 @@ int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
 	if (last_lba + 1 > ~(u64)0 / bl)
 		return -EPROTO;
 	return 0;
+}
+
+bool scsi_rc16_lbpme(const u8 *buf, size_t len)
+{
+	return len > 14 && (buf[14] & 0x80);
+}
+
+/*
+ * A VPD page's bytes that count: its header says how long it is, the
+ * answer may be shorter (allocation length) or padded. Returns the page
+ * length with its 4-byte header, or 0 for another page or a short answer.
+ */
+static size_t vpd_page_len(const u8 *buf, size_t len, u8 page)
+{
+	size_t plen;
+
+	if (len < 4 || buf[1] != page)
+		return 0;
+	plen = 4 + (size_t)nsp_get_be16(buf + 2);
+	return plen < len ? plen : len;
+}
+
+int scsi_parse_vpd_block_limits(const u8 *buf, size_t len,
+				struct scsi_unmap_info *u)
+{
+	size_t plen = vpd_page_len(buf, len, SCSI_VPD_BLOCK_LIMITS);
+
+	u->max_lba = 0;
+	u->max_desc = 0;
+	u->granularity = 0;
+	u->ugavalid = false;
+	u->alignment = 0;
+	if (!plen)
+		return -EPROTO;
+	if (plen >= 28) {
+		u->max_lba = nsp_get_be32(buf + 20);
+		u->max_desc = nsp_get_be32(buf + 24);
+	}
+	if (plen >= 32)
+		u->granularity = nsp_get_be32(buf + 28);
+	if (plen >= 36) {
+		u->ugavalid = buf[32] & 0x80;
+		u->alignment = nsp_get_be32(buf + 32) & 0x7fffffff;
+	}
+	return 0;
+}
+
+int scsi_parse_vpd_lbp(const u8 *buf, size_t len, struct scsi_unmap_info *u)
+{
+	size_t plen = vpd_page_len(buf, len, SCSI_VPD_LBP);
+
+	u->lbpu = false;
+	if (!plen)
+		return -EPROTO;
+	if (plen >= 6)
+		u->lbpu = buf[5] & 0x80;
+	return 0;
+}
+
+u32 scsi_unmap_max_blocks(const struct scsi_unmap_info *u, u32 cap)
+{
+	if (!u->lbpme || !u->lbpu || !u->max_lba || !u->max_desc)
+		return 0;
+	return u->max_lba < cap ? u->max_lba : cap;
 }
 
 /* Append @n bytes as lower-case hex; false when @id is too small. */

@@ -38,6 +38,17 @@ int scsi_build_report_luns(u8 cdb[SCSI_CDB_LEN], u32 alloc_len);
 int scsi_build_read16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
 int scsi_build_write16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks, bool fua);
 int scsi_build_sync_cache16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
+/* UNMAP (SBC-3 5.28), a 10-byte CDB, with a @param_len-byte parameter list. */
+int scsi_build_unmap(u8 cdb[SCSI_CDB_LEN], u16 param_len);
+
+/* An UNMAP parameter list of one block descriptor. */
+#define SCSI_UNMAP_PARAM_LEN	24
+/*
+ * Fill @buf (@len bytes) with the parameter list that unmaps @blocks
+ * blocks from @lba. Returns SCSI_UNMAP_PARAM_LEN, or -EINVAL when @len is
+ * too small or @blocks is 0.
+ */
+int scsi_build_unmap_params(u8 *buf, size_t len, u64 lba, u32 blocks);
 
 /*
  * Parse READ CAPACITY(16) parameter data. Returns 0; -EPROTO if shorter
@@ -48,9 +59,52 @@ int scsi_build_sync_cache16(u8 cdb[SCSI_CDB_LEN], u64 lba, u32 blocks);
 int scsi_parse_read_capacity16(const u8 *buf, size_t len, u64 *nr_blocks,
 			       u32 *block_len);
 
+/*
+ * LBPME: the logical unit is thin provisioned (READ CAPACITY(16) byte
+ * 14). False for an answer too short to say.
+ */
+bool scsi_rc16_lbpme(const u8 *buf, size_t len);
+
 /* VPD pages that identify the logical unit (SPC-4 7.8). */
 #define SCSI_VPD_SERIAL		0x80
 #define SCSI_VPD_DEVID		0x83
+/* VPD pages that describe thin provisioning (SBC-3 6.6.4, 6.6.6). */
+#define SCSI_VPD_BLOCK_LIMITS	0xb0
+#define SCSI_VPD_LBP		0xb2
+
+/*
+ * What a thin-provisioned logical unit says about UNMAP: the Logical
+ * Block Provisioning page's LBPU bit and the Block Limits page's UNMAP
+ * fields. All counts are in logical blocks; 0 where the page is absent
+ * or too short to carry the field.
+ */
+struct scsi_unmap_info {
+	bool	lbpme;		/* READ CAPACITY(16): thin provisioned */
+	bool	lbpu;		/* 0xb2: UNMAP supported */
+	u32	max_lba;	/* 0xb0: MAXIMUM UNMAP LBA COUNT (0: none) */
+	u32	max_desc;	/* MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT */
+	u32	granularity;	/* OPTIMAL UNMAP GRANULARITY */
+	bool	ugavalid;	/* @alignment is given */
+	u32	alignment;	/* UNMAP GRANULARITY ALIGNMENT */
+};
+
+/*
+ * Parse VPD page 0xb0 / 0xb2 of @len bytes into @u. Returns 0, or -EPROTO
+ * when the answer is shorter than its header or is another page; a page
+ * shorter than a field leaves that field 0 (an SBC-2 era Block Limits
+ * page has no UNMAP fields).
+ */
+int scsi_parse_vpd_block_limits(const u8 *buf, size_t len,
+				struct scsi_unmap_info *u);
+int scsi_parse_vpd_lbp(const u8 *buf, size_t len, struct scsi_unmap_info *u);
+
+/*
+ * scsi_unmap_max_blocks() - how many blocks one UNMAP of one descriptor
+ * may cover: the target's MAXIMUM UNMAP LBA COUNT, at most @cap; 0 when
+ * the unit cannot take UNMAP (not thin provisioned, LBPU clear, or a
+ * maximum LBA or descriptor count of 0: SBC-3 says "not implemented").
+ */
+u32 scsi_unmap_max_blocks(const struct scsi_unmap_info *u, u32 cap);
 #define SCSI_VPD_LEN		252	/* what we ask for; fits any ID we use */
 #define SCSI_ID_MAX		128	/* identity text, with its NUL */
 

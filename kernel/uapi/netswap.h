@@ -65,6 +65,9 @@ enum netswap_attr {
 	/* The recovery in progress; 0 when none runs. */
 	NETSWAP_A_RECOVERY_MS,		/* u64: time since the connection was lost */
 	NETSWAP_A_RECOVERY_ATTEMPTS,	/* u32: reconnect attempts that failed */
+	/* Discard as the storage allows it; 0 when it cannot unmap. */
+	NETSWAP_A_DISCARD_MAX_BYTES,	/* u32: the most one request covers */
+	NETSWAP_A_DISCARD_GRANULARITY,	/* u32: bytes */
 
 	__NETSWAP_A_MAX,
 	NETSWAP_A_MAX = __NETSWAP_A_MAX - 1
@@ -91,6 +94,8 @@ enum netswap_stats_attr {
 	NETSWAP_A_STATS_PAD,
 	NETSWAP_A_STATS_RECONNECT_ATTEMPTS,	/* u64: failed, all recoveries */
 	NETSWAP_A_STATS_RECOVERY_MS,	/* u64: time in recovery, the current one too */
+	NETSWAP_A_STATS_DISCARDS,	/* u64: completed discard requests */
+	NETSWAP_A_STATS_DISCARD_BYTES,	/* u64 */
 
 	__NETSWAP_A_STATS_MAX,
 	NETSWAP_A_STATS_MAX = __NETSWAP_A_STATS_MAX - 1

@@ -2,7 +2,8 @@
 /*
  * libFuzzer harness: sense data (raw and as an iSCSI sense segment),
  * READ CAPACITY(16) and INQUIRY parameter data, and the VPD pages that
- * identify a LU (0x83, 0x80).
+ * identify a LU (0x83, 0x80) or describe its thin provisioning (0xb0,
+ * 0xb2).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r && id[0])
 			abort();
 		if (!r && !id[0])
+			abort();
+	}
+
+	{
+		struct scsi_unmap_info u = { .lbpme = scsi_rc16_lbpme(data, size) };
+		u32 cap = size ? (u32)data[0] << 8 : 0;
+		int rb = scsi_parse_vpd_block_limits(data, size, &u);
+		int rl = scsi_parse_vpd_lbp(data, size, &u);
+		u32 m = scsi_unmap_max_blocks(&u, cap);
+
+		/* Refused pages leave nothing behind. */
+		if (rb && (u.max_lba || u.max_desc || u.granularity ||
+			   u.ugavalid || u.alignment))
+			abort();
+		if (rl && u.lbpu)
+			abort();
+		if (m > cap || m > u.max_lba || (m && (!u.lbpu || !u.max_desc)))
+			abort();
+		if (u.alignment > 0x7fffffff)
 			abort();
 	}
 

@@ -516,6 +516,112 @@ static void test_report_luns(void **state)
 	assert_int_equal(scsi_parse_report_luns(ans, 7, luns, 8, &total), -EPROTO);
 }
 
+static void test_unmap(void **state)
+{
+	u8 cdb[SCSI_CDB_LEN], p[SCSI_UNMAP_PARAM_LEN + 4];
+
+	(void)state;
+	assert_int_equal(scsi_build_unmap(cdb, SCSI_UNMAP_PARAM_LEN), 10);
+	assert_int_equal(cdb[0], 0x42);
+	assert_int_equal(cdb[1], 0);			/* no ANCHOR */
+	assert_int_equal(nsp_get_be16(cdb + 7), 24);
+	assert_int_equal(cdb[9], 0);
+
+	memset(p, 0xee, sizeof(p));
+	assert_int_equal(scsi_build_unmap_params(p, sizeof(p),
+						 0x123456789aULL, 2048), 24);
+	assert_int_equal(nsp_get_be16(p), 22);		/* UNMAP DATA LENGTH */
+	assert_int_equal(nsp_get_be16(p + 2), 16);	/* one descriptor */
+	assert_int_equal(nsp_get_be32(p + 4), 0);
+	assert_true(nsp_get_be64(p + 8) == 0x123456789aULL);
+	assert_int_equal(nsp_get_be32(p + 16), 2048);
+	assert_int_equal(nsp_get_be32(p + 20), 0);
+	assert_int_equal(p[24], 0xee);			/* nothing past it */
+	assert_int_equal(scsi_build_unmap_params(p, 23, 0, 1), -EINVAL);
+	assert_int_equal(scsi_build_unmap_params(p, sizeof(p), 0, 0), -EINVAL);
+}
+
+static void test_thin_provisioning(void **state)
+{
+	/* tgt with thin_provisioning=1: both counts all ones, no granularity */
+	u8 bl[64] = { 0x00, 0xb0, 0x00, 0x3c };
+	/* LBPU LBPWS LBPWS10 LBPRZ, provisioning type thin */
+	u8 lbp[8] = { 0x00, 0xb2, 0x00, 0x04, 0x00, 0xe4, 0x02, 0x00 };
+	u8 rc16[SCSI_RC16_LEN] = { 0 };
+	struct scsi_unmap_info u = { 0 };
+
+	(void)state;
+	assert_false(scsi_rc16_lbpme(rc16, sizeof(rc16)));
+	rc16[14] = 0xc0;				/* LBPME LBPRZ */
+	assert_true(scsi_rc16_lbpme(rc16, sizeof(rc16)));
+	assert_false(scsi_rc16_lbpme(rc16, 14));
+	u.lbpme = true;
+
+	nsp_put_be32(bl + 20, 0xffffffff);
+	nsp_put_be32(bl + 24, 0xffffffff);
+	assert_int_equal(scsi_parse_vpd_block_limits(bl, sizeof(bl), &u), 0);
+	assert_int_equal(scsi_parse_vpd_lbp(lbp, sizeof(lbp), &u), 0);
+	assert_true(u.lbpu);
+	assert_int_equal(u.max_lba, 0xffffffff);
+	assert_int_equal(u.granularity, 0);
+	assert_false(u.ugavalid);
+	assert_int_equal(scsi_unmap_max_blocks(&u, 131072), 131072);
+
+	/* LIO (emulate_tpu=1, fileio): 8192 blocks, one descriptor,
+	 * granularity 1 at alignment 0 */
+	nsp_put_be32(bl + 20, 8192);
+	nsp_put_be32(bl + 24, 1);
+	nsp_put_be32(bl + 28, 1);
+	nsp_put_be32(bl + 32, 0x80000000);
+	assert_int_equal(scsi_parse_vpd_block_limits(bl, sizeof(bl), &u), 0);
+	assert_int_equal(u.granularity, 1);
+	assert_true(u.ugavalid);
+	assert_int_equal(u.alignment, 0);
+	assert_int_equal(scsi_unmap_max_blocks(&u, 131072), 8192);
+	nsp_put_be32(bl + 32, 0x80000008);
+	assert_int_equal(scsi_parse_vpd_block_limits(bl, sizeof(bl), &u), 0);
+	assert_int_equal(u.alignment, 8);
+
+	/* Each of these means no UNMAP. */
+	u.lbpme = false;
+	assert_int_equal(scsi_unmap_max_blocks(&u, 131072), 0);
+	u.lbpme = true;
+	nsp_put_be32(bl + 24, 0);			/* no descriptors */
+	assert_int_equal(scsi_parse_vpd_block_limits(bl, sizeof(bl), &u), 0);
+	assert_int_equal(scsi_unmap_max_blocks(&u, 131072), 0);
+	nsp_put_be32(bl + 24, 1);
+	nsp_put_be32(bl + 20, 0);			/* no LBAs */
+	assert_int_equal(scsi_parse_vpd_block_limits(bl, sizeof(bl), &u), 0);
+	assert_int_equal(scsi_unmap_max_blocks(&u, 131072), 0);
+	nsp_put_be32(bl + 20, 8192);
+	lbp[5] = 0x40;					/* WRITE SAME only */
+	assert_int_equal(scsi_parse_vpd_lbp(lbp, sizeof(lbp), &u), 0);
+	assert_int_equal(scsi_unmap_max_blocks(&u, 131072), 0);
+	lbp[5] = 0x80;
+
+	/* The page length rules, not what the allocation length brought. */
+	bl[3] = 0x0c;				/* SBC-2: no UNMAP fields */
+	assert_int_equal(scsi_parse_vpd_block_limits(bl, sizeof(bl), &u), 0);
+	assert_int_equal(u.max_lba, 0);
+	assert_int_equal(u.max_desc, 0);
+	bl[3] = 0x3c;
+	assert_int_equal(scsi_parse_vpd_block_limits(bl, 30, &u), 0);
+	assert_int_equal(u.max_lba, 8192);
+	assert_int_equal(u.granularity, 0);	/* cut off */
+	lbp[3] = 1;
+	assert_int_equal(scsi_parse_vpd_lbp(lbp, sizeof(lbp), &u), 0);
+	assert_false(u.lbpu);
+	lbp[3] = 4;
+
+	/* Another page, or no header: refused, and nothing kept. */
+	assert_int_equal(scsi_parse_vpd_block_limits(lbp, sizeof(lbp), &u),
+			 -EPROTO);
+	assert_int_equal(u.max_lba, 0);
+	assert_int_equal(scsi_parse_vpd_lbp(bl, sizeof(bl), &u), -EPROTO);
+	assert_false(u.lbpu);
+	assert_int_equal(scsi_parse_vpd_lbp(lbp, 3, &u), -EPROTO);
+}
+
 static void test_classify(void **state)
 {
 	struct scsi_sense s, invalid = { 0 };
@@ -602,6 +708,8 @@ int main(void)
 		cmocka_unit_test(test_sense_unknown_format),
 		cmocka_unit_test(test_sense_segment),
 		cmocka_unit_test(test_report_luns),
+		cmocka_unit_test(test_unmap),
+		cmocka_unit_test(test_thin_provisioning),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_sense_key_str),
 	};

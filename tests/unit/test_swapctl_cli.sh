@@ -109,7 +109,7 @@ gen() {
 has() { grep -qxF -- "$3" "$tmp/gen/$1/$2"; }
 mkdir -p "$tmp/gen/run"
 cat >"$tmp/gen/tab" <<'TAB'
-s0 iscsi://192.0.2.10/iqn.2003-01.org.example:swap/1 format,priority=3
+s0 iscsi://192.0.2.10/iqn.2003-01.org.example:swap/1 format,priority=3,discard=pages
 blade-7 nfs://192.0.2.11/srv/swap/b7.swap auto
 fs1 iscsi://192.0.2.10/iqn.2003-01.org.example:swap/2
 TAB
@@ -122,6 +122,7 @@ elif [ ! -f "$tmp/gen/run/generator-early" ] || [ -s "$tmp/gen/run/generator-ear
 	fail generate.late "the first run did not record an empty early-boot list"
 elif ! has late dev-netswap-s0.swap "What=/dev/netswap/s0" ||
 	! has late dev-netswap-s0.swap "Priority=3" ||
+	! has late dev-netswap-s0.swap "Options=discard=pages" ||
 	! has late dev-netswap-s0.swap "Requires=netswap@s0.service" ||
 	! has late dev-netswap-s0.swap "After=netswap@s0.service network-online.target" ||
 	! has late dev-netswap-s0.swap "DefaultDependencies=no" ||

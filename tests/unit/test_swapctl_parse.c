@@ -378,7 +378,7 @@ static void every_option_good(void **state)
 			      "header_digest=crc32c,data_digest=none,"
 			      "queue_depth=1024,io_timeout_ms=1000,"
 			      "reconnect_delay_ms=60000,recovery_timeout_s=86400,"
-			      "priority=-1,auto,format", &t), 0);
+			      "priority=-1,auto,format,discard", &t), 0);
 	assert_string_equal(t.initiator, "iqn.2026-11.org.example:b7");
 	assert_string_equal(t.user, "b7");
 	assert_string_equal(t.secret_file, "/etc/netswap/b7.secret");
@@ -391,6 +391,15 @@ static void every_option_good(void **state)
 	assert_int_equal(t.priority, -1);
 	assert_true(t.auto_up);
 	assert_true(t.format);
+	assert_int_equal(t.discard, NS_DISCARD_BOTH);
+	assert_int_equal(opts("discard=once", &t), 0);
+	assert_int_equal(t.discard, NS_DISCARD_ONCE);
+	assert_string_equal(ns_discard_opt(t.discard), "discard=once");
+	assert_int_equal(opts("discard=pages", &t), 0);
+	assert_int_equal(t.discard, NS_DISCARD_PAGES);
+	assert_string_equal(ns_discard_opt(t.discard), "discard=pages");
+	assert_string_equal(ns_discard_opt(NS_DISCARD_BOTH), "discard");
+	assert_string_equal(ns_discard_opt(NS_DISCARD_OFF), "");
 
 	ns_target_init(&t);
 	assert_int_equal(opts("export=/srv/swap,mount_port=0,auth_flavor=none,"
@@ -473,6 +482,9 @@ static void every_option_bad(void **state)
 		{ "user=a:b", "user" },
 		{ "auto=1", "auto" },
 		{ "format=yes", "format" },
+		{ "discard=", "discard" },
+		{ "discard=both", "discard" },
+		{ "discard=ONCE", "discard" },
 		{ "frob=1", "frob" },
 		{ "queue_depth", "queue_depth" },
 		{ "=1", "empty" },
@@ -549,6 +561,12 @@ static void options_fit_the_transport(void **state)
 		assert_int_equal(ns_target_finish(&t, err, sizeof(err)), -1);
 		assert_err("only for nfs");
 	}
+	/* NFSv3 cannot unmap: discard is refused, saying why. */
+	assert_int_equal(url("nfs://h/srv/f", &t), 0);
+	strcpy(t.name, "n");
+	assert_int_equal(opts("discard=once", &t), 0);
+	assert_int_equal(ns_target_finish(&t, err, sizeof(err)), -1);
+	assert_err("discard: only for iscsi targets (NFSv3");
 	/* Both transports take connections. */
 	assert_int_equal(url("iscsi://h/iqn.x:y/1", &t), 0);
 	strcpy(t.name, "n");

@@ -7,7 +7,8 @@
 # The backing file (default /var/lib/netswap-lio/IQN.img) lives in the
 # guest's tmpfs overlay, so it costs guest memory: interoperability tests,
 # not memory pressure. LUN 0 on LIO (tgt's disk is LUN 1).
-# Env: LIO_PORT (default 3260).
+# Env: LIO_PORT (default 3260); LIO_TPU=1: the LUN is thin provisioned
+# (emulate_tpu=1: UNMAP punches holes in the backing file).
 
 lio_log() { echo "lio: $*" >&2; }
 
@@ -42,6 +43,7 @@ lio_setup() {
 		set global auto_save_on_exit=false
 		set global auto_add_default_portal=false
 		/backstores/fileio create name=lun0 file_or_dev=$file size=${size}M write_back=false
+		/backstores/fileio/lun0 set attribute emulate_tpu=${LIO_TPU:-0}
 		/iscsi create $iqn
 		$tpg/luns create /backstores/fileio/lun0
 		$tpg/portals create 127.0.0.1 $port

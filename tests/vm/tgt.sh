@@ -33,6 +33,9 @@
 # the same size (kept for restart).
 # NETSWAP_TGT_ACL=IQN: only that initiator name may log in (bind
 # --initiator-name instead of -I ALL; kept for restart).
+# NETSWAP_TGT_THIN=1: every LUN thin provisioned (thin_provisioning=1:
+# LBPME, UNMAP in its VPD pages, UNMAP punches holes in the backing
+# file; kept for restart).
 # Identity: tgt derives a LU's serial number and device identifiers from
 # the target and LUN numbers, so a new backing file at the same place is
 # the same device to an initiator. NETSWAP_TGT_SCSI_ID=HEX (up to 16 hex
@@ -159,6 +162,12 @@ do_setup() {
 		lun_file "$file.$l" "$size"
 		adm --op new --mode logicalunit --tid 1 --lun "$l" -b "$file.$l"
 	done
+	if [ "$thin" = 1 ]; then
+		for ((l = 1; l <= luns; l++)); do
+			adm --op update --mode logicalunit --tid 1 --lun "$l" \
+				--params thin_provisioning=1
+		done
+	fi
 	if [ -n "$lu_id" ]; then
 		[[ $lu_id =~ ^[0-9a-f]{1,16}$ ]] || die "bad NETSWAP_TGT_SCSI_ID '$lu_id'"
 		adm --op update --mode logicalunit --tid 1 --lun 1 \
@@ -182,12 +191,13 @@ do_setup() {
 		adm --op bind --mode account --tid 1 --user "$out_user" --outgoing
 	fi
 	# Save for restart (0600: holds the CHAP secrets).
-	(umask 077 && declare -p iqn file size user secret out_user out_secret lu_id luns acl >"$conf")
+	(umask 077 && declare -p iqn file size user secret out_user out_secret lu_id luns acl thin >"$conf")
 }
 
 lu_id=${NETSWAP_TGT_SCSI_ID:-}
 luns=${NETSWAP_TGT_LUNS:-1}
 acl=${NETSWAP_TGT_ACL:-}
+thin=${NETSWAP_TGT_THIN:-0}
 case ${1:-} in
 start) do_start ;;
 stop) do_stop ;;
@@ -206,10 +216,11 @@ restart)
 	lu_id=${NETSWAP_TGT_SCSI_ID:-${lu_id:-}}
 	luns=${luns:-1}
 	acl=${acl:-}
+	thin=${thin:-0}
 	# shellcheck disable=SC2154  # set by $conf
 	do_setup "$iqn" "$file" "$size" "$user" "$secret" "${out_user:-}" "${out_secret:-}"
 	;;
 status) tgt_pid ;;
 show) adm --op show --mode target ;;
-*) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+*) sed -n '2,44p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -4,11 +4,14 @@
 # CRC32C digests and with mutual CHAP (a wrong target secret refused); an
 # O_DIRECT pattern is written and read back each time. swapctl discover
 # lists LIO's LUN with its size; with CHAP on, it says a target that wants
-# CHAP closes the connection as LIO just did.
+# CHAP closes the connection as LIO just did. The LUN is thin provisioned
+# (emulate_tpu=1): the disk takes discards with LIO's UNMAP limits, and
+# blkdiscard punches a hole in the backing file.
 . "$NETSWAP_REPO/tests/vm/guest/nslib.sh"
 . "$NETSWAP_REPO/tests/vm/lio-guest.sh"
 iqn=iqn.2026-11.org.netswap.test:lio
-lio_setup "$iqn" 64 || ns_die "lio_setup failed"
+lio_file=/var/lib/netswap-lio/$iqn.img
+LIO_TPU=1 lio_setup "$iqn" 64 "$lio_file" || ns_die "lio_setup failed"
 ns_load
 
 # swapctl discover: SendTargets, then the LUN and its size, through LIO.
@@ -24,6 +27,12 @@ dev=$(ns_dev t0)
 [ "$(ns_get t0 capacity_bytes)" = $((64 * 1024 * 1024)) ] ||
 	ns_fail "capacity $(ns_get t0 capacity_bytes), LIO LUN is 64 MiB"
 ns_pattern_check "$dev" 16
+dmax=$(ns_get t0 discard_max_bytes)
+ns_log "LIO: discard up to $dmax bytes at $(ns_get t0 discard_granularity)"
+[ "$dmax" -gt 0 ] && [ $((dmax % 4096)) = 0 ] ||
+	ns_fail "LIO with emulate_tpu=1: discard_max_bytes $dmax"
+lio_alloc() { echo $(($(stat -c '%b * %B' "$lio_file"))); }
+ns_discard_check t0 lio_alloc
 echo 0 >"$NS_CFG/t0/enable" || ns_fail "disable (logout from LIO)"
 
 ns_set t0 header_digest crc32c

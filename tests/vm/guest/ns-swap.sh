@@ -33,6 +33,8 @@ ns_ok "reserve_kb $rk at queue_depth $qd, requests up to $mhs KiB"
 name=$(cat "/sys/block/${dev#/dev/}/netswap/name" 2>/dev/null) ||
 	ns_fail "no /sys/block/${dev#/dev/}/netswap/name"
 [ "$name" = t0 ] || ns_fail "/sys/block/${dev#/dev/}/netswap/name is '$name', not t0"
+# Neither tgt's LUN (thin_provisioning off) nor an NFSv3 file can unmap.
+ns_no_discard t0
 ns_reserve t0
 ns_swap_workload "$dev" "$passes" /share/ready
 ns_get t0 stats

@@ -125,6 +125,58 @@ ns_pattern_check() {
 	fi
 }
 
+# ns_discard_check NAME ALLOC_CMD: target NAME's disk unmaps what
+# blkdiscard frees. 24 MiB of random data go to 8..32 MiB (O_DIRECT),
+# blkdiscard frees 12..28 MiB; ALLOC_CMD (prints the bytes the LUN's
+# backing file has allocated, wherever it lives) must see at least 15 MiB
+# go, the discards must be counted in stats, the kept ends must read back
+# as written and the discarded middle as zeros (a hole reads as zeros on
+# both tgt and LIO's fileio).
+ns_discard_check() {
+	local n=$1 alloc=$2 dev a1 a2 d0 d1
+	dev=$(ns_dev "$n")
+	d0=$(ns_stat "$n" discards)
+	dd if=/dev/urandom of=/tmp/ns-dpat bs=1M count=24 status=none
+	dd if=/tmp/ns-dpat of="$dev" bs=1M seek=8 oflag=direct status=none ||
+		{ ns_fail "write $dev"; return 1; }
+	a1=$($alloc) || { ns_fail "cannot measure the LUN's allocation"; return 1; }
+	blkdiscard -o $((12 << 20)) -l $((16 << 20)) "$dev" ||
+		{ ns_fail "blkdiscard $dev"; return 1; }
+	a2=$($alloc) || { ns_fail "cannot measure the LUN's allocation"; return 1; }
+	d1=$(ns_stat "$n" discards)
+	ns_log "allocated $a1 -> $a2 bytes, discards $d0 -> $d1 ($(ns_stat "$n" discard_bytes) bytes)"
+	if [ $((a1 - a2)) -lt $((15 << 20)) ]; then
+		ns_fail "blkdiscard of 16 MiB freed $((a1 - a2)) bytes on the LUN"
+	elif [ "$d1" -le "$d0" ]; then
+		ns_fail "no discard counted in stats"
+	elif ! cmp -s <(dd if="$dev" bs=1M skip=8 count=4 iflag=direct status=none) \
+		<(head -c 4M /tmp/ns-dpat) ||
+		! cmp -s <(dd if="$dev" bs=1M skip=28 count=4 iflag=direct status=none) \
+			<(tail -c 4M /tmp/ns-dpat); then
+		ns_fail "data next to the discarded range changed"
+	elif ! cmp -s <(dd if="$dev" bs=1M skip=12 count=16 iflag=direct status=none) \
+		<(head -c 16M /dev/zero); then
+		ns_fail "the discarded range does not read as zeros"
+	else
+		ns_ok "blkdiscard of 16 MiB: $((a1 - a2)) bytes freed on the LUN, the rest intact"
+	fi
+}
+
+# ns_no_discard NAME: the storage cannot unmap (NFSv3, a thick LUN): the
+# disk says so in configfs and sysfs, and blkdiscard is refused.
+ns_no_discard() {
+	local dev q
+	dev=$(ns_dev "$1")
+	q=/sys/block/${dev#/dev/}/queue
+	[ "$(ns_get "$1" discard_max_bytes)" = 0 ] && [ "$(<"$q/discard_max_bytes")" = 0 ] ||
+		ns_fail "discard advertised: $(ns_get "$1" discard_max_bytes) / $(<"$q/discard_max_bytes")"
+	if blkdiscard -l 1M "$dev" 2>/dev/null; then
+		ns_fail "blkdiscard accepted by a disk without discard"
+	else
+		ns_ok "no discard on $dev, and blkdiscard refused"
+	fi
+}
+
 # ns_reserve NAME: raise vm.min_free_kbytes by the target's reserve_kb, as
 # `swapctl reserve --apply` does: the emergency reserve must cover what
 # the target can have in flight.

@@ -728,7 +728,7 @@ static int cmd_up(int argc, char **argv)
 	int c, all = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ap:fd::", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ap:f", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = 1;
@@ -748,7 +748,7 @@ static int cmd_up(int argc, char **argv)
 			else if (!strcmp(optarg, "pages"))
 				a.discard = NS_DISCARD_PAGES;
 			else {
-				ns_errmsg("--discard: %s: once or pages (or no value: both)",
+				ns_errmsg("--discard=%s: once or pages (or no value: both)",
 					  optarg);
 				return EX_USAGE;
 			}
@@ -1239,7 +1239,7 @@ static void ns_status_detail(const struct ns_status *st)
 		printf("  discard: none (%s)\n",
 		       st->transport == NETSWAP_TRANSPORT_TYPE_NFS ?
 		       "NFSv3 cannot free a file's blocks" :
-		       "the LUN cannot unmap: not thin provisioned");
+		       "the LUN cannot unmap: not thin provisioned, or no UNMAP");
 	}
 }
 

@@ -236,7 +236,7 @@ int ns_swap_start(const char *name, const char *dev, int prio, int discard,
 	flags |= ns_discard_flags(discard);
 	if (discard)
 		snprintf(how, sizeof(how), ns_dev_discard_max(dev) ?
-			 ", %s" : ", no discard: the LUN cannot unmap",
+			 ", %s" : ", no discard: the storage cannot unmap",
 			 ns_discard_opt(discard));
 	if (swapon(dev, flags) != 0) {
 		/* EBUSY: someone else (the udev rule) turned it on first. */

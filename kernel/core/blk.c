@@ -31,21 +31,27 @@ static u32 netswap_rq_payload(struct request *rq)
 }
 
 /*
- * Take @rq's payload from the in-flight budget. A request that does not
- * fit while others are in flight stops its hardware queue; the release
- * that frees budget starts every stopped queue again (the stop is seen
- * under io_lock, so no release can miss it). Alone, any request fits.
+ * Take @rq's payload from the in-flight budget (a discard: one of the
+ * NETSWAP_MAX_DISCARDS). A request that does not fit while others are in
+ * flight stops its hardware queue; the release that frees budget starts
+ * every stopped queue again (the stop is seen under io_lock, so no
+ * release can miss it). Alone, any request fits.
  */
 static bool netswap_io_get(struct netswap_dev *nd, struct blk_mq_hw_ctx *hctx,
 			   struct request *rq)
 {
+	bool discard = req_op(rq) == REQ_OP_DISCARD;
 	u32 bytes = netswap_rq_payload(rq);
 	bool ok;
 
 	spin_lock_bh(&nd->io_lock);
-	ok = !nd->io_bytes || nd->io_bytes + bytes <= nd->io_budget;
+	if (discard)
+		ok = nd->io_discards < NETSWAP_MAX_DISCARDS;
+	else
+		ok = !nd->io_bytes || nd->io_bytes + bytes <= nd->io_budget;
 	if (ok) {
 		nd->io_bytes += bytes;
+		nd->io_discards += discard;
 	} else {
 		blk_mq_stop_hw_queue(hctx);
 		nd->io_stopped = true;
@@ -65,6 +71,7 @@ static void netswap_rq_release(struct netswap_dev *nd, struct request *rq)
 	atomic_dec(&nd->stats.inflight);
 	spin_lock_bh(&nd->io_lock);
 	nd->io_bytes -= netswap_rq_payload(rq);
+	nd->io_discards -= req_op(rq) == REQ_OP_DISCARD;
 	start = nd->io_stopped;
 	nd->io_stopped = false;
 	spin_unlock_bh(&nd->io_lock);
@@ -424,6 +431,7 @@ int netswap_blk_add(struct netswap_dev *nd)
 	set->timeout = msecs_to_jiffies(nd->cfg.io_timeout_ms);
 	nd->io_bytes = 0;
 	nd->io_budget = netswap_io_budget(nd);
+	nd->io_discards = 0;
 	nd->io_stopped = false;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)

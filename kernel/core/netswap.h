@@ -31,6 +31,12 @@
 /* Largest request the disk accepts (a transport may lower it). */
 #define NETSWAP_MAX_IO_BYTES	(512 * 1024)
 /*
+ * Discards in flight at once. They carry no payload, so the byte budget
+ * does not bound them; a target works through them one after another,
+ * and a queue's worth of large ones could outlast io_timeout_ms.
+ */
+#define NETSWAP_MAX_DISCARDS	2
+/*
  * Payload in flight per tag of queue_depth: the in-flight budget, and so
  * the reserve, is queue_depth times this whatever the size of a request.
  */
@@ -258,6 +264,7 @@ struct netswap_dev {
 	spinlock_t		io_lock;
 	u32			io_bytes;
 	u32			io_budget;
+	u32			io_discards;	/* at most NETSWAP_MAX_DISCARDS */
 	bool			io_stopped;
 
 	/* Recovery: err_work and reconnect_work run one at a time on rec_wq. */

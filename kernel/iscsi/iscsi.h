@@ -26,8 +26,9 @@
 #define NS_ISCSI_FIRST_BURST	(64 * 1024)
 /*
  * The most one UNMAP covers, whatever the target allows: a discard of a
- * whole swap device at swapon comes as many, each done well within the
- * I/O timeout even by a target that writes zeros where it cannot unmap.
+ * whole swap device at swapon comes as many, at most NETSWAP_MAX_DISCARDS
+ * of them in flight, each done well within the I/O timeout even by a
+ * target that writes zeros where it cannot unmap (64 MiB at 100 MB/s).
  */
 #define NS_ISCSI_MAX_UNMAP_BYTES	(64 * 1024 * 1024)
 /* Login and control PDUs' data segments land here. */
@@ -46,12 +47,16 @@ struct ns_iscsi_rx {
 /* Transmit cursor: one PDU (header, data, padding, digest) in flight. */
 struct ns_iscsi_tx {
 	bool			busy;
-	struct ns_iscsi_cmd	*cmd;		/* data source, NULL for control */
+	struct ns_iscsi_cmd	*cmd;		/* its command, NULL for control */
 	u8			hdr[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
 	u32			hdr_len, hdr_sent;
 	u32			data_off;	/* offset in request */
 	u32			data_len, data_sent;
-	const u8		*ctl_data;	/* control PDU data (NOP echo) */
+	/*
+	 * Data from this kernel buffer (a NOP echo, an UNMAP's parameter
+	 * list) when set, else from @cmd's bio pages.
+	 */
+	const u8		*ctl_data;
 	u8			trailer[3 + ISCSI_DIGEST_LEN];
 	u32			trailer_len, trailer_sent;
 };

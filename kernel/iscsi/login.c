@@ -609,6 +609,23 @@ static int ns_probe_cmd(struct ns_iscsi_conn *conn, const u8 *cdb, u8 cdb_len,
 	return -EPROTO;
 }
 
+/* What a failed probe command's error means, for last_error. */
+static const char *ns_probe_err_str(int ret)
+{
+	switch (ret) {
+	case -ETIMEDOUT:
+		return "target did not answer";
+	case -ETIME:
+		return "setup deadline passed";
+	case -EBADMSG:
+		return "digest error";
+	case -EPROTO:
+		return "protocol error";
+	default:
+		return "transport error";
+	}
+}
+
 static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 			  u8 *buf, u32 buflen, const char *what)
 {
@@ -621,11 +638,7 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 		ret = ns_probe_cmd(conn, cdb, len, buf, buflen, &sense, &status);
 		if (ret) {
 			netswap_set_error(nd, "%s: %s", what,
-					  ret == -ETIMEDOUT ? "target did not answer" :
-					  ret == -ETIME ? "setup deadline passed" :
-					  ret == -EBADMSG ? "digest error" :
-					  ret == -EPROTO ? "protocol error" :
-					  "transport error");
+					  ns_probe_err_str(ret));
 			return ret;
 		}
 		switch (scsi_classify(status, &sense)) {
@@ -731,6 +744,40 @@ static u32 ns_iscsi_max_io(const struct iscsi_session_params *p)
 }
 
 /*
+ * One VPD page, asked again while the target is busy, as the other probe
+ * commands are: 0 with @buf filled, 1 when the target refuses the page,
+ * -errno when the command could not be carried (last_error set).
+ */
+static int ns_probe_vpd(struct ns_iscsi_conn *conn, u8 page, u8 *buf,
+			u16 len)
+{
+	struct scsi_sense sense;
+	u8 cdb[SCSI_CDB_LEN], status;
+	int ret, i, n;
+
+	for (i = 0; i < NS_ISCSI_SCSI_RETRIES; i++) {
+		memset(buf, 0, len);
+		n = scsi_build_inquiry_vpd(cdb, page, len);
+		ret = ns_probe_cmd(conn, cdb, n, buf, len, &sense, &status);
+		if (ret) {
+			netswap_set_error(conn->nd, "INQUIRY (VPD 0x%02x): %s",
+					  page, ns_probe_err_str(ret));
+			return ret;
+		}
+		switch (scsi_classify(status, &sense)) {
+		case SCSI_DISP_OK:
+			return 0;
+		case SCSI_DISP_RETRY:
+			msleep(100);
+			continue;
+		default:
+			return 1;
+		}
+	}
+	return 1;
+}
+
+/*
  * Thin provisioning, read once at the first connect: a logical unit that
  * sets LBPME in READ CAPACITY(16) and LBPU in its Logical Block
  * Provisioning page, with UNMAP counts in its Block Limits page, gets a
@@ -743,13 +790,11 @@ static int ns_iscsi_probe_unmap(struct ns_iscsi_conn *conn, bool lbpme)
 	static const u8 pages[] = { SCSI_VPD_LBP, SCSI_VPD_BLOCK_LIMITS };
 	struct netswap_dev *nd = conn->nd;
 	struct scsi_unmap_info u = { .lbpme = lbpme };
-	u8 cdb[SCSI_CDB_LEN], data[64];
 	u32 bs = nd->block_size, phys = max_t(u32, bs, 4096);
-	struct scsi_sense sense;
 	u64 gran, max_bytes;
 	u32 max_blocks;
-	u8 status;
-	int ret, i, n;
+	u8 data[64];
+	int ret, i;
 
 	nd->discard_max_bytes = 0;
 	nd->discard_granularity = 0;
@@ -757,18 +802,10 @@ static int ns_iscsi_probe_unmap(struct ns_iscsi_conn *conn, bool lbpme)
 	if (!lbpme)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(pages); i++) {
-		memset(data, 0, sizeof(data));
-		n = scsi_build_inquiry_vpd(cdb, pages[i], sizeof(data));
-		ret = ns_probe_cmd(conn, cdb, n, data, sizeof(data), &sense,
-				   &status);
-		if (ret) {
-			netswap_set_error(nd, "INQUIRY (VPD 0x%02x): %s",
-					  pages[i], ret == -ETIMEDOUT ?
-					  "target did not answer" :
-					  "transport error");
+		ret = ns_probe_vpd(conn, pages[i], data, sizeof(data));
+		if (ret < 0)
 			return ret;
-		}
-		if (status != SCSI_STATUS_GOOD ||
+		if (ret ||
 		    (pages[i] == SCSI_VPD_LBP ?
 		     scsi_parse_vpd_lbp(data, sizeof(data), &u) :
 		     scsi_parse_vpd_block_limits(data, sizeof(data), &u))) {

@@ -10,7 +10,7 @@
 # as it exits. The host measures the file's allocation on the guest's
 # request (guest/ns-discard.sh). Block limits and the rotational flag
 # are set differently on each kernel (compat.h): every kernel.
-# vm-time: 90
+# vm-time: 60
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

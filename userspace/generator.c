@@ -22,6 +22,7 @@
  * reads files, connects to nothing and never fails the boot for a bad
  * netswaptab (it says why and generates nothing).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -250,6 +251,48 @@ static int ns_is_early(const char *early, const char *name)
 }
 
 /*
+ * Is swap on target @name's disk? Through /dev/netswap/NAME, or, where no
+ * udev has made that link (an initramfs without the rules, a target
+ * brought up before any udev ran), through the disk whose sysfs
+ * netswap/name is @name.
+ */
+static int ns_gen_swap_on(const char *name)
+{
+	char dev[64], attr[300], got[NS_NAME_MAX + 2];
+	struct dirent *de;
+	int on = 0;
+	DIR *d;
+	FILE *f;
+
+	snprintf(dev, sizeof(dev), "/dev/netswap/%s", name);
+	if (access(dev, F_OK) == 0)
+		return ns_swap_active(dev, NULL, NULL);
+	d = opendir("/sys/class/block");
+	if (!d)
+		return 0;
+	while (!on && (de = readdir(d))) {
+		if (strncmp(de->d_name, "netswap", 7) != 0)
+			continue;
+		snprintf(attr, sizeof(attr), "/sys/class/block/%s/netswap/name",
+			 de->d_name);
+		f = fopen(attr, "re");
+		if (!f)
+			continue;
+		if (fgets(got, sizeof(got), f)) {
+			got[strcspn(got, "\n")] = '\0';
+			if (!strcmp(got, name)) {
+				snprintf(dev, sizeof(dev), "/dev/%.32s",
+					 de->d_name);
+				on = ns_swap_active(dev, NULL, NULL);
+			}
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return on;
+}
+
+/*
  * The early-boot targets: those with swap on the first time the generator
  * runs after the initramfs, remembered in /run/netswap (NETSWAP_RUN_DIR)
  * so that a daemon-reload later, with every target up, does not turn the
@@ -258,7 +301,7 @@ static int ns_is_early(const char *early, const char *name)
 static char *ns_early_names(const struct ns_tab *tab)
 {
 	const char *run = getenv("NETSWAP_RUN_DIR");
-	char path[PATH_MAX], dev[64], line[NS_NAME_MAX + 2];
+	char path[PATH_MAX], line[NS_NAME_MAX + 2];
 	size_t len = 2 + (size_t)tab->n * (NS_NAME_MAX + 1);
 	char *v = calloc(1, len);
 	FILE *f;
@@ -286,8 +329,7 @@ static char *ns_early_names(const struct ns_tab *tab)
 		return v;
 	}
 	for (i = 0; i < tab->n; i++) {
-		snprintf(dev, sizeof(dev), "/dev/netswap/%s", tab->t[i].name);
-		if (ns_swap_active(dev, NULL, NULL)) {
+		if (ns_gen_swap_on(tab->t[i].name)) {
 			strcat(v, tab->t[i].name);
 			strcat(v, " ");
 		}

@@ -1015,6 +1015,22 @@ static int ns_iscsi_connect(struct netswap_dev *nd)
 	return 0;
 }
 
+/*
+ * @cmd sends @cmd->len bytes: as immediate data where the session allows
+ * it, never as unsolicited Data-Out: with F set the target solicits the
+ * rest with R2T, which keeps one data sequence per command whatever
+ * InitialR2T says.
+ */
+static void ns_cmd_out_start(struct ns_iscsi_cmd *cmd,
+			     const struct iscsi_session_params *p)
+{
+	if (p->immediate_data)
+		cmd->imm_len = min3(cmd->len, p->first_burst, p->max_xmit_dsl);
+	cmd->unsol_end = cmd->imm_len;
+	cmd->tx_off = cmd->imm_len;
+	cmd->tx_end = cmd->unsol_end;
+}
+
 static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 				      struct request *rq)
 {
@@ -1061,17 +1077,7 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	case REQ_OP_WRITE:
 		cmd->cdb_len = scsi_build_write16(cmd->cdb, lba, blocks,
 						  rq->cmd_flags & REQ_FUA);
-		if (p->immediate_data)
-			cmd->imm_len = min3(cmd->len, p->first_burst,
-					    p->max_xmit_dsl);
-		/*
-		 * Immediate data only, never unsolicited Data-Out: with F set
-		 * the target solicits the rest with R2T, which keeps one data
-		 * sequence per command whatever InitialR2T says.
-		 */
-		cmd->unsol_end = cmd->imm_len;
-		cmd->tx_off = cmd->imm_len;
-		cmd->tx_end = cmd->unsol_end;
+		ns_cmd_out_start(cmd, p);
 		list = &conn->send_lo;
 		break;
 	case REQ_OP_DISCARD:
@@ -1086,12 +1092,7 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 			return BLK_STS_IOERR;
 		cmd->kdata = cmd->param;
 		cmd->cdb_len = scsi_build_unmap(cmd->cdb, cmd->len);
-		if (p->immediate_data)
-			cmd->imm_len = min3(cmd->len, p->first_burst,
-					    p->max_xmit_dsl);
-		cmd->unsol_end = cmd->imm_len;
-		cmd->tx_off = cmd->imm_len;
-		cmd->tx_end = cmd->unsol_end;
+		ns_cmd_out_start(cmd, p);
 		list = &conn->send_lo;
 		break;
 	default:

@@ -626,40 +626,63 @@ static const char *ns_probe_err_str(int ret)
 	}
 }
 
-static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
-			  u8 *buf, u32 buflen, const char *what)
+/*
+ * Run a probe command, again while the target is busy (BUSY, UNIT
+ * ATTENTION, becoming ready, ...: up to NS_ISCSI_SCSI_RETRIES times, 100 ms
+ * apart). Returns 0 for GOOD; 1 when the target refused it or stayed busy
+ * (*@status and @sense say how); -errno when the command could not be
+ * carried (last_error set).
+ */
+static int ns_probe_try(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
+			u8 *buf, u32 buflen, const char *what,
+			struct scsi_sense *sense, u8 *status)
 {
-	struct netswap_dev *nd = conn->nd;
-	struct scsi_sense sense;
-	u8 status = 0;
 	int ret, i;
 
+	*status = 0;
 	for (i = 0; i < NS_ISCSI_SCSI_RETRIES; i++) {
-		ret = ns_probe_cmd(conn, cdb, len, buf, buflen, &sense, &status);
+		ret = ns_probe_cmd(conn, cdb, len, buf, buflen, sense, status);
 		if (ret) {
-			netswap_set_error(nd, "%s: %s", what,
+			netswap_set_error(conn->nd, "%s: %s", what,
 					  ns_probe_err_str(ret));
 			return ret;
 		}
-		switch (scsi_classify(status, &sense)) {
+		switch (scsi_classify(*status, sense)) {
 		case SCSI_DISP_OK:
 			return 0;
 		case SCSI_DISP_RETRY:
 			msleep(100);
 			continue;
 		default:
-			if (sense.key == SCSI_SENSE_ILLEGAL_REQUEST &&
-			    sense.asc == 0x25) {
-				netswap_set_error(nd, "LUN %u does not exist on the target",
-						  nd->cfg.lun);
-				return -ENODEV;
-			}
-			netswap_set_error(nd, "%s failed: status 0x%02x, sense %s (%02x/%02x)",
-					  what, status,
-					  scsi_sense_key_str(sense.key),
-					  sense.asc, sense.ascq);
-			return -EIO;
+			return 1;
 		}
+	}
+	return 1;
+}
+
+/* A probe command that must succeed; last_error says why it did not. */
+static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
+			  u8 *buf, u32 buflen, const char *what)
+{
+	struct netswap_dev *nd = conn->nd;
+	struct scsi_sense sense;
+	u8 status;
+	int ret;
+
+	ret = ns_probe_try(conn, cdb, len, buf, buflen, what, &sense, &status);
+	if (ret <= 0)
+		return ret;
+	if (scsi_classify(status, &sense) != SCSI_DISP_RETRY) {
+		if (sense.key == SCSI_SENSE_ILLEGAL_REQUEST &&
+		    sense.asc == 0x25) {
+			netswap_set_error(nd, "LUN %u does not exist on the target",
+					  nd->cfg.lun);
+			return -ENODEV;
+		}
+		netswap_set_error(nd, "%s failed: status 0x%02x, sense %s (%02x/%02x)",
+				  what, status, scsi_sense_key_str(sense.key),
+				  sense.asc, sense.ascq);
+		return -EIO;
 	}
 	if (status == SCSI_STATUS_CHECK_CONDITION && !sense.valid)
 		netswap_set_error(nd, "%s failed: CHECK CONDITION without usable sense data",
@@ -670,6 +693,25 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 }
 
 /*
+ * One VPD page, asked again while the target is busy, as the other probe
+ * commands are: 0 with @buf filled, 1 when the target refuses the page,
+ * -errno when the command could not be carried (last_error set).
+ */
+static int ns_probe_vpd(struct ns_iscsi_conn *conn, u8 page, u8 *buf,
+			u16 len)
+{
+	struct scsi_sense sense;
+	u8 cdb[SCSI_CDB_LEN], status;
+	char what[24];
+	int n;
+
+	memset(buf, 0, len);
+	n = scsi_build_inquiry_vpd(cdb, page, len);
+	snprintf(what, sizeof(what), "INQUIRY (VPD 0x%02x)", page);
+	return ns_probe_try(conn, cdb, n, buf, len, what, &sense, &status);
+}
+
+/*
  * The LUN's identity: the best designator of VPD page 0x83, else the unit
  * serial number (0x80), else "" when the target reports neither. Pages a
  * target does not support are not an error.
@@ -677,25 +719,15 @@ static int ns_probe_retry(struct ns_iscsi_conn *conn, const u8 *cdb, u8 len,
 static int ns_iscsi_identity(struct ns_iscsi_conn *conn, char *id, size_t len)
 {
 	static const u8 pages[] = { SCSI_VPD_DEVID, SCSI_VPD_SERIAL };
-	u8 cdb[SCSI_CDB_LEN], data[SCSI_VPD_LEN];
-	struct scsi_sense sense;
-	u8 status;
-	int ret, i, n;
+	u8 data[SCSI_VPD_LEN];
+	int ret, i;
 
 	id[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(pages); i++) {
-		memset(data, 0, sizeof(data));
-		n = scsi_build_inquiry_vpd(cdb, pages[i], sizeof(data));
-		ret = ns_probe_cmd(conn, cdb, n, data, sizeof(data), &sense,
-				   &status);
-		if (ret) {
-			netswap_set_error(conn->nd, "INQUIRY (VPD 0x%02x): %s",
-					  pages[i], ret == -ETIMEDOUT ?
-					  "target did not answer" :
-					  "transport error");
+		ret = ns_probe_vpd(conn, pages[i], data, sizeof(data));
+		if (ret < 0)
 			return ret;
-		}
-		if (status != SCSI_STATUS_GOOD)
+		if (ret)
 			continue;
 		if (pages[i] == SCSI_VPD_DEVID ?
 		    !scsi_parse_vpd_devid(data, sizeof(data), id, len) :
@@ -741,40 +773,6 @@ static u32 ns_iscsi_max_io(const struct iscsi_session_params *p)
 
 	return clamp_t(u32, rounddown(imm + p->max_burst, PAGE_SIZE), PAGE_SIZE,
 		       NETSWAP_MAX_IO_BYTES);
-}
-
-/*
- * One VPD page, asked again while the target is busy, as the other probe
- * commands are: 0 with @buf filled, 1 when the target refuses the page,
- * -errno when the command could not be carried (last_error set).
- */
-static int ns_probe_vpd(struct ns_iscsi_conn *conn, u8 page, u8 *buf,
-			u16 len)
-{
-	struct scsi_sense sense;
-	u8 cdb[SCSI_CDB_LEN], status;
-	int ret, i, n;
-
-	for (i = 0; i < NS_ISCSI_SCSI_RETRIES; i++) {
-		memset(buf, 0, len);
-		n = scsi_build_inquiry_vpd(cdb, page, len);
-		ret = ns_probe_cmd(conn, cdb, n, buf, len, &sense, &status);
-		if (ret) {
-			netswap_set_error(conn->nd, "INQUIRY (VPD 0x%02x): %s",
-					  page, ns_probe_err_str(ret));
-			return ret;
-		}
-		switch (scsi_classify(status, &sense)) {
-		case SCSI_DISP_OK:
-			return 0;
-		case SCSI_DISP_RETRY:
-			msleep(100);
-			continue;
-		default:
-			return 1;
-		}
-	}
-	return 1;
 }
 
 /*

@@ -6,7 +6,11 @@
 # into dev-netswap-s0.swap requiring netswap@s0.service, and an fstab line
 # brings f1 up through netswap@f1.service (guest/ns-systemd.sh checks the
 # units, the swaps, the reserve, no ordering cycle, and a stop/start of
-# one target); at shutdown each netswap@NAME.service stops, its swap off
+# one target); e0, up with swap on before systemd started (as the
+# initramfs leaves an early-boot target) and before udev ran, is taken for
+# an early-boot target: its units come before swap.target and wait for no
+# network, and its swap is never turned off and on again; at shutdown each
+# netswap@NAME.service stops, its swap off
 # first, before a stand-in network unit ordered before network.target goes
 # down: on the console, both "netswap@NAME.service stopped" lines come
 # before "network going down", the last with no netswap swap left.
@@ -18,7 +22,7 @@ set -euo pipefail
 kver=${1:?usage: $0 KVER}
 vm_need_module "$kver"
 [ -x "$VM_REPO/build/swapctl" ] || vm_fail "build/swapctl not built (make swapctl)"
-NETSWAP_TGT_LUNS=2 vm_tgt_lun t-34-systemd 128
+NETSWAP_TGT_LUNS=3 vm_tgt_lun t-34-systemd 128
 name=t-34-systemd-$kver
 "$VM_HERE/boot.sh" --name "$name" --mem 512 --timeout 600 \
 	--append "nsvm.init=$VM_HERE/guest/systemd-init.sh" \
@@ -36,7 +40,7 @@ net=$(grep -an 'nstest: network going down' "$console" | head -n 1)
 grep -aq 'nstest: netswap@f1.service stopped' "$VM_DIR/$name/share/dmesg.txt" &&
 	vm_fail "netswap@f1.service stopped before the test had finished"
 last=0 last_line=""
-for t in s0 f1; do
+for t in s0 f1 e0; do
 	stopped=$(grep -an "nstest: netswap@$t.service stopped; netswap swaps left:" "$console" | tail -n 1)
 	[ -n "$stopped" ] || vm_fail "netswap@$t.service never stopped at shutdown (no line on the console)"
 	[ "${stopped%%:*}" -lt "${net%%:*}" ] || vm_fail "the network went down before netswap@$t.service stopped"

@@ -11,7 +11,12 @@
 #    x-systemd.requires= on swap lines; netswap-generator's drop-in ties
 #    it to netswap@f1.service), swap on with priority 2, and no ordering
 #    cycle anywhere in the boot.
-# Both show in `systemctl list-units --type=swap`. Then netswap@s0.service
+#  - e0 came up with swap on before systemd (systemd-init.sh): the
+#    generator recorded it early-boot (/run/netswap/generator-early), its
+#    generated netswap@e0.service waits for no network, dev-netswap-e0.swap
+#    is wanted by and ordered before swap.target, and systemd took the
+#    swap as it was (no swapon of its own, the same disk, priority 4).
+# All show in `systemctl list-units --type=swap`. Then netswap@s0.service
 # is stopped (its swap unit goes first: swap off, s0 disabled) and
 # dev-netswap-s0.swap started again (it pulls netswap@s0.service back).
 # Writes /share/dmesg.txt and /share/rc, then powers off: the host checks
@@ -78,13 +83,40 @@ dmesg | grep -q "swapctl: hotplug: s0: swap left to systemd: started dev-netswap
 [ "$(ns_get f1 state)" = up ] || ns_fail "f1 is $(ns_get f1 state)"
 prio_on f1 2 || ns_fail "no swap with priority 2 on f1's disk: $(tail -n +2 /proc/swaps)"
 
+# ---- e0: up since before systemd, an early-boot target ----
+early=$(cat /run/netswap/generator-early 2>/dev/null)
+[ "$early" = e0 ] || ns_fail "/run/netswap/generator-early: '$early', not e0"
+for u in netswap@e0.service dev-netswap-e0.swap; do
+	[ "$(systemctl is-active "$u")" = active ] ||
+		ns_fail "$u is $(systemctl is-active "$u"): $(systemctl status --no-pager "$u" 2>&1 | tail -n 5)"
+done
+[ "$(prop netswap@e0.service FragmentPath)" = "/run/systemd/generator/netswap@e0.service" ] ||
+	ns_fail "netswap@e0.service is not the generator's early one: $(prop netswap@e0.service FragmentPath)"
+[[ " $(prop netswap@e0.service After) " != *" network-online.target "* ]] ||
+	ns_fail "netswap@e0.service waits for the network: $(prop netswap@e0.service After)"
+[[ " $(prop dev-netswap-e0.swap Before) " == *" swap.target "* ]] ||
+	ns_fail "dev-netswap-e0.swap is not before swap.target: $(prop dev-netswap-e0.swap Before)"
+[[ " $(prop swap.target Wants) " == *" dev-netswap-e0.swap "* ]] ||
+	ns_fail "swap.target does not want dev-netswap-e0.swap: $(prop swap.target Wants)"
+[ "$(ns_get e0 disk)" = "$(cat /share/early-disk)" ] ||
+	ns_fail "e0's disk is $(ns_get e0 disk), not $(cat /share/early-disk) of before systemd"
+prio_on e0 4 || ns_fail "no swap with priority 4 on e0's disk: $(tail -n +2 /proc/swaps)"
+# systemd may run a swapon of its own when the device unit appears, before
+# it has matched the swap already on to the unit: that fails (busy) and
+# the unit is active. It must never have turned the swap off.
+off=$(journalctl -b --no-pager -o cat 2>/dev/null | grep -iE 'deactivat.*(netswap-e0|netswap0)' || true)
+[ -z "$off" ] || ns_fail "systemd turned e0's swap off: $off"
+journalctl -b -u dev-netswap-e0.swap --no-pager -o cat 2>/dev/null | grep -q 'swapon failed: Device or resource busy' &&
+	ns_log "systemd's own swapon of e0 found the swap already on (busy), as expected"
+[ "$ns_failed" = 0 ] && ns_ok "e0 (up since before systemd) taken as early-boot: before swap.target, no network wait, its swap never off"
+
 # Like any other swap.
 list=$(systemctl list-units --type=swap --no-legend --plain --all)
 echo "$list" | sed 's/^/  swap units| /'
-for u in dev-netswap-s0.swap dev-netswap-f1.swap; do
+for u in dev-netswap-s0.swap dev-netswap-f1.swap dev-netswap-e0.swap; do
 	grep -q "^$u .* active " <<<"$list" || ns_fail "systemctl list-units --type=swap does not show $u active"
 done
-need=$(($(ns_get s0 reserve_kb) + $(ns_get f1 reserve_kb)))
+need=$(($(ns_get s0 reserve_kb) + $(ns_get f1 reserve_kb) + $(ns_get e0 reserve_kb)))
 [ "$(cat /proc/sys/vm/min_free_kbytes)" -ge "$need" ] ||
 	ns_fail "vm.min_free_kbytes $(cat /proc/sys/vm/min_free_kbytes) is below the reserve ($need)"
 [ "$ns_failed" = 0 ] && ns_ok "s0 (generator) and f1 (fstab) up with swap on, reserve applied, no ordering cycle"

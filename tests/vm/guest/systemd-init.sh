@@ -14,8 +14,11 @@
 #                        /share/rc and /share/reason and powers off at once
 #   netswap@.service.d/  an ExecStopPost= that logs the swaps left once
 #                        each netswap@NAME.service has stopped
-# The netswaptab has s0 (netswap-generator's units) and f1 (an fstab swap
-# line that requires netswap@f1.service), on two LUNs.
+# The netswaptab has s0 (netswap-generator's units), f1 (an fstab swap
+# line that requires netswap@f1.service) and e0, on three LUNs. e0 is
+# brought up with swap on before systemd starts, as the initramfs leaves an
+# early-boot target after switch_root, and before any udev ran (no
+# /dev/netswap/e0): netswap-generator must find it early-boot all the same.
 # The host driver reads the order of those lines on the console.
 # systemd-tmpfiles empties /tmp at boot (tmp.conf: "D /tmp") and a tmp.mount
 # would cover it: either hides a checkout under /tmp. Both are kept off.
@@ -52,6 +55,7 @@ cat >/etc/netswap/netswaptab <<TAB
 # t-34-systemd
 s0 iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/1 format,priority=3,io_timeout_ms=10000,auto
 f1 iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/2 format,io_timeout_ms=10000
+e0 iscsi://$NETSWAP_HOST_IP:$NETSWAP_TGT_PORT/$NETSWAP_TGT_IQN/3 format,priority=4,io_timeout_ms=10000
 TAB
 echo '/dev/netswap/f1 none swap nofail,_netdev,x-systemd.requires=netswap@f1.service,pri=2 0 0' >>/etc/fstab
 systemctl enable netswap.service >/share/enable.log 2>&1 || die "systemctl enable netswap.service failed"
@@ -143,5 +147,11 @@ UNIT
 systemctl mask systemd-timesyncd.service open-iscsi.service iscsid.service \
 	iscsid.socket rpcbind.service rpcbind.socket dracut-shutdown.service \
 	systemd-firstboot.service >>/share/enable.log 2>&1 || die "systemctl mask failed"
+# e0: up, formatted and swapping before systemd, as netswap-boot leaves it.
+/usr/sbin/swapctl apply e0 >/share/early.log 2>&1 || die "swapctl apply e0 (early boot): $(tail -n 1 /share/early.log)"
+[ ! -e /dev/netswap/e0 ] || die "/dev/netswap/e0 exists before any udev ran"
+e0disk=$(cat /sys/kernel/config/netswap/e0/disk)
+grep -q "^/dev/$e0disk " /proc/swaps || die "no swap on e0's disk $e0disk before systemd"
+echo "$e0disk" >/share/early-disk
 say "exec systemd --unit=nstest.target"
 exec /lib/systemd/systemd --unit=nstest.target

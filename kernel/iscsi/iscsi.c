@@ -479,7 +479,7 @@ static int ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 		 */
 		if (req_op(cmd->rq) == REQ_OP_DISCARD &&
 		    cmd->data_sent < cmd->len) {
-			nd_err_rl(nd, "discard at sector %llu: UNMAP completed before its parameter list was sent\n",
+			nd_err_rl(nd, "discard at sector %llu: UNMAP done before its parameters were sent\n",
 				  (unsigned long long)blk_rq_pos(cmd->rq));
 			return ns_rx_proto_err(conn, "UNMAP completed early");
 		}

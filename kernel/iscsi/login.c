@@ -164,7 +164,7 @@ static int ns_login_redirect(struct ns_iscsi_conn *conn,
 	}
 	if (h->status_detail == 0x02)
 		nd_warn_rl(nd, "target moved permanently to %s:%u: set its address to that\n",
-				    host, port);
+			   host, port);
 	return NS_LOGIN_REDIRECTED;
 }
 

@@ -45,7 +45,7 @@ int scsi_build_unmap(u8 cdb[SCSI_CDB_LEN], u16 param_len);
 #define SCSI_UNMAP_PARAM_LEN	24
 /*
  * Fill @buf (@len bytes) with the parameter list that unmaps @blocks
- * blocks from @lba. Returns SCSI_UNMAP_PARAM_LEN, or -EINVAL when @len is
+ * logical blocks from @lba. Returns SCSI_UNMAP_PARAM_LEN, or -EINVAL when @len is
  * too small or @blocks is 0.
  */
 int scsi_build_unmap_params(u8 *buf, size_t len, u64 lba, u32 blocks);

@@ -97,6 +97,16 @@ else
 	ns_ok "discard=pages: the workload's swap freed on the LUN ($kept -> $freed bytes)"
 fi
 [ "$(ns_stat t0 errors)" = 0 ] || ns_fail "$(ns_stat t0 errors) requests failed"
+# The same figures through netlink: JSON (valid against its schema) and
+# the Prometheus text.
+nd=$(ns_stat t0 discards)
+ns_sc_ok status t0 --json
+[[ $(ns_json_valid status) == "valid 1" ]] || ns_fail "status --json against the schema: $(ns_json_valid status)"
+got=$(ns_json 'str(j[0]["discard_max_bytes"]) + " " + str(j[0]["discard_granularity"]) + " " + str(j[0]["stats"]["discards"])')
+[ "$got" = "$dmax 4096 $nd" ] || ns_fail "status --json: discard fields '$got', not '$dmax 4096 $nd'"
+ns_sc_ok status --prometheus
+grep -qx "netswap_discards_total{target=\"t0\"} $nd" <<<"$ns_out" ||
+	ns_fail "status --prometheus: no netswap_discards_total of $nd for t0"
 swapoff "$dev" || ns_fail "swapoff"
 ns_get t0 stats
 ns_teardown t0

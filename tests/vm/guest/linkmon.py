@@ -81,13 +81,18 @@ def sockets(peers):
     """{name: sorted list of state names of sockets to that peer}"""
     want = {hexaddr(*p.rsplit(":", 1)): n for n, p in peers.items()}
     out = {n: [] for n in peers}
+    seen = set()
     try:
         with open("/proc/net/tcp") as f:
             next(f)
             for line in f:
                 fld = line.split()
                 n = want.get(fld[2])
-                if n:
+                # /proc/net/tcp is read in chunks while sockets come and
+                # go: a socket can be listed twice. Count each (local,
+                # remote) pair once.
+                if n and (fld[1], fld[2]) not in seen:
+                    seen.add((fld[1], fld[2]))
                     out[n].append(TCP_STATES.get(int(fld[3], 16), fld[3]))
     except OSError:
         pass

@@ -76,9 +76,10 @@ bool netswap_change_state_err(struct netswap_dev *nd, enum netswap_state new,
 	spin_unlock_irqrestore(&nd->state_lock, flags);
 
 	if (ok) {
-		pr_info_ratelimited("%s: %s -> %s (%s)\n", nd->name,
-				    netswap_state_name(old),
-				    netswap_state_name(new), reason);
+		if (__ratelimit(&nd->state_rs))
+			pr_info("%s: %s -> %s (%s)\n", nd->name,
+				netswap_state_name(old),
+				netswap_state_name(new), reason);
 		netswap_nl_notify(nd, old, new, err, reason);
 	}
 	return ok;
@@ -169,8 +170,12 @@ void netswap_error(struct netswap_dev *nd, int err, const char *reason)
 		 */
 		s = netswap_get_state(nd);
 		if (s == NETSWAP_CONNECTING || s == NETSWAP_RECOVERING ||
-		    s == NETSWAP_FAILED)
+		    s == NETSWAP_FAILED) {
+			/* The replay logs this reason, not a generic one. */
+			WRITE_ONCE(nd->latched_why, reason);
+			smp_mb__before_atomic();
 			set_bit(NETSWAP_ERR_LATCHED, &nd->flags);
+		}
 		return;
 	}
 	netswap_set_error(nd, "connection lost: %s", reason);
@@ -181,7 +186,7 @@ void netswap_error(struct netswap_dev *nd, int err, const char *reason)
 static void netswap_replay_error(struct netswap_dev *nd)
 {
 	if (test_and_clear_bit(NETSWAP_ERR_LATCHED, &nd->flags))
-		netswap_error(nd, -ECONNRESET,
+		netswap_error(nd, -ECONNRESET, READ_ONCE(nd->latched_why) ?:
 			      "connection failed while logging in");
 }
 
@@ -448,6 +453,11 @@ struct netswap_dev *netswap_dev_create(const char *name)
 	strscpy(nd->name, name, sizeof(nd->name));
 	mutex_init(&nd->lock);
 	spin_lock_init(&nd->state_lock);
+	/*
+	 * A recovery is three lines (up, connecting, up again): ten
+	 * recoveries in 5 s are logged whole, a flapping target's are cut.
+	 */
+	ratelimit_state_init(&nd->state_rs, 5 * HZ, 30);
 	spin_lock_init(&nd->io_lock);
 	nd->state = NETSWAP_DISABLED;
 	nd->index = -1;

@@ -9,6 +9,7 @@
 #include <linux/blk-mq.h>
 #include <linux/configfs.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -270,6 +271,10 @@ struct netswap_dev {
 	/* Recovery: err_work and reconnect_work run one at a time on rec_wq. */
 	struct workqueue_struct	*rec_wq;
 	unsigned long		flags;
+	/* why the error of NETSWAP_ERR_LATCHED: a literal, READ_ONCE */
+	const char		*latched_why;
+	/* state changes' log lines: one flapping target hides no other's */
+	struct ratelimit_state	state_rs;
 	struct work_struct	err_work;
 	struct delayed_work	reconnect_work;
 	unsigned long		recovery_start;	/* jiffies */

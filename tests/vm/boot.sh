@@ -249,7 +249,7 @@ boot_once() {
 # the initramfs loads modules): the guest dies with "Oops: int3" before
 # anything of netswap ran. That boot says nothing about the test, so it is
 # booted again, at most four times (CI's 2-core machine, with two guests
-# of two vCPUs each, once hit it three boots in a row). An int3 fault once
+# of two vCPUs each, failed t-37 on it once, after the retries that then were allowed). An int3 fault once
 # the test script has started is a failure like any other.
 early_tcg_fault() {
 	tr -d '\r' <"$console" 2>/dev/null |

@@ -136,7 +136,7 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 	rq->rq_flags |= RQF_DONTPREP;
 	/* Counted before: a transport may complete @rq before it returns. */
 	atomic_inc(&nd->stats.inflight);
-	ret = nd->ops->queue_rq(nd, rq);
+	ret = nd->ops->queue_rq(nd, rq, bd->last);
 	if (ret != BLK_STS_OK)
 		netswap_rq_release(nd, rq);
 	return ret;

@@ -110,16 +110,44 @@ struct netswap_stats {
 
 struct netswap_dev;
 
+/* What a transport's @tx_push returns once its PDU is all in the socket. */
+#define NETSWAP_TX_SENT		1	/* and pushed to the wire */
+#define NETSWAP_TX_MORE		2	/* held (MSG_MORE) for the next PDU */
+
+/**
+ * struct netswap_io_ops - what a transport's connection does for its worker
+ * @tx_next:	is there a PDU to send: one under way, or the next one built
+ *		now (control PDUs first). The transport notes whether more
+ *		are queued behind it, for @tx_push.
+ * @tx_push:	send what is left of that PDU without blocking. Its last
+ *		bytes go with MSG_MORE when more PDUs are queued: the next
+ *		one shares its segments. Returns NETSWAP_TX_SENT or
+ *		NETSWAP_TX_MORE when it is all in the socket, 0 when the
+ *		socket is full, -errno to start recovery (-EPIPE/-ECONNRESET:
+ *		closed by the peer)
+ * @rx:		receive what it can without blocking: >0 when something
+ *		moved, 0 when nothing could, -errno to start recovery
+ *		(-EPROTO: protocol error)
+ * @tx_budget:	PDUs per turn of sending
+ */
+struct netswap_io_ops {
+	bool		(*tx_next)(void *arg);
+	int		(*tx_push)(void *arg);
+	int		(*rx)(void *arg);
+	unsigned int	tx_budget;
+};
+
 /**
  * struct netswap_io - a transport connection's I/O worker and socket hooks
  * @nd:		target, for recovery
- * @work:	runs @tx and @rx in turns on netswap_wq under PF_MEMALLOC
+ * @work:	sends and receives in turns on netswap_wq under PF_MEMALLOC
  * @dead:	the transport's "connection stopped" flag: nothing is kicked
  *		while it is set
- * @tx, @rx:	send / receive what they can without blocking: >0 when
- *		something moved, 0 when nothing could, -errno to start recovery
- *		(-EPIPE/-ECONNRESET: closed by the peer; -EPROTO: protocol error)
- * @arg:	the transport's connection, passed to @tx and @rx
+ * @ops:	the transport's send and receive steps
+ * @arg:	the transport's connection, passed to @ops
+ * @sock:	the socket, between netswap_io_attach() and _detach()
+ * @kick_owed:	bit 0: a request was queued with more to follow
+ *		(netswap_io_queued()); netswap_io_commit() kicks
  *
  * Socket data and write space kick @work; a connection closing starts
  * recovery. netswap_io_attach() installs the hooks on a connected socket,
@@ -132,9 +160,10 @@ struct netswap_io {
 	struct delayed_work	tx_retry;
 	const bool		*dead;
 	bool			failed;		/* tx or rx returned an error */
-	int			(*tx)(void *arg);
-	int			(*rx)(void *arg);
+	const struct netswap_io_ops *ops;
 	void			*arg;
+	struct socket		*sock;
+	unsigned long		kick_owed;
 	void			(*old_data_ready)(struct sock *sk);
 	void			(*old_write_space)(struct sock *sk);
 	void			(*old_state_change)(struct sock *sk);
@@ -184,7 +213,11 @@ struct netswap_pinger {
  * @queue_rq:	take a request: call blk_mq_start_request() under the same
  *		lock that @disconnect uses to stop the connection, so every
  *		started request is one the core's requeue will find; never
- *		sleeps
+ *		sleeps. @last is blk-mq's: when false more requests follow at
+ *		once, and the connection's worker waits for them
+ *		(netswap_io_queued()) or for @commit_rqs
+ * @commit_rqs:	blk-mq will not send the requests it announced: kick every
+ *		connection that holds some (netswap_io_commit())
  * @disconnect:	stop all transport work and release the connection. After
  *		it returns nothing of the transport touches any request; the
  *		core then requeues or fails every started request.
@@ -201,7 +234,8 @@ struct netswap_transport_ops {
 	void		(*free)(struct netswap_dev *nd);
 	int		(*init_request)(struct netswap_dev *nd, struct request *rq);
 	int		(*connect)(struct netswap_dev *nd);
-	blk_status_t	(*queue_rq)(struct netswap_dev *nd, struct request *rq);
+	blk_status_t	(*queue_rq)(struct netswap_dev *nd, struct request *rq,
+				    bool last);
 	void		(*commit_rqs)(struct netswap_dev *nd);
 	void		(*disconnect)(struct netswap_dev *nd);
 	void		(*logout)(struct netswap_dev *nd);
@@ -384,9 +418,11 @@ void netswap_sock_set_timeouts(struct socket *sock, unsigned int ms);
 int netswap_format_addr(const struct sockaddr_storage *ss, char *buf,
 			size_t len);
 void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
-		     const bool *dead, int (*tx)(void *arg),
-		     int (*rx)(void *arg), void *arg);
+		     const bool *dead, const struct netswap_io_ops *ops,
+		     void *arg);
 void netswap_io_kick(struct netswap_io *io);
+void netswap_io_queued(struct netswap_io *io, bool last);
+void netswap_io_commit(struct netswap_io *io);
 void netswap_io_attach(struct netswap_io *io, struct socket *sock);
 void netswap_io_detach(struct netswap_io *io, struct socket *sock);
 void netswap_io_tx_full(struct netswap_io *io);

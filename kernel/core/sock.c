@@ -287,6 +287,68 @@ void netswap_io_kick(struct netswap_io *io)
 	queue_work(netswap_wq, &io->work);
 }
 
+/**
+ * netswap_io_queued() - a request is on the connection's send list
+ * @io:		the connection's worker
+ * @last:	blk-mq's bd->last: no more requests follow at once
+ *
+ * The worker is woken once for a batch of requests, not for each: it then
+ * sends them back to back, in as few segments as they fit.
+ */
+void netswap_io_queued(struct netswap_io *io, bool last)
+{
+	if (last)
+		netswap_io_kick(io);
+	else
+		set_bit(0, &io->kick_owed);
+}
+
+/* blk-mq ends a batch without its last request: wake the worker now. */
+void netswap_io_commit(struct netswap_io *io)
+{
+	if (test_and_clear_bit(0, &io->kick_owed))
+		netswap_io_kick(io);
+}
+
+/* Send what MSG_MORE held back for a PDU that did not come. */
+static void netswap_sock_push(struct socket *sock)
+{
+	unsigned int noreclaim = memalloc_noreclaim_save();
+
+	tcp_sock_set_cork(sock->sk, false);
+	memalloc_noreclaim_restore(noreclaim);
+}
+
+/*
+ * Up to tx_budget PDUs. Each PDU's last bytes wait in the socket when the
+ * transport has another queued behind it; whatever waits is pushed before
+ * the worker turns to receiving.
+ */
+static int netswap_io_tx(struct netswap_io *io)
+{
+	const struct netswap_io_ops *ops = io->ops;
+	bool held = false;
+	unsigned int sent = 0;
+	int ret;
+
+	while (sent < ops->tx_budget) {
+		if (!ops->tx_next(io->arg))
+			break;
+		ret = ops->tx_push(io->arg);
+		if (ret < 0)
+			return ret;
+		if (ret == 0) {
+			netswap_io_tx_full(io);
+			break;
+		}
+		held = ret == NETSWAP_TX_MORE;
+		sent++;
+	}
+	if (held)
+		netswap_sock_push(io->sock);
+	return sent;
+}
+
 static const char *netswap_io_err(int err, bool tx)
 {
 	if (err == -ECONNRESET || (tx && err == -EPIPE))
@@ -314,13 +376,13 @@ static void netswap_io_work(struct work_struct *work)
 	if (READ_ONCE(*io->dead) || io->failed)
 		goto out;
 	do {
-		tx = io->tx(io->arg);
+		tx = netswap_io_tx(io);
 		if (tx < 0) {
 			io->failed = true;
 			netswap_error(io->nd, tx, netswap_io_err(tx, true));
 			goto out;
 		}
-		rx = io->rx(io->arg);
+		rx = io->ops->rx(io->arg);
 		if (rx < 0) {
 			io->failed = true;
 			netswap_error(io->nd, rx, netswap_io_err(rx, false));
@@ -366,13 +428,12 @@ void netswap_io_stop(struct netswap_io *io)
 }
 
 void netswap_io_init(struct netswap_io *io, struct netswap_dev *nd,
-		     const bool *dead, int (*tx)(void *arg),
-		     int (*rx)(void *arg), void *arg)
+		     const bool *dead, const struct netswap_io_ops *ops,
+		     void *arg)
 {
 	io->nd = nd;
 	io->dead = dead;
-	io->tx = tx;
-	io->rx = rx;
+	io->ops = ops;
 	io->arg = arg;
 	INIT_WORK(&io->work, netswap_io_work);
 	INIT_DELAYED_WORK(&io->tx_retry, netswap_io_tx_retry);
@@ -431,6 +492,7 @@ void netswap_io_attach(struct netswap_io *io, struct socket *sock)
 	struct sock *sk = sock->sk;
 
 	io->failed = false;	/* a new connection; the worker is not queued */
+	io->sock = sock;
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = io;
 	io->old_data_ready = sk->sk_data_ready;

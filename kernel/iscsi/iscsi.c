@@ -265,10 +265,20 @@ static bool ns_tx_next(struct ns_iscsi_conn *conn)
 		}
 	}
 out:
+	tx->more = conn->nop_reply_pending || conn->ping_pending ||
+		   !list_empty(&conn->send_hi) || !list_empty(&conn->send_lo);
 	spin_unlock_bh(&conn->lock);
 	if (found)
 		ns_tx_finish_hdr(conn);
 	return found;
+}
+
+/* A PDU to send: the one under way, or the next. */
+static bool ns_tx_ready(void *arg)
+{
+	struct ns_iscsi_conn *conn = arg;
+
+	return conn->tx.busy || ns_tx_next(conn);
 }
 
 static int ns_send_kvec(struct ns_iscsi_conn *conn, const void *buf,
@@ -294,17 +304,20 @@ static void ns_cmd_retry(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 			 unsigned int delay_ms);
 
 /*
- * Push the current PDU. Returns 1 when it is fully sent, 0 when the socket
- * is full (write_space kicks us again), -errno on error.
+ * Push the current PDU: netswap_io_ops.tx_push. Its last bytes go with
+ * MSG_MORE when another PDU is queued behind it.
  */
-static int ns_tx_push(struct ns_iscsi_conn *conn)
+static int ns_tx_push(void *arg)
 {
+	struct ns_iscsi_conn *conn = arg;
 	struct ns_iscsi_tx *tx = &conn->tx;
+	bool next = tx->more;
 	int ret;
 
 	while (tx->hdr_sent < tx->hdr_len) {
 		ret = ns_send_kvec(conn, tx->hdr + tx->hdr_sent,
-				   tx->hdr_len - tx->hdr_sent, tx->data_len);
+				   tx->hdr_len - tx->hdr_sent,
+				   tx->data_len || next);
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
 		tx->hdr_sent += ret;
@@ -320,12 +333,12 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 				return -EIO;
 			bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
 			if (tx->data_sent + bv.bv_len == tx->data_len)
-				more = tx->trailer_len;
+				more = tx->trailer_len || next;
 			ret = ns_send_page(conn, &bv, more);
 		} else {
 			ret = ns_send_kvec(conn, tx->ctl_data + tx->data_sent,
 					   tx->data_len - tx->data_sent,
-					   tx->trailer_len);
+					   tx->trailer_len || next);
 		}
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
@@ -333,7 +346,7 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 	}
 	while (tx->trailer_sent < tx->trailer_len) {
 		ret = ns_send_kvec(conn, tx->trailer + tx->trailer_sent,
-				   tx->trailer_len - tx->trailer_sent, false);
+				   tx->trailer_len - tx->trailer_sent, next);
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
 		tx->trailer_sent += ret;
@@ -354,28 +367,7 @@ static int ns_tx_push(struct ns_iscsi_conn *conn)
 			ns_cmd_done(conn, cmd, cmd->done_status);
 	}
 	tx->cmd = NULL;
-	return 1;
-}
-
-/* Returns >0 if something was sent, 0 if nothing could be, -errno. */
-static int ns_tx(void *arg)
-{
-	struct ns_iscsi_conn *conn = arg;
-	int sent = 0, ret;
-
-	while (sent < NS_TX_BUDGET) {
-		if (!conn->tx.busy && !ns_tx_next(conn))
-			break;
-		ret = ns_tx_push(conn);
-		if (ret < 0)
-			return ret;
-		if (ret == 0) {
-			netswap_io_tx_full(&conn->io);
-			break;
-		}
-		sent++;
-	}
-	return sent;
+	return next ? NETSWAP_TX_MORE : NETSWAP_TX_SENT;
 }
 
 /* ---------------- completion ---------------- */
@@ -831,6 +823,13 @@ static void ns_iscsi_conn_free(struct ns_iscsi_conn *conn)
 	kfree(conn);
 }
 
+static const struct netswap_io_ops ns_iscsi_io_ops = {
+	.tx_next	= ns_tx_ready,
+	.tx_push	= ns_tx_push,
+	.rx		= ns_rx,
+	.tx_budget	= NS_TX_BUDGET,
+};
+
 /* One session's state; its own ISID, so the target sees another I_T nexus. */
 static struct ns_iscsi_conn *ns_iscsi_conn_new(struct netswap_dev *nd)
 {
@@ -843,7 +842,7 @@ static struct ns_iscsi_conn *ns_iscsi_conn_new(struct netswap_dev *nd)
 	spin_lock_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->send_hi);
 	INIT_LIST_HEAD(&conn->send_lo);
-	netswap_io_init(&conn->io, nd, &conn->dead, ns_tx, ns_rx, conn);
+	netswap_io_init(&conn->io, nd, &conn->dead, &ns_iscsi_io_ops, conn);
 	netswap_pinger_init(&conn->pinger, &conn->io, &conn->lock,
 			    ns_ping_queue, conn,
 			    "target stopped answering NOP-Out pings");
@@ -1032,7 +1031,7 @@ static void ns_cmd_out_start(struct ns_iscsi_cmd *cmd,
 }
 
 static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
-				      struct request *rq)
+				      struct request *rq, bool last)
 {
 	struct ns_iscsi_conn *conn = ns_conn(nd);
 	struct ns_iscsi_cmd *cmd = blk_mq_rq_to_pdu(rq);
@@ -1111,8 +1110,17 @@ static blk_status_t ns_iscsi_queue_rq(struct netswap_dev *nd,
 	list_add_tail(&cmd->entry, list);
 	cmd->queued = true;
 	spin_unlock_bh(&conn->lock);
-	ns_kick(conn);
+	netswap_io_queued(&conn->io, last);
 	return BLK_STS_OK;
+}
+
+static void ns_iscsi_commit_rqs(struct netswap_dev *nd)
+{
+	struct ns_iscsi_conn *conn = ns_conn(nd);
+
+	netswap_io_commit(&conn->io);
+	if (conn->reads)
+		netswap_io_commit(&conn->reads->io);
 }
 
 /* Stop io_work and the pinger; the socket stays open. */
@@ -1205,6 +1213,7 @@ const struct netswap_transport_ops netswap_iscsi_ops = {
 	.init_request	= ns_iscsi_init_request,
 	.connect	= ns_iscsi_connect,
 	.queue_rq	= ns_iscsi_queue_rq,
+	.commit_rqs	= ns_iscsi_commit_rqs,
 	.disconnect	= ns_iscsi_disconnect,
 	.logout		= ns_iscsi_logout,
 };

@@ -47,6 +47,7 @@ struct ns_iscsi_rx {
 /* Transmit cursor: one PDU (header, data, padding, digest) in flight. */
 struct ns_iscsi_tx {
 	bool			busy;
+	bool			more;		/* PDUs queued behind this one */
 	struct ns_iscsi_cmd	*cmd;		/* its command, NULL for control */
 	u8			hdr[ISCSI_BHS_LEN + ISCSI_DIGEST_LEN];
 	u32			hdr_len, hdr_sent;

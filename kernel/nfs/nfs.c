@@ -184,6 +184,7 @@ static bool ns_tx_next(struct ns_nfs_lane *lane)
 {
 	struct ns_nfs_tx *tx = &lane->tx;
 	struct ns_nfs_cmd *cmd = NULL;
+	bool more;
 
 	spin_lock_bh(&lane->lock);
 	if (!list_empty(&lane->send_hi))
@@ -196,12 +197,14 @@ static bool ns_tx_next(struct ns_nfs_lane *lane)
 		list_del_init(&cmd->entry);
 		cmd->queued = false;
 	}
+	more = !list_empty(&lane->send_hi) || !list_empty(&lane->send_lo);
 	spin_unlock_bh(&lane->lock);
 	if (!cmd)
 		return false;
 
 	memset(tx, 0, sizeof(*tx));
 	tx->cmd = cmd;
+	tx->more = more;
 	if (cmd->stage == NS_NFS_IO && req_op(cmd->rq) == REQ_OP_WRITE) {
 		tx->data_len = blk_rq_bytes(cmd->rq);
 		tx->pad_len = XDR_PAD(tx->data_len);
@@ -219,16 +222,30 @@ static int ns_send_kvec(struct ns_nfs_lane *lane, const void *buf, size_t len,
 	return netswap_sock_send(lane->sock, &msg, len);
 }
 
-/* 1: call fully sent; 0: socket full; -errno. */
-static int ns_tx_push(struct ns_nfs_lane *lane)
+/* A call to send: the one under way, or the next. */
+static bool ns_tx_ready(void *arg)
 {
+	struct ns_nfs_lane *lane = arg;
+
+	return lane->tx.cmd || ns_tx_next(lane);
+}
+
+/*
+ * netswap_io_ops.tx_push: the current call. Its last bytes go with
+ * MSG_MORE when another call is queued behind it.
+ */
+static int ns_tx_push(void *arg)
+{
+	struct ns_nfs_lane *lane = arg;
 	struct ns_nfs_tx *tx = &lane->tx;
 	struct ns_nfs_cmd *cmd = tx->cmd;
+	bool next = tx->more;
 	int ret;
 
 	while (tx->hdr_sent < cmd->hdr_len) {
 		ret = ns_send_kvec(lane, cmd->hdr + tx->hdr_sent,
-				   cmd->hdr_len - tx->hdr_sent, tx->data_len);
+				   cmd->hdr_len - tx->hdr_sent,
+				   tx->data_len || next);
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
 		tx->hdr_sent += ret;
@@ -240,7 +257,8 @@ static int ns_tx_push(struct ns_nfs_lane *lane)
 		if (!netswap_rq_pos_at(&cmd->pos, cmd->rq, tx->data_sent, &bv))
 			return -EIO;
 		bv.bv_len = min(bv.bv_len, tx->data_len - tx->data_sent);
-		if (tx->data_sent + bv.bv_len == tx->data_len && !tx->pad_len)
+		if (tx->data_sent + bv.bv_len == tx->data_len &&
+		    !tx->pad_len && !next)
 			flags &= ~MSG_MORE;
 		ret = netswap_sock_send_page(lane->sock, &bv, flags);
 		if (ret <= 0)
@@ -249,7 +267,7 @@ static int ns_tx_push(struct ns_nfs_lane *lane)
 	}
 	while (tx->pad_sent < tx->pad_len) {
 		ret = ns_send_kvec(lane, ns_nfs_zero_pad,
-				   tx->pad_len - tx->pad_sent, false);
+				   tx->pad_len - tx->pad_sent, next);
 		if (ret <= 0)
 			return ret == -EAGAIN ? 0 : ret ? ret : -EPIPE;
 		tx->pad_sent += ret;
@@ -257,27 +275,7 @@ static int ns_tx_push(struct ns_nfs_lane *lane)
 	cmd->sent = true;
 	hash_add(lane->calls, &cmd->hnode, cmd->xid);
 	tx->cmd = NULL;
-	return 1;
-}
-
-static int ns_tx(void *arg)
-{
-	struct ns_nfs_lane *lane = arg;
-	int sent = 0, ret;
-
-	while (sent < NS_NFS_TX_BUDGET) {
-		if (!lane->tx.cmd && !ns_tx_next(lane))
-			break;
-		ret = ns_tx_push(lane);
-		if (ret < 0)
-			return ret;
-		if (ret == 0) {
-			netswap_io_tx_full(&lane->io);
-			break;
-		}
-		sent++;
-	}
-	return sent;
+	return next ? NETSWAP_TX_MORE : NETSWAP_TX_SENT;
 }
 
 /* ---------------- receive ---------------- */
@@ -615,6 +613,13 @@ static void ns_nfs_free_lanes(struct ns_nfs_conn *conn)
 		kfree(conn->lane[i].scratch);
 }
 
+static const struct netswap_io_ops ns_nfs_io_ops = {
+	.tx_next	= ns_tx_ready,
+	.tx_push	= ns_tx_push,
+	.rx		= ns_rx,
+	.tx_budget	= NS_NFS_TX_BUDGET,
+};
+
 static int ns_nfs_alloc(struct netswap_dev *nd)
 {
 	struct ns_nfs_conn *conn;
@@ -632,7 +637,7 @@ static int ns_nfs_alloc(struct netswap_dev *nd)
 		spin_lock_init(&lane->lock);
 		INIT_LIST_HEAD(&lane->send_hi);
 		INIT_LIST_HEAD(&lane->send_lo);
-		netswap_io_init(&lane->io, nd, &lane->dead, ns_tx, ns_rx, lane);
+		netswap_io_init(&lane->io, nd, &lane->dead, &ns_nfs_io_ops, lane);
 		netswap_pinger_init(&lane->pinger, &lane->io, &lane->lock,
 				    ns_ping_queue, lane,
 				    "server stopped answering NULL pings");
@@ -783,7 +788,10 @@ static int ns_nfs_connect(struct netswap_dev *nd)
 	return 0;
 }
 
-static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
+static void ns_nfs_commit_rqs(struct netswap_dev *nd);
+
+static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq,
+				    bool last)
 {
 	struct ns_nfs_conn *conn = ns_conn(nd);
 	struct ns_nfs_cmd *cmd = blk_mq_rq_to_pdu(rq);
@@ -794,6 +802,9 @@ static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
 		/* Every completed write is on stable storage already. */
 		blk_mq_start_request(rq);
 		netswap_complete_rq(nd, rq, BLK_STS_OK);
+		/* The batch ends here: what it queued before goes now. */
+		if (last)
+			ns_nfs_commit_rqs(nd);
 		return BLK_STS_OK;
 	}
 	/* A requeued request keeps its XID and stage: a retransmission. */
@@ -824,8 +835,17 @@ static blk_status_t ns_nfs_queue_rq(struct netswap_dev *nd, struct request *rq)
 	list_add_tail(&cmd->entry, list);
 	cmd->queued = true;
 	spin_unlock_bh(&lane->lock);
-	ns_kick(lane);
+	netswap_io_queued(&lane->io, last);
 	return BLK_STS_OK;
+}
+
+static void ns_nfs_commit_rqs(struct netswap_dev *nd)
+{
+	struct ns_nfs_conn *conn = ns_conn(nd);
+	unsigned int i;
+
+	for (i = 0; i < conn->nr_lanes; i++)
+		netswap_io_commit(&conn->lane[i].io);
 }
 
 static void ns_nfs_disconnect(struct netswap_dev *nd)
@@ -860,6 +880,7 @@ const struct netswap_transport_ops netswap_nfs_ops = {
 	.init_request	= ns_nfs_init_request,
 	.connect	= ns_nfs_connect,
 	.queue_rq	= ns_nfs_queue_rq,
+	.commit_rqs	= ns_nfs_commit_rqs,
 	.disconnect	= ns_nfs_disconnect,
 	.logout		= ns_nfs_logout,
 	.end_request	= ns_nfs_end_request,

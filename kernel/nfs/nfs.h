@@ -81,6 +81,7 @@ struct ns_nfs_tx {
 	u32			hdr_sent;
 	u32			data_len, data_sent;
 	u32			pad_len, pad_sent;
+	bool			more;		/* calls queued behind this one */
 };
 
 /*

@@ -56,6 +56,9 @@
 #   NETSWAP_BENCH_ROTATIONAL 0|1: every swap disk's queue/rotational before
 #                            swapon (each driver's own by default)
 #   NETSWAP_BENCH_TIMEOUT    per guest, s (1800)
+#   NETSWAP_BENCH_PERF       1: perf record -a over each workload in the
+#                            guest; raw/RUN.share/perf-*.txt (symbols,
+#                            modules, callers' share)
 #   NETSWAP_BENCH_STALL_S    a run whose swap disk completes no I/O for this
 #                            long fails at once, its blk-mq and netswap
 #                            state and blocked tasks in raw/RUN.share/
@@ -156,7 +159,7 @@ export NETSWAP_BENCH_DIGEST=${NETSWAP_BENCH_DIGEST:-none}
 export NETSWAP_BENCH_TIMEOUT=$timeout NETSWAP_BENCH_LINK_MB=$link_mb
 case ${NETSWAP_BENCH_ROTATIONAL:-} in "" | 0 | 1) ;; *) vm_fail "NETSWAP_BENCH_ROTATIONAL: 0 or 1" ;; esac
 for v in NETSWAP_BENCH_QD NETSWAP_BENCH_CONNECTIONS NETSWAP_BENCH_ROTATIONAL NETSWAP_BENCH_TOUCHES NETSWAP_BENCH_TOUCH_S \
-	NETSWAP_BENCH_STALL_S; do
+	NETSWAP_BENCH_STALL_S NETSWAP_BENCH_PERF; do
 	[ -z "${!v:-}" ] || export "${v?}"
 done
 export NETSWAP_TGT_IQN=iqn.2026-11.org.netswap.test:bench

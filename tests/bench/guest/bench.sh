@@ -243,6 +243,14 @@ snap pre "${stats_files[@]}"
 # and ends the run as failed.
 nsvm_stall_pid=
 [ -n "$b" ] && nsvm_stall_watch "$b" "${NETSWAP_BENCH_STALL_S:-120}" end
+# NETSWAP_BENCH_PERF=1: where the guest's CPU goes, sampled over the
+# workload (perf from the host's root; its own cost is the same for
+# every stack).
+perf_pid=
+if [ "${NETSWAP_BENCH_PERF:-0}" = 1 ]; then
+	perf record -q -e cpu-clock -F 250 -a -g -o /share/perf.data >/share/perf-record.txt 2>&1 &
+	perf_pid=$!
+fi
 t0=$EPOCHREALTIME
 rc=0
 case $workload in
@@ -320,6 +328,18 @@ readlat)
 esac
 t1=$EPOCHREALTIME
 [ -z "$nsvm_stall_pid" ] || kill "$nsvm_stall_pid" 2>/dev/null
+if [ -n "$perf_pid" ]; then
+	kill -INT "$perf_pid"
+	wait "$perf_pid"
+	# The guest's symbols (the module's too, KASLR's offsets) are only
+	# readable here.
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	cp /proc/kallsyms /share/kallsyms
+	pr=(perf report -i /share/perf.data --kallsyms /share/kallsyms --stdio -g none)
+	"${pr[@]}" --no-children --sort sym --percent-limit 0.3 >/share/perf-sym.txt 2>/share/perf-report.txt
+	"${pr[@]}" --no-children --sort dso >/share/perf-dso.txt 2>>/share/perf-report.txt
+	"${pr[@]}" --children --sort sym --percent-limit 2 >/share/perf-children.txt 2>>/share/perf-report.txt
+fi
 snap post "${stats_files[@]}"
 nsvm_mark work-end
 put work_rc "$rc"

@@ -115,6 +115,18 @@ struct netswap_dev;
 #define NETSWAP_TX_MORE		2	/* held (MSG_MORE) for the next PDU */
 
 /**
+ * struct netswap_rx_buf - where a connection's next received bytes go
+ * @buf:	a kernel buffer, or NULL: then @bv
+ * @bv:		part of one page of a request
+ * @len:	at most this many bytes
+ */
+struct netswap_rx_buf {
+	void		*buf;
+	struct bio_vec	bv;
+	u32		len;
+};
+
+/**
  * struct netswap_io_ops - what a transport's connection does for its worker
  * @tx_next:	is there a PDU to send: one under way, or the next one built
  *		now (control PDUs first). The transport notes whether more
@@ -125,16 +137,24 @@ struct netswap_dev;
  *		NETSWAP_TX_MORE when it is all in the socket, 0 when the
  *		socket is full, -errno to start recovery (-EPIPE/-ECONNRESET:
  *		closed by the peer)
- * @rx:		receive what it can without blocking: >0 when something
- *		moved, 0 when nothing could, -errno to start recovery
- *		(-EPROTO: protocol error)
+ * @rx_next:	where the next bytes of the stream go: 0, or -errno to
+ *		start recovery (-EPROTO: protocol error)
+ * @rx_got:	@n bytes of the stream are at @p, where @rx_next said: 1 when
+ *		a PDU is complete (and acted on), 0 when more are needed,
+ *		-errno to start recovery
  * @tx_budget:	PDUs per turn of sending
+ * @rx_budget:	PDUs per turn of receiving
+ *
+ * The core copies from the socket's queue straight to where @rx_next
+ * says, under one socket lock for all that has arrived.
  */
 struct netswap_io_ops {
 	bool		(*tx_next)(void *arg);
 	int		(*tx_push)(void *arg);
-	int		(*rx)(void *arg);
+	int		(*rx_next)(void *arg, struct netswap_rx_buf *to);
+	int		(*rx_got)(void *arg, const void *p, u32 n);
 	unsigned int	tx_budget;
+	unsigned int	rx_budget;
 };
 
 /**
@@ -164,6 +184,9 @@ struct netswap_io {
 	void			*arg;
 	struct socket		*sock;
 	unsigned long		kick_owed;
+	/* this turn of receiving: PDUs complete, and the error that ended it */
+	unsigned int		rx_pdus;
+	int			rx_err;
 	void			(*old_data_ready)(struct sock *sk);
 	void			(*old_write_space)(struct sock *sk);
 	void			(*old_state_change)(struct sock *sk);
@@ -407,8 +430,6 @@ int netswap_sock_connect(struct netswap_dev *nd, struct socket **sockp,
 void netswap_sock_release(struct socket *sock);
 int netswap_sock_send(struct socket *sock, struct msghdr *msg, size_t len);
 int netswap_sock_send_page(struct socket *sock, struct bio_vec *bv, int flags);
-int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags);
-int netswap_sock_recv_bvec(struct socket *sock, struct bio_vec *bv);
 int netswap_sock_recv_all(struct netswap_dev *nd, struct socket *sock,
 			  void *buf, size_t len);
 int netswap_sock_send_all(struct netswap_dev *nd, struct socket *sock,

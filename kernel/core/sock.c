@@ -154,7 +154,8 @@ int netswap_sock_send_page(struct socket *sock, struct bio_vec *bv, int flags)
  *
  * Return: bytes received, 0 at EOF, or -errno (-EAGAIN with MSG_DONTWAIT).
  */
-int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags)
+static int netswap_sock_recv(struct socket *sock, void *buf, size_t len,
+			     int flags)
 {
 	unsigned int noreclaim = memalloc_noreclaim_save();
 	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
@@ -162,26 +163,6 @@ int netswap_sock_recv(struct socket *sock, void *buf, size_t len, int flags)
 	int ret;
 
 	ret = kernel_recvmsg(sock, &msg, &iov, 1, len, msg.msg_flags);
-	memalloc_noreclaim_restore(noreclaim);
-	return ret;
-}
-
-/**
- * netswap_sock_recv_bvec() - receive straight into (part of) a page
- * @sock:	connected socket
- * @bv:		destination page, offset and length
- *
- * Non-blocking, under PF_MEMALLOC.
- * Return: bytes received, 0 at EOF, or -errno (-EAGAIN when nothing waits).
- */
-int netswap_sock_recv_bvec(struct socket *sock, struct bio_vec *bv)
-{
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	unsigned int noreclaim = memalloc_noreclaim_save();
-	int ret;
-
-	iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, 1, bv->bv_len);
-	ret = sock_recvmsg(sock, &msg, msg.msg_flags);
 	memalloc_noreclaim_restore(noreclaim);
 	return ret;
 }
@@ -358,6 +339,70 @@ static const char *netswap_io_err(int err, bool tx)
 	return tx ? "send failed" : "receive failed";
 }
 
+/* tcp_read_sock()'s actor: from @skb to where the transport wants it. */
+static int netswap_io_recv_skb(read_descriptor_t *desc, struct sk_buff *skb,
+			       unsigned int off, size_t len)
+{
+	struct netswap_io *io = desc->arg.data;
+	const struct netswap_io_ops *ops = io->ops;
+	size_t done = 0;
+	int ret;
+
+	while (done < len && !io->rx_err && io->rx_pdus < ops->rx_budget) {
+		struct netswap_rx_buf to;
+		void *p;
+		u32 n;
+
+		ret = ops->rx_next(io->arg, &to);
+		if (ret < 0)
+			goto fail;
+		n = min_t(size_t, to.len, len - done);
+		p = to.buf ?: kmap_local_page(to.bv.bv_page) + to.bv.bv_offset;
+		ret = skb_copy_bits(skb, off + done, p, n);
+		if (!ret)
+			ret = ops->rx_got(io->arg, p, n);
+		if (!to.buf)
+			kunmap_local(p);
+		if (ret < 0)
+			goto fail;
+		done += n;
+		io->rx_pdus += ret;
+	}
+	if (io->rx_pdus >= ops->rx_budget)
+		desc->count = 0;
+	return done;
+fail:
+	io->rx_err = ret;
+	desc->count = 0;
+	return done;
+}
+
+/*
+ * Receive what has arrived, up to rx_budget PDUs, under one socket lock.
+ * Returns >0 when something moved, 0 when nothing waits, -errno.
+ */
+static int netswap_io_rx(struct netswap_io *io)
+{
+	read_descriptor_t desc = { .arg.data = io, .count = 1 };
+	struct socket *sock = io->sock;
+	struct sock *sk = sock->sk;
+	int ret;
+
+	io->rx_pdus = 0;
+	io->rx_err = 0;
+	lock_sock(sk);
+	ret = sock->ops->read_sock(sk, &desc, netswap_io_recv_skb);
+	release_sock(sk);
+	if (io->rx_err)
+		return io->rx_err;
+	if (ret > 0)
+		return ret;
+	/* Nothing read: the peer's FIN or reset, or just nothing yet. */
+	if (READ_ONCE(sk->sk_err) || (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+		return -ECONNRESET;
+	return ret < 0 ? ret : 0;
+}
+
 /* Send and receive in turns for up to 2 ms, then yield the worker. */
 static void netswap_io_work(struct work_struct *work)
 {
@@ -382,7 +427,7 @@ static void netswap_io_work(struct work_struct *work)
 			netswap_error(io->nd, tx, netswap_io_err(tx, true));
 			goto out;
 		}
-		rx = io->ops->rx(io->arg);
+		rx = netswap_io_rx(io);
 		if (rx < 0) {
 			io->failed = true;
 			netswap_error(io->nd, rx, netswap_io_err(rx, false));

@@ -2,12 +2,14 @@
 /*
  * netswap iSCSI transport: full feature phase.
  *
- * One connection per target. queue_rq only builds the CDB in the request's
- * PDU and links it on a send list; one work item (io_work) on a
- * WQ_MEM_RECLAIM workqueue, under PF_MEMALLOC, does all sending and
- * receiving in a bounded loop with non-blocking socket calls. Socket
- * callbacks only schedule io_work (or recovery). Data-In is received
- * straight into the bio's pages; write data is sent from them.
+ * One session per target, or two with reads on the second. queue_rq only
+ * builds the CDB in the request's PDU and links it on a send list; each
+ * session's worker (core/sock.c, on a WQ_MEM_RECLAIM workqueue, under
+ * PF_MEMALLOC) sends and receives in a bounded loop with non-blocking
+ * socket calls, asking this file for the next PDU to send and where
+ * received bytes go. Socket callbacks only schedule the worker (or
+ * recovery). Data-In is copied from the socket's queue straight into the
+ * bio's pages; write data is sent from them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,7 +27,6 @@
 
 #define NS_TX_BUDGET		32	/* PDUs per io_work round */
 #define NS_RX_BUDGET		64
-#define NS_RX_GOT		0x100	/* ns_rx_step: bytes arrived */
 #define NS_PING_ITT_BASE	(NS_ITT_INTERNAL | 0x70000000u)
 #define NS_BUSY_DELAY_MS	100
 
@@ -508,16 +509,6 @@ static int ns_cmd_status(struct ns_iscsi_conn *conn, struct ns_iscsi_cmd *cmd,
 
 /* ---------------- receive ---------------- */
 
-static int ns_recv_into(struct ns_iscsi_conn *conn, void *buf, u32 len)
-{
-	return netswap_sock_recv(conn->sock, buf, len, MSG_DONTWAIT);
-}
-
-static int ns_recv_page(struct ns_iscsi_conn *conn, struct bio_vec *bv)
-{
-	return netswap_sock_recv_bvec(conn->sock, bv);
-}
-
 static int ns_rx_proto_err(struct ns_iscsi_conn *conn, const char *what)
 {
 	nd_err_rl(conn->nd, "protocol error: %s (opcode 0x%02x, itt 0x%08x)\n",
@@ -662,95 +653,61 @@ static int ns_rx_dispatch(struct ns_iscsi_conn *conn)
 	return 0;
 }
 
-/* Receive up to @want bytes of a Data-In segment into the read's pages. */
-static int ns_rx_pages(struct ns_iscsi_conn *conn, u32 want, const char **why)
-{
-	struct ns_iscsi_rx *rx = &conn->rx;
-	struct bio_vec bv;
-	void *p;
-	int ret;
-
-	if (!netswap_rq_pos_at(&rx->cmd->rx_pos, rx->cmd->rq,
-			       rx->data_off + rx->fr.got, &bv))
-		return -EIO;
-	bv.bv_len = min(bv.bv_len, want);
-	ret = ns_recv_page(conn, &bv);
-	if (ret <= 0)
-		return ret;
-	p = kmap_local_page(bv.bv_page);
-	ret = iscsi_rx_advance(&rx->fr, p + bv.bv_offset, ret, why);
-	kunmap_local(p);
-	return ret < 0 ? ret : ret | NS_RX_GOT;
-}
-
 /*
- * Advance the receive cursor. Returns 1 when a PDU completed, 0 when the
- * socket has no more data, -errno on error or EOF.
+ * netswap_io_ops.rx_next: where the stream's next bytes go. A Data-In's
+ * data straight into its read's pages; everything else into the framing's
+ * own buffers or rx_buf (control data: the framing keeps it to rx_buf's
+ * size).
  */
-static int ns_rx_step(struct ns_iscsi_conn *conn)
-{
-	struct ns_iscsi_rx *rx = &conn->rx;
-	const char *why = NULL;
-	u8 *buf;
-	int ret;
-
-	for (;;) {
-		u32 want = iscsi_rx_want(&rx->fr, &buf);
-
-		/*
-		 * Failed: the connection is on its way down, but the worker
-		 * can run once more before it is; not a byte more for it.
-		 */
-		if (!want)
-			return -EPROTO;
-		if (!buf && rx->cmd) {
-			ret = ns_rx_pages(conn, want, &why);
-		} else {
-			/* Not Data-In: the framing keeps it to rx_buf's size. */
-			if (!buf)
-				buf = conn->rx_buf + rx->fr.got;
-			ret = ns_recv_into(conn, buf, want);
-			if (ret > 0) {
-				ret = iscsi_rx_advance(&rx->fr, buf, ret, &why);
-				if (ret >= 0)
-					ret |= NS_RX_GOT;
-			}
-		}
-		if (ret < 0 && why)	/* the framing refused the stream */
-			return ns_rx_proto_err(conn, why);
-		if (ret <= 0)
-			break;
-		if (ret & ISCSI_RX_HEADER) {
-			ret = ns_rx_header(conn) ?: ret;
-			if (ret < 0) {
-				iscsi_rx_fail(&rx->fr);
-				return ret;
-			}
-		}
-		if (ret & ISCSI_RX_PDU) {
-			ret = ns_rx_dispatch(conn);
-			return ret ? ret : 1;
-		}
-	}
-	if (ret == -EAGAIN)
-		return 0;
-	return ret ? ret : -ECONNRESET;
-}
-
-static int ns_rx(void *arg)
+static int ns_rx_next(void *arg, struct netswap_rx_buf *to)
 {
 	struct ns_iscsi_conn *conn = arg;
-	int n = 0, ret;
+	struct ns_iscsi_rx *rx = &conn->rx;
+	u8 *buf;
+	u32 want = iscsi_rx_want(&rx->fr, &buf);
 
-	while (n < NS_RX_BUDGET) {
-		ret = ns_rx_step(conn);
-		if (ret < 0)
-			return ret;
-		if (ret == 0)
-			break;
-		n++;
+	/*
+	 * Failed: the connection is on its way down, but the worker can run
+	 * once more before it is; not a byte more for it.
+	 */
+	if (!want)
+		return -EPROTO;
+	if (buf) {
+		to->buf = buf;
+	} else if (rx->cmd) {
+		to->buf = NULL;
+		if (!netswap_rq_pos_at(&rx->cmd->rx_pos, rx->cmd->rq,
+				       rx->data_off + rx->fr.got, &to->bv))
+			return -EIO;
+		want = min(want, to->bv.bv_len);
+	} else {
+		to->buf = conn->rx_buf + rx->fr.got;
 	}
-	return n;
+	to->len = want;
+	return 0;
+}
+
+/* netswap_io_ops.rx_got: @n bytes are at @p; act on a PDU once it is whole. */
+static int ns_rx_got(void *arg, const void *p, u32 n)
+{
+	struct ns_iscsi_conn *conn = arg;
+	struct ns_iscsi_rx *rx = &conn->rx;
+	const char *why = NULL;
+	int ret, err;
+
+	ret = iscsi_rx_advance(&rx->fr, p, n, &why);
+	if (ret < 0)	/* the framing refused the stream */
+		return why ? ns_rx_proto_err(conn, why) : ret;
+	if (ret & ISCSI_RX_HEADER) {
+		err = ns_rx_header(conn);
+		if (err < 0) {
+			iscsi_rx_fail(&rx->fr);
+			return err;
+		}
+	}
+	if (ret & ISCSI_RX_PDU)
+		return ns_rx_dispatch(conn) ?: 1;
+	return 0;
 }
 
 /* ---------------- liveness ---------------- */
@@ -826,8 +783,10 @@ static void ns_iscsi_conn_free(struct ns_iscsi_conn *conn)
 static const struct netswap_io_ops ns_iscsi_io_ops = {
 	.tx_next	= ns_tx_ready,
 	.tx_push	= ns_tx_push,
-	.rx		= ns_rx,
+	.rx_next	= ns_rx_next,
+	.rx_got		= ns_rx_got,
 	.tx_budget	= NS_TX_BUDGET,
+	.rx_budget	= NS_RX_BUDGET,
 };
 
 /* One session's state; its own ISID, so the target sees another I_T nexus. */

@@ -18,9 +18,12 @@
  * ns_nfs_lane): a server that closes idle connections keeps these, and
  * one that stops answering is found while nothing else is in flight.
  *
- * All socket work runs in each connection's io_work on netswap_wq
- * (WQ_MEM_RECLAIM) under PF_MEMALLOC; each request's call header is built in its PDU, replies are
- * parsed in a buffer of the connection. After a reconnect, the core
+ * All socket work runs in each connection's worker (core/sock.c, on
+ * netswap_wq, WQ_MEM_RECLAIM, under PF_MEMALLOC), which asks this file
+ * for the next call to send and where received bytes go. Each request's
+ * call header is built in its PDU; replies are parsed in a buffer of the
+ * connection, READ data is copied from the socket's queue straight into
+ * the request's pages. After a reconnect, the core
  * requeues every started request and each is sent again with its original
  * XID, so the server's duplicate request cache sees a retransmission.
  */
@@ -506,12 +509,16 @@ static void ns_rx_read_done(struct ns_nfs_lane *lane)
 	ns_cmd_retry(conn, cmd, NS_NFS_JUKEBOX_MS);
 }
 
-/* One step of the receive state machine: 1 progress, 0 idle, -errno. */
-static int ns_rx_step(struct ns_nfs_lane *lane)
+/*
+ * netswap_io_ops.rx_next: where the stream's next bytes go. A READ's data
+ * straight into its request's pages, what is skipped into the scratch
+ * buffer, the rest into the framing's header buffer.
+ */
+static int ns_rx_next(void *arg, struct netswap_rx_buf *to)
 {
+	struct ns_nfs_lane *lane = arg;
 	struct ns_nfs_rx *rx = &lane->rx;
 	enum rpc_rx_sink sink;
-	struct bio_vec bv;
 	const char *why;
 	u8 *buf;
 	int ret;
@@ -523,50 +530,41 @@ static int ns_rx_step(struct ns_nfs_lane *lane)
 		return -EPROTO;
 	switch (sink) {
 	case RPC_RX_TO_DATA:
+		to->buf = NULL;
 		if (!netswap_rq_pos_at(&rx->cmd->pos, rx->cmd->rq,
-				       rx->fr.data_got, &bv))
+				       rx->fr.data_got, &to->bv))
 			return ns_rx_proto_err(lane, "READ data past the request");
-		bv.bv_len = min_t(u32, bv.bv_len, ret);
-		ret = netswap_sock_recv_bvec(lane->sock, &bv);
+		to->len = min_t(u32, to->bv.bv_len, ret);
 		break;
 	case RPC_RX_DISCARD:
-		ret = netswap_sock_recv(lane->sock, lane->scratch,
-					min_t(u32, ret, NS_NFS_SCRATCH),
-					MSG_DONTWAIT);
+		to->buf = lane->scratch;
+		to->len = min_t(u32, ret, NS_NFS_SCRATCH);
 		break;
 	default:
-		ret = netswap_sock_recv(lane->sock, buf, ret, MSG_DONTWAIT);
+		to->buf = buf;
+		to->len = ret;
 		break;
 	}
-	if (ret == -EAGAIN)
-		return 0;
-	if (ret <= 0)
-		return ret ? ret : -ECONNRESET;
+	return 0;
+}
 
-	ret = rpc_rx_advance(&rx->fr, ret);
+/* netswap_io_ops.rx_got: @n bytes landed where ns_rx_next() said. */
+static int ns_rx_got(void *arg, const void *p, u32 n)
+{
+	struct ns_nfs_lane *lane = arg;
+	struct ns_nfs_rx *rx = &lane->rx;
+	int ret, err = 0;
+
+	ret = rpc_rx_advance(&rx->fr, n);
 	if (ret & RPC_RX_RECORD)
 		rx->cmd = NULL;
 	if (ret & RPC_RX_HEADER)
-		return ns_rx_parse(lane);
-	if (ret & RPC_RX_DATA_DONE)
+		err = ns_rx_parse(lane);
+	else if (ret & RPC_RX_DATA_DONE)
 		ns_rx_read_done(lane);
-	return 1;
-}
-
-static int ns_rx(void *arg)
-{
-	struct ns_nfs_lane *lane = arg;
-	int n = 0, ret;
-
-	while (n < NS_NFS_RX_BUDGET) {
-		ret = ns_rx_step(lane);
-		if (ret < 0)
-			return ret;
-		if (ret == 0)
-			break;
-		n++;
-	}
-	return n;
+	if (err < 0)
+		return err;
+	return ret & RPC_RX_RECORD ? 1 : 0;
 }
 
 /* ---------------- liveness ---------------- */
@@ -616,8 +614,10 @@ static void ns_nfs_free_lanes(struct ns_nfs_conn *conn)
 static const struct netswap_io_ops ns_nfs_io_ops = {
 	.tx_next	= ns_tx_ready,
 	.tx_push	= ns_tx_push,
-	.rx		= ns_rx,
+	.rx_next	= ns_rx_next,
+	.rx_got		= ns_rx_got,
 	.tx_budget	= NS_NFS_TX_BUDGET,
+	.rx_budget	= NS_NFS_RX_BUDGET,
 };
 
 static int ns_nfs_alloc(struct netswap_dev *nd)

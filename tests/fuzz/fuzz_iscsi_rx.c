@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: the module's receive framing (iscsi_rx.c) driven the
- * way ns_rx_step() drives it. The first input byte picks the digests and
- * how the stream is cut into reads; the rest is the stream. Data-In goes
+ * way ns_rx_next() and ns_rx_got() drive it. The first input byte picks
+ * the digests and how the stream is cut into reads; the rest is the stream. Data-In goes
  * into a read's "pages" after iscsi_datain_check() (one read of 256 KiB),
  * anything else into an 8 KiB control buffer, as in netswap.ko; ASan sees
  * every byte placed. The cursor must always ask for at least one byte,

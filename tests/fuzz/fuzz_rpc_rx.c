@@ -2,8 +2,9 @@
 /*
  * libFuzzer harness: the module's NFS reply reception (rpc_rx.c) driven
  * the way ns_rx_next() and ns_rx_got() drive it
- * (tests/lib/rpc_rx_caller.h): record markers and fragments of any size, the header gathered as its decoder
- * asks, READ data into a request's pages, the rest skipped. The first
+ * (tests/lib/rpc_rx_caller.h): record markers and fragments of any size,
+ * the header gathered as its decoder asks, READ data into a request's
+ * pages, the rest skipped. The first
  * input byte picks the largest read; the rest is the stream. The cursor
  * must always ask for at least one byte and never place data past the
  * request (the caller aborts, ASan sees every byte).

@@ -30,6 +30,14 @@ static u32 netswap_rq_payload(struct request *rq)
 	return req_op(rq) == REQ_OP_DISCARD ? 0 : blk_rq_bytes(rq);
 }
 
+static void netswap_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct netswap_dev *nd = hctx->queue->queuedata;
+
+	if (nd->ops->commit_rqs)
+		nd->ops->commit_rqs(nd);
+}
+
 /*
  * Take @rq's payload from the in-flight budget (a discard: one of the
  * NETSWAP_MAX_DISCARDS). A request that does not fit while others are in
@@ -57,6 +65,16 @@ static bool netswap_io_get(struct netswap_dev *nd, struct blk_mq_hw_ctx *hctx,
 		nd->io_stopped = true;
 	}
 	spin_unlock_bh(&nd->io_lock);
+	if (!ok) {
+		/*
+		 * Another CPU's batch may have requests queued without a
+		 * kick whose last one blk-mq now puts on the stopped queue
+		 * without calling queue_rq or commit_rqs: kick for them.
+		 * Pairs with the barrier in netswap_queue_rq().
+		 */
+		smp_mb();
+		netswap_commit_rqs(hctx);
+	}
 	return ok;
 }
 
@@ -137,17 +155,20 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 	/* Counted before: a transport may complete @rq before it returns. */
 	atomic_inc(&nd->stats.inflight);
 	ret = nd->ops->queue_rq(nd, rq, bd->last);
-	if (ret != BLK_STS_OK)
+	if (ret != BLK_STS_OK) {
 		netswap_rq_release(nd, rq);
+	} else if (!bd->last) {
+		/*
+		 * The kick waits for the batch's last request, but blk-mq
+		 * inserts that one without a call when the queue is stopped
+		 * meanwhile: then no commit_rqs comes either. Pairs with the
+		 * barrier in netswap_io_get().
+		 */
+		smp_mb();
+		if (test_bit(BLK_MQ_S_STOPPED, &hctx->state))
+			netswap_commit_rqs(hctx);
+	}
 	return ret;
-}
-
-static void netswap_commit_rqs(struct blk_mq_hw_ctx *hctx)
-{
-	struct netswap_dev *nd = hctx->queue->queuedata;
-
-	if (nd->ops->commit_rqs)
-		nd->ops->commit_rqs(nd);
 }
 
 static enum blk_eh_timer_return netswap_timeout(struct request *rq)

@@ -278,16 +278,22 @@ void netswap_io_kick(struct netswap_io *io)
  */
 void netswap_io_queued(struct netswap_io *io, bool last)
 {
-	if (last)
+	if (last) {
+		clear_bit(0, &io->kick_owed);
 		netswap_io_kick(io);
-	else
+	} else {
 		set_bit(0, &io->kick_owed);
+	}
 }
 
-/* blk-mq ends a batch without its last request: wake the worker now. */
+/*
+ * blk-mq ends a batch without its last request, or the batch's next
+ * request will not reach queue_rq (its queue was stopped): wake the
+ * worker now. Never for a connection that is stopped.
+ */
 void netswap_io_commit(struct netswap_io *io)
 {
-	if (test_and_clear_bit(0, &io->kick_owed))
+	if (test_and_clear_bit(0, &io->kick_owed) && !READ_ONCE(*io->dead))
 		netswap_io_kick(io);
 }
 

@@ -931,8 +931,9 @@ static void ns_iscsi_start_io(struct ns_iscsi_conn *conn)
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	conn->nop_reply_pending = false;
 	conn->ping_pending = false;
-	WRITE_ONCE(conn->dead, false);
+	/* The worker's socket is set before anything may kick it. */
 	netswap_io_attach(&conn->io, conn->sock);
+	WRITE_ONCE(conn->dead, false);
 	netswap_pinger_start(&conn->pinger);
 	ns_kick(conn);
 }

@@ -773,8 +773,9 @@ static int ns_nfs_connect(struct netswap_dev *nd)
 		lane = &conn->lane[i];
 		ns_rx_reset(lane);
 		memset(&lane->tx, 0, sizeof(lane->tx));
-		WRITE_ONCE(lane->dead, false);
+		/* The worker's socket is set before anything may kick it. */
 		netswap_io_attach(&lane->io, lane->sock);
+		WRITE_ONCE(lane->dead, false);
 		netswap_pinger_start(&lane->pinger);
 		ns_kick(lane);
 	}

@@ -173,6 +173,7 @@ void netswap_error(struct netswap_dev *nd, int err, const char *reason)
 		    s == NETSWAP_FAILED) {
 			/* The replay logs this reason, not a generic one. */
 			WRITE_ONCE(nd->latched_why, reason);
+			/* before the bit: the replay's test_and_clear pairs */
 			smp_mb__before_atomic();
 			set_bit(NETSWAP_ERR_LATCHED, &nd->flags);
 		}

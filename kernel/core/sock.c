@@ -392,7 +392,7 @@ static int netswap_io_rx(struct netswap_io *io)
 	read_descriptor_t desc = { .arg.data = io, .count = 1 };
 	struct socket *sock = io->sock;
 	struct sock *sk = sock->sk;
-	int ret;
+	int ret, err;
 
 	io->rx_pdus = 0;
 	io->rx_err = 0;
@@ -403,8 +403,14 @@ static int netswap_io_rx(struct netswap_io *io)
 		return io->rx_err;
 	if (ret > 0)
 		return ret;
-	/* Nothing read: the peer's FIN or reset, or just nothing yet. */
-	if (READ_ONCE(sk->sk_err) || (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+	/*
+	 * Nothing read: a socket error (a reset, a keepalive that timed
+	 * out), the peer's FIN, or just nothing yet; as recvmsg tells them.
+	 */
+	err = READ_ONCE(sk->sk_err);
+	if (err)
+		return -err;
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
 		return -ECONNRESET;
 	return ret < 0 ? ret : 0;
 }

@@ -413,6 +413,35 @@ static ssize_t netswap_data_digest_store(struct config_item *item,
 			       &nd->cfg.data_digest);
 }
 
+static ssize_t netswap_seal_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%s\n",
+			  netswap_seal_name(to_netswap_dev(item)->cfg.seal));
+}
+
+static ssize_t netswap_seal_store(struct config_item *item, const char *page,
+				  size_t count)
+{
+	struct netswap_dev *nd = to_netswap_dev(item);
+	enum netswap_seal_mode v;
+	int ret;
+
+	if (sysfs_streq(page, "none")) {
+		v = NETSWAP_SEAL_NONE;
+	} else if (sysfs_streq(page, "aead")) {
+		v = NETSWAP_SEAL_AEAD;
+	} else {
+		netswap_set_error(nd, "seal: must be none or aead");
+		return -EINVAL;
+	}
+	ret = ns_cfg_begin(nd, "seal");
+	if (ret)
+		return ret;
+	nd->cfg.seal = v;
+	mutex_unlock(&nd->lock);
+	return count;
+}
+
 static ssize_t netswap_enable_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%d\n", to_netswap_dev(item)->enabled);
@@ -603,6 +632,12 @@ static ssize_t netswap_reserve_kb_show(struct config_item *item, char *page)
 			  netswap_reserve_kb(to_netswap_dev(item)));
 }
 
+/* The sealed target's tag table and bounce pages; 0 unsealed or disabled. */
+static ssize_t netswap_seal_kb_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", netswap_seal_kb(to_netswap_dev(item)));
+}
+
 /* A text field the state machine writes under state_lock, and a newline. */
 static ssize_t netswap_show_text(struct netswap_dev *nd, char *page,
 				 const char *field, size_t size)
@@ -644,7 +679,8 @@ static ssize_t netswap_stats_show(struct config_item *item, char *page)
 			  "read_bytes %lld\nwrite_bytes %lld\nerrors %lld\n"
 			  "retries %lld\ntimeouts %lld\nrecoveries %lld\n"
 			  "reconnects %lld\nreconnect_attempts %lld\n"
-			  "recovery_ms %llu\ndiscards %lld\ndiscard_bytes %lld\n",
+			  "recovery_ms %llu\ndiscards %lld\ndiscard_bytes %lld\n"
+			  "integrity_errors %lld\n",
 			  atomic64_read(&s->reads), atomic64_read(&s->writes),
 			  atomic64_read(&s->flushes),
 			  atomic64_read(&s->read_bytes),
@@ -658,7 +694,8 @@ static ssize_t netswap_stats_show(struct config_item *item, char *page)
 			  atomic64_read(&s->recovery_ms) +
 			  netswap_recovery_ms(nd),
 			  atomic64_read(&s->discards),
-			  atomic64_read(&s->discard_bytes));
+			  atomic64_read(&s->discard_bytes),
+			  atomic64_read(&s->integrity_errors));
 }
 
 /* What the storage allows, found at enable: 0 while disabled or without. */
@@ -692,6 +729,7 @@ CONFIGFS_ATTR(netswap_, auth_target_user);
 CONFIGFS_ATTR_WO(netswap_, auth_target_secret);
 CONFIGFS_ATTR(netswap_, header_digest);
 CONFIGFS_ATTR(netswap_, data_digest);
+CONFIGFS_ATTR(netswap_, seal);
 CONFIGFS_ATTR(netswap_, export);
 CONFIGFS_ATTR(netswap_, file);
 CONFIGFS_ATTR(netswap_, mount_port);
@@ -708,6 +746,7 @@ CONFIGFS_ATTR_RO(netswap_, state);
 CONFIGFS_ATTR_RO(netswap_, disk);
 CONFIGFS_ATTR_RO(netswap_, capacity_bytes);
 CONFIGFS_ATTR_RO(netswap_, reserve_kb);
+CONFIGFS_ATTR_RO(netswap_, seal_kb);
 CONFIGFS_ATTR_RO(netswap_, last_error);
 CONFIGFS_ATTR_RO(netswap_, storage_id);
 CONFIGFS_ATTR_RO(netswap_, stats);
@@ -727,6 +766,7 @@ static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_auth_target_secret,
 	&netswap_attr_header_digest,
 	&netswap_attr_data_digest,
+	&netswap_attr_seal,
 	&netswap_attr_export,
 	&netswap_attr_file,
 	&netswap_attr_mount_port,
@@ -743,6 +783,7 @@ static struct configfs_attribute *netswap_attrs[] = {
 	&netswap_attr_disk,
 	&netswap_attr_capacity_bytes,
 	&netswap_attr_reserve_kb,
+	&netswap_attr_seal_kb,
 	&netswap_attr_last_error,
 	&netswap_attr_storage_id,
 	&netswap_attr_stats,

@@ -64,6 +64,8 @@ static struct nla_policy ns_attr_policy[NETSWAP_A_MAX + 1] = {
 	[NETSWAP_A_RECOVERY_ATTEMPTS] = { .type = NLA_U32 },
 	[NETSWAP_A_DISCARD_MAX_BYTES] = { .type = NLA_U32 },
 	[NETSWAP_A_DISCARD_GRANULARITY] = { .type = NLA_U32 },
+	[NETSWAP_A_SEAL]	= { .type = NLA_U8 },
+	[NETSWAP_A_SEAL_KB]	= { .type = NLA_U32 },
 };
 
 static void ns_copy_str(char *dst, size_t size, const struct nlattr *a)
@@ -111,6 +113,7 @@ static void ns_parse_stats(struct nlattr *nest, struct ns_status *st)
 	st->recovery_total_ms = ns_u64(tb, NETSWAP_A_STATS_RECOVERY_MS);
 	st->discards = ns_u64(tb, NETSWAP_A_STATS_DISCARDS);
 	st->discard_bytes = ns_u64(tb, NETSWAP_A_STATS_DISCARD_BYTES);
+	st->integrity_errors = ns_u64(tb, NETSWAP_A_STATS_INTEGRITY_ERRORS);
 }
 
 static int ns_parse_status(struct nl_msg *msg, struct ns_status *st)
@@ -154,6 +157,10 @@ static int ns_parse_status(struct nl_msg *msg, struct ns_status *st)
 	if (tb[NETSWAP_A_DISCARD_GRANULARITY])
 		st->discard_granularity =
 			nla_get_u32(tb[NETSWAP_A_DISCARD_GRANULARITY]);
+	if (tb[NETSWAP_A_SEAL])
+		st->seal = nla_get_u8(tb[NETSWAP_A_SEAL]);
+	if (tb[NETSWAP_A_SEAL_KB])
+		st->seal_kb = nla_get_u32(tb[NETSWAP_A_SEAL_KB]);
 	ns_parse_stats(tb[NETSWAP_A_STATS], st);
 	return 0;
 }

@@ -35,6 +35,9 @@ struct ns_status {
 	unsigned int	discard_max_bytes;	/* 0: the storage cannot unmap */
 	unsigned int	discard_granularity;
 	uint64_t	discards, discard_bytes;
+	int		seal;			/* NETSWAP_SEAL_TYPE_* */
+	unsigned int	seal_kb;		/* tag table and bounce pages */
+	uint64_t	integrity_errors;	/* sealed blocks that failed twice */
 };
 
 /* A state change from the events group. */

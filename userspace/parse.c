@@ -108,6 +108,7 @@ void ns_target_init(struct ns_target *t)
 	t->lun = -1;
 	t->header_digest = -1;
 	t->data_digest = -1;
+	t->seal = -1;
 	t->mount_port = -1;
 	t->auth_none = -1;
 	t->auth_uid = -1;
@@ -399,6 +400,7 @@ static const struct ns_opt_desc ns_opts[] = {
 	{ "io_timeout_ms",	NS_O_NUM,    1000, 600000, NS_T_NONE },
 	{ "reconnect_delay_ms",	NS_O_NUM,    100, 60000, NS_T_NONE },
 	{ "recovery_timeout_s",	NS_O_NUM,    0, 86400, NS_T_NONE },
+	{ "seal",		NS_O_CHOICE, 0, 0, NS_T_NONE },
 	{ "priority",		NS_O_NUM,    -1, 32767, NS_T_NONE },
 	{ "auto",		NS_O_FLAG,   0, 0, NS_T_NONE },
 	{ "format",		NS_O_FLAG,   0, 0, NS_T_NONE },
@@ -452,6 +454,15 @@ static int ns_choice(const struct ns_opt_desc *d, const char *v, size_t vlen,
 			return ns_fail(err, errlen,
 				       "auth_flavor: must be sys or none");
 		t->auth_none = on;
+		return 0;
+	}
+	if (d->key[0] == 's') {		/* seal */
+		if (vlen == 4 && !memcmp(v, "none", 4))
+			t->seal = 0;
+		else if (vlen == 4 && !memcmp(v, "aead", 4))
+			t->seal = 1;
+		else
+			return ns_fail(err, errlen, "seal: must be none or aead");
 		return 0;
 	}
 	if (vlen == 4 && !memcmp(v, "none", 4))

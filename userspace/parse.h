@@ -47,6 +47,7 @@ struct ns_target {
 	char		target_secret_file[NS_PATH_MAX]; /* "-": standard input */
 	int		header_digest;		/* -1 unset, 0 none, 1 crc32c */
 	int		data_digest;
+	int		seal;			/* -1 unset, 0 none, 1 aead */
 
 	/* NFS */
 	char		export[NS_PATH_MAX];	/* absolute */
@@ -107,7 +108,7 @@ int ns_parse_url(const char *s, size_t len, struct ns_target *t, char *err,
  * One "key=value" or flag ("auto", "format"); @len bytes, NULs fail.
  * Keys: initiator user secret_file header_digest data_digest export
  * mount_port auth_flavor auth_uid auth_gid connections queue_depth io_timeout_ms
- * reconnect_delay_ms recovery_timeout_s priority auto format, and
+ * reconnect_delay_ms recovery_timeout_s seal priority auto format, and
  * discard (a flag, or discard=once|pages).
  */
 int ns_parse_opt(const char *s, size_t len, struct ns_target *t, char *err,

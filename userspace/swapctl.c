@@ -352,6 +352,7 @@ static void ns_settings_build(const struct ns_target *t, const char *addr,
 	ns_add_num(ss, "reconnect_delay_ms", t->reconnect_delay_ms,
 		   NS_DEF_RECONNECT_DELAY_MS);
 	ns_add_num(ss, "recovery_timeout_s", t->recovery_timeout_s, 0);
+	ns_add_setting(ss, "seal", 0, "%s", t->seal == 1 ? "aead" : "none");
 }
 
 static int ns_setting_differs(const char *name, const struct ns_setting *s)
@@ -576,9 +577,10 @@ static int cmd_add(int argc, char **argv)
 		{ "option", required_argument, NULL, 'o' },
 		{ "secret-file", required_argument, NULL, 's' },
 		{ "target-secret-file", required_argument, NULL, 'T' },
+		{ "seal", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[NS_ERR_MAX];
+	char err[NS_ERR_MAX], opt[32];
 	struct ns_settings ss;
 	struct ns_target t;
 	int c, ret;
@@ -609,6 +611,17 @@ static int cmd_add(int argc, char **argv)
 			}
 			snprintf(t.target_secret_file,
 				 sizeof(t.target_secret_file), "%s", optarg);
+			break;
+		case 'S':
+			/* --seal MODE is -o seal=MODE */
+			if (snprintf(opt, sizeof(opt), "seal=%s", optarg) >=
+			    (int)sizeof(opt))
+				opt[5] = '\0';	/* too long: refused below */
+			if (ns_parse_opt(opt, strlen(opt), &t, err,
+					 sizeof(err))) {
+				ns_errmsg("%s", err);
+				return EX_USAGE;
+			}
 			break;
 		default:
 			return EX_USAGE;
@@ -912,6 +925,9 @@ static void ns_status_json(const struct ns_status *st)
 	ns_json_num("recovery_attempts", st->recovery_attempts, 1);
 	ns_json_num("discard_max_bytes", st->discard_max_bytes, 1);
 	ns_json_num("discard_granularity", st->discard_granularity, 1);
+	ns_json_str("seal", st->seal == NETSWAP_SEAL_TYPE_AEAD ? "aead" :
+		    "none", 1);
+	ns_json_num("seal_kb", st->seal_kb, 1);
 	printf("\"stats\":{");
 	ns_json_num("reads", st->reads, 1);
 	ns_json_num("writes", st->writes, 1);
@@ -928,6 +944,7 @@ static void ns_status_json(const struct ns_status *st)
 	ns_json_num("recovery_ms", st->recovery_total_ms, 1);
 	ns_json_num("discards", st->discards, 1);
 	ns_json_num("discard_bytes", st->discard_bytes, 1);
+	ns_json_num("integrity_errors", st->integrity_errors, 1);
 	ns_json_num("read_lat_avg_us",
 		    ns_avg(st->read_lat_sum_us, st->reads), 1);
 	ns_json_num("read_lat_max_us", st->read_lat_max_us, 1);
@@ -1225,6 +1242,9 @@ static void ns_status_detail(const struct ns_status *st)
 	printf("  in recovery %.1f s in all, %llu failed reconnect attempts\n",
 	       st->recovery_total_ms / 1000.0,
 	       (unsigned long long)st->reconnect_attempts);
+	if (st->seal == NETSWAP_SEAL_TYPE_AEAD)
+		printf("  sealed (AES-256-GCM): %u KiB of tags and bounce pages, %llu integrity errors\n",
+		       st->seal_kb, (unsigned long long)st->integrity_errors);
 	if (!st->disk[0])
 		return;
 	if (st->discard_max_bytes) {
@@ -1322,6 +1342,12 @@ static const struct ns_prom ns_proms[] = {
 		discards, 0),
 	NS_PROM("discard_bytes_total", "counter", "Bytes discarded.",
 		discard_bytes, 0),
+	NS_PROM("seal_kb", "gauge",
+		"Memory of a sealed target's tags and bounce pages, KiB.",
+		seal_kb, 0),
+	NS_PROM("integrity_errors_total", "counter",
+		"Sealed blocks that failed to verify twice (reads failed).",
+		integrity_errors, 0),
 	NS_PROM("read_latency_seconds_sum", "counter",
 		"Sum of the latencies of completed reads.", read_lat_sum_us,
 		1e-6),
@@ -2409,6 +2435,8 @@ static int ns_save_one(const char *name)
 	ns_line_num(&l, name, "io_timeout_ms", NS_DEF_IO_TIMEOUT_MS);
 	ns_line_num(&l, name, "reconnect_delay_ms", NS_DEF_RECONNECT_DELAY_MS);
 	ns_line_num(&l, name, "recovery_timeout_s", 0);
+	if (!ns_cfs_read(name, "seal", a, sizeof(a)) && strcmp(a, "none"))
+		ns_line_opt(&l, "seal=%s", a);
 	if (!ns_cfs_read(name, "disk", disk, sizeof(disk)) && disk[0]) {
 		snprintf(dev, sizeof(dev), "/dev/%s", disk);
 		/* A negative priority is one swapon chose: leave it to it. */
@@ -2474,10 +2502,12 @@ static const struct {
 	{ "add", cmd_add,
 	  "add NAME URL [-o OPT=VAL,...] [--secret-file FILE|-]\n"
 	  "        [--target-secret-file FILE|-]   (mutual CHAP, with -o target_user=)\n"
+	  "        [--seal none|aead]\n"
 	  "        iscsi://[user@]host[:port]/IQN/LUN\n"
 	  "        nfs://host[:port]/export/path/to/file",
 	  "Create a target from a URL and options (netswaptab(5) lists them),\n"
-	  "loading the module if needed. Nothing connects until up or enable." },
+	  "loading the module if needed. Nothing connects until up or enable.\n"
+	  "--seal aead encrypts and authenticates its swap in the kernel." },
 	{ "up", cmd_up,
 	  "up NAME|--all [--priority P] [--format] [--discard[=once|pages]]",
 	  "Enable the target and turn swap on its disk; --format runs mkswap on a\n"

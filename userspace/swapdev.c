@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <blkid/blkid.h>
 #include "swapctl.h"
+#include "cfs.h"
 #include "parse.h"
 #include "swapdev.h"
 
@@ -154,10 +155,18 @@ static int ns_swap_already_on(const char *name, const char *dev)
 int ns_swap_prepare(const char *name, const char *dev, int format,
 		    const char *no_sig_hint)
 {
-	char sig[64];
+	char sig[64], seal[16];
 
 	if (ns_swap_active(dev, NULL, NULL))
 		return EX_OK;
+	/*
+	 * A sealed disk is blank at every enable: its key is new, and a
+	 * block not written since reads as zeros. There is nothing on it to
+	 * keep, so it always gets a fresh signature.
+	 */
+	if (!ns_cfs_read(name, "seal", seal, sizeof(seal)) &&
+	    !strcmp(seal, "aead"))
+		format = 1;
 	if (ns_probe_sig(dev, sig, sizeof(sig))) {
 		ns_errmsg("%s: cannot read %s: %s", name, dev, strerror(errno));
 		return EX_SYS;

@@ -23,7 +23,8 @@ int ns_wait_dev(const char *disk, char *dev, size_t len);
  */
 /*
  * The part of ns_swap_start before swapon: @dev carries a swap signature
- * afterwards (mkswap'ed if blank and @format), or the one-line reason why
+ * afterwards (mkswap'ed if blank and @format, or sealed: a sealed disk is
+ * blank at every enable), or the one-line reason why
  * not is printed. Swap already on counts as prepared.
  */
 int ns_swap_prepare(const char *name, const char *dev, int format,

@@ -37,7 +37,10 @@ depends() {
 
 # called by dracut
 installkernel() {
-	hostonly='' instmods netswap
+	# seal=aead asks the crypto API for gcm(aes) at enable: its template
+	# and its parts (accelerated where the CPU allows) are loaded by name.
+	hostonly='' instmods netswap gcm ctr ghash-generic aesni-intel \
+		ghash-clmulni-intel
 }
 
 # called by dracut; it sets moddir

@@ -97,8 +97,8 @@ static void netswap_rq_release(struct netswap_dev *nd, struct request *rq)
 		blk_mq_start_stopped_hw_queues(rq->q, true);
 }
 
-static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
-				     const struct blk_mq_queue_data *bd)
+static blk_status_t __netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
+				       const struct blk_mq_queue_data *bd)
 {
 	struct netswap_dev *nd = hctx->queue->queuedata;
 	struct request *rq = bd->rq;
@@ -154,6 +154,15 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 	rq->rq_flags |= RQF_DONTPREP;
 	/* Counted before: a transport may complete @rq before it returns. */
 	atomic_inc(&nd->stats.inflight);
+	/* Sealed the first time it gets here; kept until it completes. */
+	if (unlikely(nd->seal) && req_op(rq) == REQ_OP_WRITE) {
+		ret = netswap_seal_write(nd, rq);
+		if (ret != BLK_STS_OK) {
+			atomic64_add(ret != BLK_STS_RESOURCE, &nd->stats.errors);
+			netswap_rq_release(nd, rq);
+			return ret;
+		}
+	}
 	ret = nd->ops->queue_rq(nd, rq, bd->last);
 	if (ret != BLK_STS_OK) {
 		netswap_rq_release(nd, rq);
@@ -168,6 +177,18 @@ static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
 		if (test_bit(BLK_MQ_S_STOPPED, &hctx->state))
 			netswap_commit_rqs(hctx);
 	}
+	return ret;
+}
+
+static blk_status_t netswap_queue_rq(struct blk_mq_hw_ctx *hctx,
+				     const struct blk_mq_queue_data *bd)
+{
+	blk_status_t ret = __netswap_queue_rq(hctx, bd);
+
+	/* blk-mq ends @rq with this error: its ciphertext goes. */
+	if (ret != BLK_STS_OK && ret != BLK_STS_RESOURCE &&
+	    ret != BLK_STS_DEV_RESOURCE)
+		netswap_seal_release(hctx->queue->queuedata, bd->rq);
 	return ret;
 }
 
@@ -190,6 +211,7 @@ static int netswap_init_request(struct blk_mq_tag_set *set, struct request *rq,
 {
 	struct netswap_dev *nd = set->driver_data;
 
+	netswap_seal_init_request(nd, rq);
 	return nd->ops->init_request ? nd->ops->init_request(nd, rq) : 0;
 }
 
@@ -270,7 +292,18 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 {
 	unsigned int bytes = blk_rq_bytes(rq);
 
+	if (unlikely(nd->seal) && req_op(rq) == REQ_OP_READ) {
+		status = netswap_seal_read(nd, rq, status);
+		if (status == BLK_STS_AGAIN) {
+			/* Read it again, as a new command or call. */
+			if (nd->ops->end_request)
+				nd->ops->end_request(nd, rq);
+			netswap_requeue_rq(nd, rq, 0);
+			return;
+		}
+	}
 	netswap_rq_release(nd, rq);
+	netswap_seal_release(nd, rq);
 	if (status) {
 		atomic64_inc(&nd->stats.errors);
 	} else if (req_op(rq) == REQ_OP_READ) {
@@ -284,6 +317,8 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 		netswap_account_lat(rq, &nd->stats.write_lat_ns,
 				    &nd->stats.write_lat_max_ns);
 	} else if (req_op(rq) == REQ_OP_DISCARD) {
+		if (unlikely(nd->seal))
+			netswap_seal_discarded(nd, rq);
 		atomic64_inc(&nd->stats.discards);
 		atomic64_add(bytes, &nd->stats.discard_bytes);
 	} else {
@@ -291,11 +326,15 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
 	}
 	if (nd->ops->end_request)
 		nd->ops->end_request(nd, rq);
+	/* Sealed blocks that failed fail their own pages, not all. */
+	if (unlikely(nd->seal) && req_op(rq) == REQ_OP_READ && status &&
+	    netswap_seal_end_bios(nd, rq))
+		return;
 	blk_mq_end_request(rq, status);
 }
 
 /**
- * netswap_rq_pos_at() - the segment holding byte @off of a request
+ * __netswap_rq_pos_at() - the segment of a request's pages holding @off
  * @pos:	where the last call left off (reset: the start)
  * @rq:		request with data
  * @off:	byte offset in the request
@@ -306,8 +345,8 @@ void netswap_complete_rq(struct netswap_dev *nd, struct request *rq,
  *
  * Return: false if @off is past the request's data.
  */
-bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
-		       u32 off, struct bio_vec *out)
+bool __netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
+			 u32 off, struct bio_vec *out)
 {
 	struct bio_vec bv;
 
@@ -338,6 +377,28 @@ bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
 		pos->off += bv.bv_len;
 	}
 	return false;
+}
+
+/**
+ * netswap_rq_pos_at() - where byte @off of a request's data is
+ * @pos:	where the last call left off (reset: the start)
+ * @rq:		request with data
+ * @off:	byte offset in the request
+ * @out:	that piece of memory, from @off
+ *
+ * What a transport sends or receives: the request's pages, or for a
+ * sealed write the bounce pages holding its ciphertext.
+ *
+ * Return: false if @off is past the request's data.
+ */
+bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
+		       u32 off, struct bio_vec *out)
+{
+	struct netswap_dev *nd = rq->q->queuedata;
+
+	if (unlikely(nd->seal) && netswap_seal_bounce(nd, rq, off, out))
+		return out->bv_len;
+	return __netswap_rq_pos_at(pos, rq, off, out);
 }
 
 static bool netswap_requeue_one(struct request *rq, void *data)
@@ -419,9 +480,12 @@ static const struct attribute_group *netswap_disk_groups[] = {
  */
 int netswap_blk_add(struct netswap_dev *nd)
 {
+	/* Sealed, the disk's blocks are those the seal works in. */
+	u32 lbs = nd->seal ? max(nd->block_size, NETSWAP_SEAL_BLOCK) :
+		  nd->block_size;
 	struct ns_disk_limits lim = {
-		.logical_block_size	= nd->block_size,
-		.physical_block_size	= max_t(u32, nd->block_size, 4096),
+		.logical_block_size	= lbs,
+		.physical_block_size	= max_t(u32, lbs, 4096),
 		.max_hw_sectors		= nd->max_io_bytes >> SECTOR_SHIFT,
 		.max_segments		= nd->max_io_bytes / PAGE_SIZE + 1,
 		.max_segment_size	= UINT_MAX,
@@ -446,7 +510,8 @@ int netswap_blk_add(struct netswap_dev *nd)
 	set->nr_hw_queues = set->nr_maps;
 	set->queue_depth = nd->cfg.queue_depth;
 	set->numa_node = NUMA_NO_NODE;
-	set->cmd_size = nd->ops->cmd_size;
+	set->cmd_size = nd->ops->cmd_size +
+			netswap_seal_pdu_size(nd, nd->ops->cmd_size);
 	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_TAG_HCTX_SHARED;
 	set->driver_data = nd;
 	set->timeout = msecs_to_jiffies(nd->cfg.io_timeout_ms);
@@ -470,7 +535,7 @@ int netswap_blk_add(struct netswap_dev *nd)
 	disk->fops = &netswap_fops;
 	disk->private_data = nd;
 	snprintf(disk->disk_name, DISK_NAME_LEN, "netswap%d", nd->index);
-	set_capacity(disk, nd->capacity >> SECTOR_SHIFT);
+	set_capacity(disk, round_down(nd->capacity, lbs) >> SECTOR_SHIFT);
 	nd->disk = disk;
 	nd->quiesced = false;
 

@@ -576,10 +576,13 @@ int netswap_enable(struct netswap_dev *nd)
 	if (ret)
 		goto out_state;
 
+	ret = netswap_seal_alloc(nd);
+	if (ret)
+		goto out_disconnect;
 	ret = netswap_blk_add(nd);
 	if (ret) {
 		netswap_set_error(nd, "cannot add the block device (%d)", ret);
-		goto out_disconnect;
+		goto out_seal;
 	}
 	if (!netswap_change_state(nd, NETSWAP_UP, "logged in")) {
 		ret = -EIO;
@@ -587,13 +590,16 @@ int netswap_enable(struct netswap_dev *nd)
 	}
 	nd->enabled = true;
 	netswap_replay_error(nd);
-	nd_info(nd, "%s is up: %llu bytes, %u-byte blocks, queue depth %u\n",
+	nd_info(nd, "%s is up: %llu bytes, %u-byte blocks, queue depth %u%s\n",
 		nd->disk->disk_name, nd->capacity, nd->block_size,
-		nd->cfg.queue_depth);
+		nd->cfg.queue_depth,
+		nd->seal ? ", sealed (AES-256-GCM)" : "");
 	return 0;
 
 out_blk:
 	netswap_blk_remove(nd);
+out_seal:
+	netswap_seal_free(nd);
 out_disconnect:
 	ops->logout(nd);
 	ops->disconnect(nd);
@@ -637,6 +643,8 @@ int netswap_disable(struct netswap_dev *nd)
 		nd->ops->logout(nd);
 	nd->ops->disconnect(nd);
 	netswap_blk_remove(nd);
+	/* The key goes with the disk: what was swapped is unreadable now. */
+	netswap_seal_free(nd);
 	nd->ops->free(nd);
 	destroy_workqueue(nd->rec_wq);
 	nd->rec_wq = NULL;
@@ -685,6 +693,8 @@ static void __exit netswap_exit(void)
 module_init(netswap_init);
 module_exit(netswap_exit);
 MODULE_LICENSE("GPL");
+/* seal=aead: the crypto API asks for gcm(aes) by name at enable. */
+MODULE_SOFTDEP("pre: gcm");
 MODULE_DESCRIPTION("Deadlock-free swap over iSCSI and NFS");
 MODULE_AUTHOR("netswap developers");
 #ifndef NETSWAP_VERSION

@@ -136,6 +136,8 @@ static int netswap_nl_put_stats(struct sk_buff *skb,
 	    netswap_nl_put_u64(skb, NETSWAP_A_STATS_DISCARDS, &s->discards) ||
 	    netswap_nl_put_u64(skb, NETSWAP_A_STATS_DISCARD_BYTES,
 			       &s->discard_bytes) ||
+	    netswap_nl_put_u64(skb, NETSWAP_A_STATS_INTEGRITY_ERRORS,
+			       &s->integrity_errors) ||
 	    nla_put_u64_64bit(skb, NETSWAP_A_STATS_RECOVERY_MS,
 			      atomic64_read(&s->recovery_ms) +
 			      netswap_recovery_ms(nd), NETSWAP_A_STATS_PAD)) {
@@ -213,6 +215,10 @@ static int netswap_nl_fill(struct sk_buff *skb, struct netswap_dev *nd,
 			disk[0] ? READ_ONCE(nd->discard_max_bytes) : 0) ||
 	    nla_put_u32(skb, NETSWAP_A_DISCARD_GRANULARITY,
 			disk[0] ? READ_ONCE(nd->discard_granularity) : 0) ||
+	    nla_put_u8(skb, NETSWAP_A_SEAL,
+		       READ_ONCE(cfg->seal) == NETSWAP_SEAL_AEAD ?
+		       NETSWAP_SEAL_TYPE_AEAD : NETSWAP_SEAL_TYPE_NONE) ||
+	    nla_put_u32(skb, NETSWAP_A_SEAL_KB, netswap_seal_kb(nd)) ||
 	    netswap_nl_put_stats(skb, nd)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

@@ -49,6 +49,16 @@ enum netswap_transport_type {
 	NETSWAP_TRANSPORT_NFS,
 };
 
+/* seal: what protects the blocks on the target (core/seal.c) */
+enum netswap_seal_mode {
+	NETSWAP_SEAL_NONE,
+	NETSWAP_SEAL_AEAD,	/* AES-256-GCM, key per enable, tags in RAM */
+};
+
+#define NETSWAP_SEAL_SHIFT	12
+#define NETSWAP_SEAL_BLOCK	(1U << NETSWAP_SEAL_SHIFT)
+#define NETSWAP_SEAL_TAG	16
+
 enum netswap_state {
 	NETSWAP_DISABLED,
 	NETSWAP_CONNECTING,
@@ -84,6 +94,7 @@ struct netswap_cfg {
 	u32			io_timeout_ms;
 	u32			reconnect_delay_ms;
 	u32			recovery_timeout_s;
+	enum netswap_seal_mode	seal;
 };
 
 struct netswap_stats {
@@ -106,9 +117,11 @@ struct netswap_stats {
 	atomic64_t	read_lat_max_ns;
 	atomic64_t	write_lat_ns;
 	atomic64_t	write_lat_max_ns;
+	atomic64_t	integrity_errors; /* sealed blocks that failed twice */
 };
 
 struct netswap_dev;
+struct netswap_seal;
 
 /* What a transport's @tx_push returns once its PDU is all in the socket. */
 #define NETSWAP_TX_SENT		1	/* and pushed to the wire */
@@ -325,6 +338,10 @@ struct netswap_dev {
 	u32			io_discards;	/* at most NETSWAP_MAX_DISCARDS */
 	bool			io_stopped;
 
+	/* seal = aead: key, tag table and bounce pages, while enabled */
+	struct netswap_seal	*seal;
+	u32			seal_kb;	/* its memory: READ_ONCE */
+
 	/* Recovery: err_work and reconnect_work run one at a time on rec_wq. */
 	struct workqueue_struct	*rec_wq;
 	unsigned long		flags;
@@ -418,6 +435,8 @@ static inline void netswap_rq_pos_reset(struct netswap_rq_pos *pos)
 	pos->rq = NULL;
 }
 
+bool __netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
+			 u32 off, struct bio_vec *out);
 bool netswap_rq_pos_at(struct netswap_rq_pos *pos, struct request *rq,
 		       u32 off, struct bio_vec *out);
 int netswap_blk_init(void);
@@ -459,6 +478,23 @@ static inline void netswap_pinger_answered(struct netswap_pinger *p)
 {
 	p->outstanding = false;
 }
+
+/* core/seal.c */
+const char *netswap_seal_name(enum netswap_seal_mode m);
+u32 netswap_seal_kb(const struct netswap_dev *nd);
+int netswap_seal_alloc(struct netswap_dev *nd);
+void netswap_seal_free(struct netswap_dev *nd);
+unsigned int netswap_seal_pdu_size(const struct netswap_dev *nd,
+				   unsigned int cmd_size);
+void netswap_seal_init_request(struct netswap_dev *nd, struct request *rq);
+blk_status_t netswap_seal_write(struct netswap_dev *nd, struct request *rq);
+void netswap_seal_release(struct netswap_dev *nd, struct request *rq);
+void netswap_seal_discarded(struct netswap_dev *nd, struct request *rq);
+bool netswap_seal_bounce(const struct netswap_dev *nd, struct request *rq,
+			 u32 off, struct bio_vec *out);
+blk_status_t netswap_seal_read(struct netswap_dev *nd, struct request *rq,
+			       blk_status_t status);
+bool netswap_seal_end_bios(struct netswap_dev *nd, struct request *rq);
 
 /* core/netlink.c */
 int netswap_nl_init(void);

@@ -40,6 +40,11 @@ enum netswap_transport_uapi {
 	NETSWAP_TRANSPORT_TYPE_NFS,
 };
 
+enum netswap_seal_uapi {
+	NETSWAP_SEAL_TYPE_NONE,
+	NETSWAP_SEAL_TYPE_AEAD,		/* AES-256-GCM, tags in the host's RAM */
+};
+
 enum netswap_attr {
 	NETSWAP_A_UNSPEC,
 	NETSWAP_A_NAME,			/* string */
@@ -68,6 +73,8 @@ enum netswap_attr {
 	/* Discard as the storage allows it; 0 when it cannot unmap. */
 	NETSWAP_A_DISCARD_MAX_BYTES,	/* u32: the most one request covers */
 	NETSWAP_A_DISCARD_GRANULARITY,	/* u32: bytes */
+	NETSWAP_A_SEAL,			/* u8, enum netswap_seal_uapi */
+	NETSWAP_A_SEAL_KB,		/* u32: tag table and bounce pages */
 
 	__NETSWAP_A_MAX,
 	NETSWAP_A_MAX = __NETSWAP_A_MAX - 1
@@ -96,6 +103,7 @@ enum netswap_stats_attr {
 	NETSWAP_A_STATS_RECOVERY_MS,	/* u64: time in recovery, the current one too */
 	NETSWAP_A_STATS_DISCARDS,	/* u64: completed discard requests */
 	NETSWAP_A_STATS_DISCARD_BYTES,	/* u64 */
+	NETSWAP_A_STATS_INTEGRITY_ERRORS, /* u64: sealed blocks that failed twice */
 
 	__NETSWAP_A_STATS_MAX,
 	NETSWAP_A_STATS_MAX = __NETSWAP_A_STATS_MAX - 1

@@ -3,6 +3,8 @@
 # diskless guest can swap over the network, side by side, in one sitting:
 #   netswap-iscsi  netswap's iSCSI initiator on the host's tgt LUN
 #   netswap-nfs    netswap's NFSv3 client on a file of the host's ganesha
+#   netswap-iscsi-sealed  netswap-iscsi with seal = aead (AES-256-GCM in
+#                  the guest's kernel): what sealing costs
 #   open-iscsi     iscsid + iscsi_tcp on the same tgt LUN (swap on /dev/sdX)
 #   nbd            nbd-client -swap on the host's nbd-server (same size)
 #   nfs-swapfile   the kernel's NFSv3 client: swap on the same ganesha file
@@ -81,7 +83,7 @@ export NETSWAP_BENCH_LINK_PORT=10897
 # shellcheck source=SCRIPTDIR/../vm/lib.sh
 . "$repo/tests/vm/lib.sh"
 
-all_peers="netswap-iscsi netswap-nfs open-iscsi nbd nfs-swapfile zram"
+all_peers="netswap-iscsi netswap-nfs open-iscsi nbd nfs-swapfile zram netswap-iscsi-sealed"
 
 # ---- host side, while a guest runs (boot.sh --host) ----
 # The server's and QEMU's CPU time, the host's CPU counters and load at
@@ -102,7 +104,7 @@ host_snap() {
 if [ "${1:-}" = --host-side ]; then
 	peer=$2
 	case $peer in
-	netswap-iscsi | open-iscsi) srv=$("$VM_HERE/tgt.sh" status) || srv=0 ;;
+	netswap-iscsi* | open-iscsi) srv=$("$VM_HERE/tgt.sh" status) || srv=0 ;;
 	netswap-nfs | nfs-swapfile) srv=$("$VM_HERE/ganesha.sh" status) || srv=0 ;;
 	nbd) srv=${NETSWAP_BENCH_NBD_PID:-0} ;;
 	link)
@@ -303,6 +305,7 @@ report() {
 		echo
 		goals
 		echo
+		seal_cost
 		echo "![time per stack](bench-time.png)"
 		echo
 		echo "![page-in latency](bench-latency.png)"
@@ -335,6 +338,27 @@ goal() {
 	else
 		echo "- $1: not met ($2 vs $4)"
 	fi
+}
+
+# seal_cost: what seal = aead costs, netswap-iscsi-sealed against
+# netswap-iscsi of the same sitting.
+seal_cost() {
+	local w k a b
+	[ -n "$(med netswap-iscsi-sealed throughput elapsed_s)$(med netswap-iscsi-sealed latency lat_p99_ms)" ] || return 0
+	echo "## What sealing costs: netswap-iscsi with seal = aead against without"
+	echo
+	echo "| workload | figure | sealed | not sealed | sealed / not |"
+	echo "|---|---|---:|---:|---:|"
+	for w in throughput seeds latency; do
+		for k in elapsed_s g_cpu_us_per_page lat_p50_ms lat_p99_ms lat_max_ms; do
+			a=$(med netswap-iscsi-sealed "$w" "$k") b=$(med netswap-iscsi "$w" "$k")
+			[ -n "$a" ] && [ -n "$b" ] || continue
+			echo "| $w | $k | $a | $b | $(ratio "$a" "$b") |"
+		done
+	done
+	echo
+	echo "The sealed disk's tag table and bounce pages: \`seal_kb\` $(med netswap-iscsi-sealed throughput seal_kb) KiB (in raw/, per run)."
+	echo
 }
 
 goals() {

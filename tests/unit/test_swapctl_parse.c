@@ -415,6 +415,14 @@ static void every_option_good(void **state)
 	assert_int_equal(opts("auth_flavor=sys,secret_file=-", &t), 0);
 	assert_int_equal(t.auth_none, 0);
 	assert_string_equal(t.secret_file, "-");
+
+	/* seal: both transports; unset until named. */
+	ns_target_init(&t);
+	assert_int_equal(t.seal, -1);
+	assert_int_equal(opts("seal=aead", &t), 0);
+	assert_int_equal(t.seal, 1);
+	assert_int_equal(opts("seal=none", &t), 0);
+	assert_int_equal(t.seal, 0);
 }
 
 static void mutual_chap_options(void **state)
@@ -477,6 +485,10 @@ static void every_option_bad(void **state)
 		{ "header_digest=CRC32C", "header_digest" },
 		{ "data_digest=", "data_digest" },
 		{ "auth_flavor=krb5", "auth_flavor" },
+		{ "seal=AEAD", "seal: must be none or aead" },
+		{ "seal=", "seal: needs a value" },
+		{ "seal=aes-gcm", "seal" },
+		{ "seal", "seal" },
 		{ "export=srv", "export" },
 		{ "export=/srv/../x", "export" },
 		{ "user=a:b", "user" },

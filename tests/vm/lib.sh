@@ -211,13 +211,14 @@ vm_link() {
 	fi
 }
 
-# vm_host_restarts SERVER_SCRIPT NAME: the host side of s-11 and s-21.
-# Once the guest swaps, the server (tgt.sh or ganesha.sh) is killed with
-# SIGKILL and restarted, twice, a few seconds apart; each restart is
+# vm_host_restarts SERVER_SCRIPT NAME [READY]: the host side of s-11 and
+# s-21 (and t-40's). Once the guest swaps (it creates READY, default
+# "ready", in the share), the server (tgt.sh or ganesha.sh) is killed
+# with SIGKILL and restarted, twice, a few seconds apart; each restart is
 # marked in the share as restarted-N.
 vm_host_restarts() {
 	local i
-	vm_wait_file "$NETSWAP_SHARE/ready" 600 "$NETSWAP_QEMU_PID" ||
+	vm_wait_file "$NETSWAP_SHARE/${3:-ready}" 600 "$NETSWAP_QEMU_PID" ||
 		vm_fail "the guest never started swapping"
 	for i in 1 2; do
 		sleep 3

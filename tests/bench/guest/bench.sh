@@ -2,6 +2,7 @@
 # Guest side of tests/bench/run.sh: one stack, one workload, one timed run,
 # in a fresh guest. Args: PEER WORKLOAD
 #   PEER      netswap-iscsi | open-iscsi   the host's tgt LUN
+#             netswap-iscsi-sealed         the same, with seal = aead
 #             netswap-nfs | nfs-swapfile   the host's ganesha file (the
 #                                          kernel NFS client mounts the
 #                                          export; swap on the file)
@@ -125,9 +126,12 @@ fi
 # ---- the swap device (or file) ----
 swapdev="" b="" reserve=0
 case $peer in
-netswap-iscsi)
+netswap-iscsi | netswap-iscsi-sealed)
 	ns_load
 	ns_create b0 "$host" "$NETSWAP_TGT_PORT" "$NETSWAP_TGT_IQN" 1
+	if [ "$peer" = netswap-iscsi-sealed ]; then
+		ns_set b0 seal aead || die "seal refused"
+	fi
 	if [ "$digest" = crc32c ]; then
 		{ ns_set b0 header_digest crc32c && ns_set b0 data_digest crc32c; } ||
 			die "digest settings refused"
@@ -181,8 +185,9 @@ if [ -d "$NS_CFG/b0" ]; then
 	ns_enable b0 || die "enable: $(ns_get b0 last_error)"
 	swapdev=/dev/$(ns_get b0 disk)
 	reserve=$(ns_get b0 reserve_kb)
+	put seal_kb "$(ns_get b0 seal_kb)"
 	for a in transport address port target_name lun export file queue_depth connections \
-		io_timeout_ms state disk capacity_bytes reserve_kb storage_id; do
+		io_timeout_ms state disk capacity_bytes reserve_kb storage_id seal seal_kb; do
 		[ -e "$NS_CFG/b0/$a" ] && printf '%s %s\n' "$a" "$(ns_get b0 "$a")"
 	done >/share/session.txt
 fi

@@ -458,7 +458,7 @@ vm_need_module "$kver"
 need=(qemu-system-x86_64)
 for p in "${peers[@]}"; do
 	case $p in
-	*iscsi) need+=(tgtd tgtadm) ;;
+	*iscsi | *iscsi-sealed) need+=(tgtd tgtadm) ;;
 	*nfs*) need+=(ganesha.nfsd rpcinfo) ;;
 	nbd) need+=(nbd-server nbd-client) ;;
 	esac
@@ -519,7 +519,7 @@ storage() {
 	nbd_stop
 	rm -f "$disk"
 	case $1 in
-	*iscsi)
+	*iscsi | *iscsi-sealed)
 		"$VM_HERE/tgt.sh" start >/dev/null 2>&1 || vm_fail "tgtd did not start on port $NETSWAP_TGT_PORT"
 		"$VM_HERE/tgt.sh" setup "$NETSWAP_TGT_IQN" "$disk" "$disk_mb" >/dev/null || vm_fail "tgt setup failed"
 		;;

@@ -40,7 +40,7 @@
 # also copies those three to docs/ (what the README shows).
 #
 # Knobs (environment):
-#   NETSWAP_BENCH_PEERS      stacks, in the first rep's order (all six)
+#   NETSWAP_BENCH_PEERS      stacks, in the first rep's order (all seven)
 #   NETSWAP_BENCH_WORKLOADS  "throughput seeds latency"
 #   NETSWAP_BENCH_REPS       repetitions (3)
 #   NETSWAP_BENCH_KVER       kernel (default: the 6.12 one from kernels.sh)

@@ -83,7 +83,8 @@ check targets "--all --help a0 n0" swapctl down ''
 check rm_one "--help a0 n0" swapctl rm ''
 check rm_done "" swapctl rm a0 ''
 check url "iscsi:// nfs://" swapctl add x ''
-check add_option "--secret-file" swapctl add x iscsi://h/t/1 --se
+check add_option "--seal --secret-file" swapctl add x iscsi://h/t/1 --se
+check seal_value "aead" swapctl add x iscsi://h/t/1 --seal a
 check file "$tmp/files/tab1 $tmp/files/tab2" swapctl apply -c "$tmp/files/tab"
 check secret_file "$tmp/files/tab1" swapctl add x iscsi://h/t/1 --secret-file "$tmp/files/tab1"
 check help_command "save" swapctl help sa

@@ -144,6 +144,15 @@ seal_run() {
 	blk_refused t0 "$dev" $((67 << 20)) "$kind flipped byte"
 	grep -q "failed to verify twice" <(dmesg) || ns_fail "no 'failed to verify twice' line in the kernel log"
 
+	# swapctl up formats a sealed disk unasked (blank at every enable);
+	# block 0 holds the random pattern here, no signature.
+	if ns_sc_ok up t0 && grep -q "^$dev " /proc/swaps; then
+		ns_ok "$kind: swapctl up without --format put swap on the sealed $dev"
+	else
+		ns_fail "$kind: swapctl up did not format the sealed $dev: $ns_errout"
+	fi
+	swapoff "$dev" || ns_fail "swapoff $dev"
+
 	# Swap: a process's pages go out; the storage holds none of their
 	# text; three of them altered on the storage end the process with
 	# SIGBUS when touched, after every other page came back intact.

@@ -572,17 +572,20 @@ int netswap_enable(struct netswap_dev *nd)
 	nd->discard_granularity = 0;
 	nd->discard_alignment = 0;
 
-	ret = netswap_connect_bounded(nd);
+	ret = netswap_seal_alloc(nd);
 	if (ret)
 		goto out_state;
+	ret = netswap_connect_bounded(nd);
+	if (ret)
+		goto out_seal_keys;
 
-	ret = netswap_seal_alloc(nd);
+	ret = netswap_seal_size(nd);
 	if (ret)
 		goto out_disconnect;
 	ret = netswap_blk_add(nd);
 	if (ret) {
 		netswap_set_error(nd, "cannot add the block device (%d)", ret);
-		goto out_seal;
+		goto out_disconnect;
 	}
 	if (!netswap_change_state(nd, NETSWAP_UP, "logged in")) {
 		ret = -EIO;
@@ -598,11 +601,11 @@ int netswap_enable(struct netswap_dev *nd)
 
 out_blk:
 	netswap_blk_remove(nd);
-out_seal:
-	netswap_seal_free(nd);
 out_disconnect:
 	ops->logout(nd);
 	ops->disconnect(nd);
+out_seal_keys:
+	netswap_seal_free(nd);
 out_state:
 	netswap_enable_failed(nd, ret);
 out_free:

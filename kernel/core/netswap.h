@@ -483,6 +483,7 @@ static inline void netswap_pinger_answered(struct netswap_pinger *p)
 const char *netswap_seal_name(enum netswap_seal_mode m);
 u32 netswap_seal_kb(const struct netswap_dev *nd);
 int netswap_seal_alloc(struct netswap_dev *nd);
+int netswap_seal_size(struct netswap_dev *nd);
 void netswap_seal_free(struct netswap_dev *nd);
 unsigned int netswap_seal_pdu_size(const struct netswap_dev *nd,
 				   unsigned int cmd_size);

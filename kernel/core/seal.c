@@ -182,8 +182,13 @@ static int netswap_seal_alloc_pages(struct netswap_seal *s, u32 budget)
 }
 
 /**
- * netswap_seal_alloc() - key, table and bounce pages for a sealed target
- * @nd: target, connected: capacity known, tag set not yet allocated
+ * netswap_seal_alloc() - transform, key and bounce pages for a sealed target
+ * @nd: target, not yet connected
+ *
+ * Before the connection: a kernel without AES-GCM, or a machine without
+ * the memory, fails the enable before anything goes on the wire, and no
+ * session sits logged in while crypto modules load. The tag table needs
+ * the capacity: netswap_seal_size(), once connected.
  *
  * Return: 0 (also when the target is not sealed), or -errno with
  * last_error set.
@@ -197,8 +202,10 @@ int netswap_seal_alloc(struct netswap_dev *nd)
 	if (nd->cfg.seal != NETSWAP_SEAL_AEAD)
 		return 0;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		goto nomem;
+	if (!s) {
+		netswap_set_error(nd, "seal: out of memory");
+		return -ENOMEM;
+	}
 	spin_lock_init(&s->lock);
 	/*
 	 * The CPU's AES instructions where a module has them (aesni-intel):
@@ -230,18 +237,6 @@ int netswap_seal_alloc(struct netswap_dev *nd)
 		goto out;
 	}
 
-	s->nr_blocks = nd->capacity / NETSWAP_SEAL_BLOCK;
-	s->table = kvcalloc(s->nr_blocks, sizeof(*s->table),
-			    GFP_KERNEL | __GFP_NOWARN);
-	if (!s->table) {
-		netswap_set_error(nd, "seal: cannot allocate the tag table (%llu KiB for %llu MiB of swap)",
-				  DIV_ROUND_UP_ULL(s->nr_blocks *
-						   sizeof(*s->table), 1024),
-				  nd->capacity >> 20);
-		ret = -ENOMEM;
-		goto out;
-	}
-
 	/* The budget bounds the payload in flight, and with it the writes. */
 	if (netswap_seal_alloc_pages(s, netswap_io_budget(nd))) {
 		netswap_set_error(nd, "seal: out of memory for the bounce pages (%u KiB)",
@@ -260,6 +255,39 @@ int netswap_seal_alloc(struct netswap_dev *nd)
 			    NETSWAP_SEAL_MAX_BLOCKS * sizeof(void *),
 			    CRYPTO_MINALIGN) - sizeof(struct request);
 	nd->seal = s;
+	return 0;
+
+out:
+	netswap_seal_free_pages(s);
+	crypto_free_aead(s->tfm);
+	kfree(s);
+	return ret;
+}
+
+/**
+ * netswap_seal_size() - the tag table of a sealed target, for its capacity
+ * @nd: target, connected: capacity known, tag set not yet allocated
+ *
+ * Return: 0 (also when the target is not sealed), or -ENOMEM with
+ * last_error set; netswap_seal_free() undoes netswap_seal_alloc() either
+ * way.
+ */
+int netswap_seal_size(struct netswap_dev *nd)
+{
+	struct netswap_seal *s = nd->seal;
+
+	if (!s)
+		return 0;
+	s->nr_blocks = nd->capacity / NETSWAP_SEAL_BLOCK;
+	s->table = kvcalloc(s->nr_blocks, sizeof(*s->table),
+			    GFP_KERNEL | __GFP_NOWARN);
+	if (!s->table) {
+		netswap_set_error(nd, "seal: cannot allocate the tag table (%llu KiB for %llu MiB of swap)",
+				  DIV_ROUND_UP_ULL(s->nr_blocks *
+						   sizeof(*s->table), 1024),
+				  nd->capacity >> 20);
+		return -ENOMEM;
+	}
 	WRITE_ONCE(nd->seal_kb,
 		   DIV_ROUND_UP_ULL(s->nr_blocks * sizeof(*s->table), 1024) +
 		   s->nr_pages * (PAGE_SIZE / 1024));
@@ -267,16 +295,6 @@ int netswap_seal_alloc(struct netswap_dev *nd)
 		crypto_tfm_alg_driver_name(crypto_aead_tfm(s->tfm)),
 		nd->seal_kb);
 	return 0;
-
-nomem:
-	netswap_set_error(nd, "seal: out of memory");
-	return -ENOMEM;
-out:
-	netswap_seal_free_pages(s);
-	kvfree(s->table);
-	crypto_free_aead(s->tfm);
-	kfree(s);
-	return ret;
 }
 
 /* Undo netswap_seal_alloc(): the key is wiped with the transform. */

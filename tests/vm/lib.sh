@@ -211,22 +211,28 @@ vm_link() {
 	fi
 }
 
-# vm_host_restarts SERVER_SCRIPT NAME [READY]: the host side of s-11 and
-# s-21 (and t-40's). Once the guest swaps (it creates READY, default
-# "ready", in the share), the server (tgt.sh or ganesha.sh) is killed
-# with SIGKILL and restarted, twice, a few seconds apart; each restart is
-# marked in the share as restarted-N.
+# vm_host_restarts READY SERVER_SCRIPT NAME [SERVER_SCRIPT NAME...]: the
+# host side of s-11, s-21 and t-40. Once the guest swaps (it creates
+# READY in the share), every server named (tgt.sh tgtd, ganesha.sh
+# ganesha) is killed with SIGKILL and restarted, all at once, twice, a
+# few seconds apart; each restart is marked in the share as restarted-N.
 vm_host_restarts() {
-	local i
-	vm_wait_file "$NETSWAP_SHARE/${3:-ready}" 600 "$NETSWAP_QEMU_PID" ||
+	local ready=$1 i j
+	shift
+	[ $# -ge 2 ] && [ $(($# % 2)) = 0 ] || vm_fail "vm_host_restarts: READY then SCRIPT NAME pairs"
+	vm_wait_file "$NETSWAP_SHARE/$ready" 600 "$NETSWAP_QEMU_PID" ||
 		vm_fail "the guest never started swapping"
 	for i in 1 2; do
 		sleep 3
-		vm_log "kill -9 $2 ($i)"
-		"$VM_HERE/$1" kill9 || vm_fail "$2 kill $i"
+		for ((j = 1; j < $#; j += 2)); do
+			vm_log "kill -9 ${*:j+1:1} ($i)"
+			"$VM_HERE/${*:j:1}" kill9 || vm_fail "${*:j+1:1} kill $i"
+		done
 		sleep 4
-		"$VM_HERE/$1" restart >/dev/null || vm_fail "$2 restart $i"
-		vm_log "$2 restarted ($i)"
+		for ((j = 1; j < $#; j += 2)); do
+			"$VM_HERE/${*:j:1}" restart >/dev/null || vm_fail "${*:j+1:1} restart $i"
+			vm_log "${*:j+1:1} restarted ($i)"
+		done
 		: >"$NETSWAP_SHARE/restarted-$i"
 		sleep 8
 	done

@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if [ "${1:-}" = --host-side ]; then
-	vm_host_restarts tgt.sh tgtd
+	vm_host_restarts ready tgt.sh tgtd
 	exit 0
 fi
 

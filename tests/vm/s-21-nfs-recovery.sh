@@ -11,7 +11,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if [ "${1:-}" = --host-side ]; then
-	vm_host_restarts ganesha.sh ganesha
+	vm_host_restarts ready ganesha.sh ganesha
 	exit 0
 fi
 

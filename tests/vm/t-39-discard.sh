@@ -7,7 +7,9 @@
 # the rest intact; swap written without discard stays allocated on the
 # host, `swapon --discard=once` gives it all back, and with
 # `swapctl up --discard=pages` the pages a workload freed are given back
-# as it exits. The host measures the file's allocation on the guest's
+# as it exits; sealed (seal = aead), a discarded range reads as zeros,
+# its neighbours and a rewrite of it read back, no block fails to
+# verify. The host measures the file's allocation on the guest's
 # request (guest/ns-discard.sh). Block limits and the rotational flag
 # are set differently on each kernel (compat.h): every kernel.
 # vm-time: 60

@@ -14,10 +14,10 @@
 #    text; the host flips a byte in three of them (their swap slots from
 #    pagemap); every other page comes back intact, and touching an altered
 #    one ends the process with SIGBUS, integrity_errors counted;
-#  - a workload of 1.5 x RAM swaps while the server is killed and
-#    restarted twice: two recoveries, every page verified (the key is
-#    kept). To keep the suite short, on one transport per kernel: iSCSI on
-#    the oldest, NFS on the newest;
+#  - a workload of 1.25 x RAM swaps on a sealed iSCSI LUN and a sealed NFS
+#    file at once (two swap devices of one priority, so pages move on
+#    both) while tgtd and ganesha are killed and restarted together,
+#    twice: two recoveries on each, every page verified (the key is kept);
 #  - the control: with seal = none the same pages' text is in the file.
 # guest/ns-seal.sh; the host side answers its requests (--host-side).
 # vm-time: 330
@@ -35,8 +35,8 @@ seal_file() {
 
 # seal_op OP KIND [A [B]]: one request of the guest; prints the answer.
 seal_op() {
-	local f
-	f=$(seal_file "$2")
+	local f=
+	[ "$1" = restarts ] || f=$(seal_file "$2")
 	case $1 in
 	grep)
 		LC_ALL=C grep -a -c -F -- "$3" "$f" || true
@@ -67,11 +67,7 @@ f.close()' "$f" "$3"
 		echo copied
 		;;
 	restarts)
-		if [ "$2" = nfs ]; then
-			vm_host_restarts ganesha.sh ganesha "$3"
-		else
-			vm_host_restarts tgt.sh tgtd "$3"
-		fi
+		vm_host_restarts "$3" tgt.sh tgtd ganesha.sh ganesha
 		echo restarted
 		;;
 	*)
@@ -100,8 +96,6 @@ vm_need_module "$kver"
 vm_tgt_lun t-40-seal 512
 vm_nfs_file t-40-seal 512
 export NETSWAP_SEAL_LUN=$VM_LUN NETSWAP_SEAL_NFS=$VM_NFS_FILE
-rec=iscsi
-[ "$kver" != "$("$VM_HERE/kernels.sh" | tail -n 1)" ] || rec=nfs
 "$VM_HERE/boot.sh" --name "t-40-seal-$kver" --mem 256 --timeout 1200 \
 	--host "$(printf '%q --host-side' "$0")" \
-	"$kver" "$VM_HERE/guest/ns-seal.sh" "$rec"
+	"$kver" "$VM_HERE/guest/ns-seal.sh"

@@ -414,6 +414,16 @@ for d in docs:
 print("valid", len(docs))' "$NETSWAP_REPO/docs/json/$1.schema.json" ${2:+"$2"} <<<"$ns_out" 2>&1 | tail -n 1
 }
 
+# ns_memcg NAME: the memory cgroup /sys/fs/cgroup/NAME (cgroup2 mounted
+# there if needed, the memory controller on for its children).
+ns_memcg() {
+	mkdir -p /sys/fs/cgroup
+	mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup ||
+		ns_die "mount cgroup2"
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control || ns_die "memory controller"
+	mkdir -p "/sys/fs/cgroup/$1"
+}
+
 # ns_hog_start MB LIMIT_MB [MEMHOG-ARGS...]: memhog over MB in a memory
 # cgroup held to LIMIT_MB (cgroup2 on /sys/fs/cgroup, mounted if needed),
 # in the background: only its pages go to swap, so the test's own shells
@@ -423,11 +433,7 @@ print("valid", len(docs))' "$NETSWAP_REPO/docs/json/$1.schema.json" ${2:+"$2"} <
 ns_hog_start() {
 	local mb=$1 limit=$2
 	shift 2
-	mkdir -p /sys/fs/cgroup
-	mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup ||
-		ns_die "mount cgroup2"
-	echo +memory >/sys/fs/cgroup/cgroup.subtree_control || ns_die "memory controller"
-	mkdir -p /sys/fs/cgroup/hog
+	ns_memcg hog
 	echo "${limit}M" >/sys/fs/cgroup/hog/memory.max || ns_die "memory.max"
 	(
 		echo "$BASHPID" >/sys/fs/cgroup/hog/cgroup.procs

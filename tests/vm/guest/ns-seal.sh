@@ -238,6 +238,10 @@ seal_recovery() {
 		done >/tmp/io-at-restart
 	) &
 	seal_host restarts both ready-both
+	# The host answers 8 s after the second restart: both outages fell
+	# inside the workload only if it still runs.
+	kill -0 "$hog" 2>/dev/null ||
+		ns_fail "recovery workload: memhog ended before both restarts were over"
 	wait "$hog"
 	mrc=$?
 	wait

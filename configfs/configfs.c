@@ -91,25 +91,34 @@ static ssize_t netswap_transport_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%s\n", ops ? ops->name : "");
 }
 
+/*
+ * Which of two words @page is: 0 for @w0, 1 for @w1; else -EINVAL with
+ * last_error "<attr>: must be <w0> or <w1>".
+ */
+static int ns_one_of(struct netswap_dev *nd, const char *attr,
+		     const char *page, const char *w0, const char *w1)
+{
+	if (sysfs_streq(page, w0))
+		return 0;
+	if (sysfs_streq(page, w1))
+		return 1;
+	netswap_set_error(nd, "%s: must be %s or %s", attr, w0, w1);
+	return -EINVAL;
+}
+
 static ssize_t netswap_transport_store(struct config_item *item,
 				       const char *page, size_t count)
 {
 	struct netswap_dev *nd = to_netswap_dev(item);
-	enum netswap_transport_type t;
-	int ret;
+	int nfs, ret;
 
-	if (sysfs_streq(page, "iscsi")) {
-		t = NETSWAP_TRANSPORT_ISCSI;
-	} else if (sysfs_streq(page, "nfs")) {
-		t = NETSWAP_TRANSPORT_NFS;
-	} else {
-		netswap_set_error(nd, "transport: must be iscsi or nfs");
-		return -EINVAL;
-	}
+	nfs = ns_one_of(nd, "transport", page, "iscsi", "nfs");
+	if (nfs < 0)
+		return nfs;
 	ret = ns_cfg_begin(nd, "transport");
 	if (ret)
 		return ret;
-	nd->cfg.transport = t;
+	nd->cfg.transport = nfs ? NETSWAP_TRANSPORT_NFS : NETSWAP_TRANSPORT_ISCSI;
 	mutex_unlock(&nd->lock);
 	return count;
 }
@@ -423,21 +432,15 @@ static ssize_t netswap_seal_store(struct config_item *item, const char *page,
 				  size_t count)
 {
 	struct netswap_dev *nd = to_netswap_dev(item);
-	enum netswap_seal_mode v;
-	int ret;
+	int aead, ret;
 
-	if (sysfs_streq(page, "none")) {
-		v = NETSWAP_SEAL_NONE;
-	} else if (sysfs_streq(page, "aead")) {
-		v = NETSWAP_SEAL_AEAD;
-	} else {
-		netswap_set_error(nd, "seal: must be none or aead");
-		return -EINVAL;
-	}
+	aead = ns_one_of(nd, "seal", page, "none", "aead");
+	if (aead < 0)
+		return aead;
 	ret = ns_cfg_begin(nd, "seal");
 	if (ret)
 		return ret;
-	nd->cfg.seal = v;
+	nd->cfg.seal = aead ? NETSWAP_SEAL_AEAD : NETSWAP_SEAL_NONE;
 	mutex_unlock(&nd->lock);
 	return count;
 }
@@ -451,17 +454,11 @@ static ssize_t netswap_enable_store(struct config_item *item,
 				    const char *page, size_t count)
 {
 	struct netswap_dev *nd = to_netswap_dev(item);
-	bool on;
-	int ret;
+	int on, ret;
 
-	if (sysfs_streq(page, "1")) {
-		on = true;
-	} else if (sysfs_streq(page, "0")) {
-		on = false;
-	} else {
-		netswap_set_error(nd, "enable: must be 0 or 1");
-		return -EINVAL;
-	}
+	on = ns_one_of(nd, "enable", page, "0", "1");
+	if (on < 0)
+		return on;
 	mutex_lock(&nd->lock);
 	if (on) {
 		/*
@@ -580,17 +577,11 @@ static ssize_t netswap_auth_flavor_store(struct config_item *item,
 					 const char *page, size_t count)
 {
 	struct netswap_dev *nd = to_netswap_dev(item);
-	bool none;
-	int ret;
+	int none, ret;
 
-	if (sysfs_streq(page, "sys")) {
-		none = false;
-	} else if (sysfs_streq(page, "none")) {
-		none = true;
-	} else {
-		netswap_set_error(nd, "auth_flavor: must be sys or none");
-		return -EINVAL;
-	}
+	none = ns_one_of(nd, "auth_flavor", page, "sys", "none");
+	if (none < 0)
+		return none;
 	ret = ns_cfg_begin(nd, "auth_flavor");
 	if (ret)
 		return ret;
